@@ -1,0 +1,98 @@
+"""Translate botocore's (Java) regular expressions into Python ``re`` syntax.
+
+botocore patterns use ``\\p{L}``-style Unicode property classes and a few other
+Java-isms that Python's ``re`` lacks. The classes are expanded here, at generation time,
+into explicit code-point ranges computed from :mod:`unicodedata`, so run time needs no
+third-party regex engine. A pattern that still fails to compile is an error: no pattern
+is ever skipped silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+
+from codegen import overrides
+
+__all__ = ["Piece", "translate"]
+
+#: A translated pattern as a sequence of literal text and named class references.
+Piece = tuple[str, str]  # ("lit", text) | ("cls", class-name)
+
+_PROP = re.compile(r"\\([pP])\{(\w+)\}")
+
+
+@functools.cache
+def class_body(name: str) -> str:
+    """Character-class body (no brackets) for a Unicode general category or POSIX name."""
+    if name in overrides.POSIX_CLASSES:
+        return overrides.POSIX_CLASSES[name]
+    ranges: list[tuple[int, int]] = []
+    start = prev = -2
+    for cp in range(sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        if cat == name or (len(name) == 1 and cat[0] == name):
+            if cp == prev + 1:
+                prev = cp
+                continue
+            if start >= 0:
+                ranges.append((start, prev))
+            start = prev = cp
+    if start >= 0:
+        ranges.append((start, prev))
+    if not ranges:
+        raise ValueError(f"unknown Unicode property class \\p{{{name}}}")
+
+    def esc(cp: int) -> str:
+        return f"\\u{cp:04X}" if cp <= 0xFFFF else f"\\U{cp:08X}"
+
+    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+
+
+def translate(pattern: str) -> list[Piece] | None:
+    """Pieces of the Python form of ``pattern``, or ``None`` when it needs no change."""
+    source = overrides.PATTERN_REWRITES.get(pattern, pattern)
+    pieces: list[Piece] = []
+    in_class = False
+    i = 0
+    lit: list[str] = []
+    while i < len(source):
+        ch = source[i]
+        m = _PROP.match(source, i)
+        if m:
+            negated, name = m.group(1) == "P", m.group(2)
+            if negated and in_class:
+                raise ValueError(f"negated property inside a class is unsupported: {pattern}")
+            class_body(name)  # validate the name now
+            if not in_class:
+                lit.append("[^" if negated else "[")
+            pieces.append(("lit", "".join(lit)))
+            lit = []
+            pieces.append(("cls", name))
+            if not in_class:
+                lit.append("]")
+            i = m.end()
+            continue
+        if ch == "\\" and i + 1 < len(source):
+            esc = source[i : i + 2]
+            lit.append(overrides.ESCAPE_REWRITES.get(esc, esc))
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        lit.append(ch)
+        i += 1
+    pieces.append(("lit", "".join(lit)))
+    pieces = [p for p in pieces if p != ("lit", "")]
+    re.compile(join(pieces))  # raises: a pattern we cannot handle stops the generator
+    if pieces == [("lit", pattern)] or (not pieces and not pattern):
+        return None
+    return pieces
+
+
+def join(pieces: list[Piece]) -> str:
+    return "".join(text if kind == "lit" else class_body(text) for kind, text in pieces)

@@ -1,0 +1,229 @@
+"""Between model classes and the PascalCase dicts botocore speaks: one cattrs converter.
+
+``converter.structure(wire, Cls)`` and ``converter.unstructure(obj)`` work for every
+generated class. Hooks are compiled once per class from the generated field metadata
+(wire names, value kinds) into straight-line Python functions and cached, the way
+cattrs' own ``gen`` module builds hooks, so no per-call introspection happens.
+
+Structuring is tolerant: the service is the authority on its output. Unknown keys are
+kept on the instance (and written back by ``unstructure``), unknown enum values stay
+plain ``str``, missing required members become ``None`` and constraints are not
+checked (that is :func:`ic_sdk.validate`'s job, for requests).
+
+Timestamps and blobs pass through as botocore gives and takes them (``datetime``,
+``bytes``).
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import linecache
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+
+__all__ = ["converter", "model_class", "unknown_fields"]
+
+T = TypeVar("T")
+
+_MODELS_PREFIX: Final = "ic_sdk.models."
+_PASS_THROUGH: Final = frozenset(
+    {"string", "integer", "long", "float", "double", "boolean", "timestamp", "blob"}
+)
+
+StructureFn = Callable[..., Any]
+UnstructureFn = Callable[[Any], Any]
+
+
+def _is_model(cls: Any) -> bool:
+    return (
+        isinstance(cls, type)
+        and cls.__module__.startswith(_MODELS_PREFIX)
+        and attrs.has(cls)
+    )
+
+
+def _is_model_enum(cls: Any) -> bool:
+    return (
+        isinstance(cls, type)
+        and issubclass(cls, enum.Enum)
+        and cls.__module__.startswith(_MODELS_PREFIX)
+    )
+
+
+def _package_of(cls: type) -> str:
+    """The model package (index) a generated class belongs to."""
+    return cls.__module__.rsplit("._shapes.", 1)[0]
+
+
+def model_class(package: str, shape: str) -> Any:
+    """The generated class (or enum) named ``shape`` in a model package."""
+    return getattr(importlib.import_module(package), shape)
+
+
+class _Forward:
+    """Stands in for a hook still being built (recursive shapes such as SearchExpression)."""
+
+    __slots__ = ("cache", "cls")
+
+    def __init__(self, cache: dict[type, Any], cls: type) -> None:
+        self.cache = cache
+        self.cls = cls
+
+    def __call__(self, value: Any) -> Any:
+        return self.cache[self.cls](value)
+
+
+def _compile(name: str, lines: list[str], env: dict[str, Any]) -> Any:
+    source = "\n".join(lines) + "\n"
+    filename = f"<ic_sdk.serde {name}>"
+    code = compile(source, filename, "exec")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(code, env)
+    return env[name]
+
+
+class _HookBuilder:
+    """Builds and caches the structure/unstructure functions of every model class."""
+
+    def __init__(self) -> None:
+        self.structure_fns: dict[type, Any] = {}
+        self.unstructure_fns: dict[type, Any] = {}
+
+    # -- structure ---------------------------------------------------------------------
+
+    def _value_structurer(self, meta: Mapping[str, Any], package: str) -> StructureFn | None:
+        """A function for one value of this kind, or ``None`` when it passes through."""
+        kind = meta["type"]
+        if kind in _PASS_THROUGH:
+            if "enum" in meta:
+                enum_cls = model_class(package, meta["shape"])
+                lookup = enum_cls._value2member_map_.get
+                return lambda v: lookup(v, v)
+            return None
+        if kind == "structure":
+            return self.structurer(model_class(package, meta["shape"]))
+        if kind == "list":
+            item = self._value_structurer(meta["member"], package)
+            if item is None:
+                return None
+            return lambda v: [item(x) for x in v]
+        if kind == "map":
+            value = self._value_structurer(meta["value"], package)
+            if value is None:
+                return None
+            return lambda v: {k: value(x) for k, x in v.items()}
+        raise TypeError(f"unknown value kind {kind!r}")
+
+    def structurer(self, cls: type) -> Any:
+        """``fn(wire_dict) -> instance`` for a model class (cached)."""
+        fn = self.structure_fns.get(cls)
+        if fn is not None:
+            return fn
+        self.structure_fns[cls] = _Forward(self.structure_fns, cls)
+        package = _package_of(cls)
+        env: dict[str, Any] = {"cls": cls, "_set": object.__setattr__}
+        args: list[str] = []
+        known: list[str] = []
+        for i, field in enumerate(attrs.fields(cls)):
+            meta = field.metadata
+            if meta.get("unknown"):
+                continue
+            wire = meta["wire"]
+            known.append(wire)
+            sub = self._value_structurer(meta, package)
+            if sub is None:
+                args.append(f"{field.alias}=get({wire!r})")
+            else:
+                env[f"f{i}"] = sub
+                args.append(
+                    f"{field.alias}=f{i}(v) if (v := get({wire!r})) is not None else None"
+                )
+        env["KNOWN"] = frozenset(known)
+        name = f"structure_{cls.__name__}"
+        lines = [
+            f"def {name}(d, _type=None):",
+            "    get = d.get",
+            f"    obj = cls({', '.join(args)})",
+            "    if not KNOWN.issuperset(d):",
+            "        _set(obj, '_unknown', {k: v for k, v in d.items() if k not in KNOWN})",
+            "    return obj",
+        ]
+        fn = _compile(name, lines, env)
+        self.structure_fns[cls] = fn
+        return fn
+
+    # -- unstructure -------------------------------------------------------------------
+
+    def _value_unstructurer(self, meta: Mapping[str, Any], package: str) -> UnstructureFn | None:
+        kind = meta["type"]
+        if kind in _PASS_THROUGH:
+            return None
+        if kind == "structure":
+            return self.unstructurer(model_class(package, meta["shape"]))
+        if kind == "list":
+            item = self._value_unstructurer(meta["member"], package)
+            if item is None:
+                return list
+            return lambda v: [item(x) for x in v]
+        if kind == "map":
+            value = self._value_unstructurer(meta["value"], package)
+            if value is None:
+                return dict
+            return lambda v: {k: value(x) for k, x in v.items()}
+        raise TypeError(f"unknown value kind {kind!r}")
+
+    def unstructurer(self, cls: type) -> Any:
+        """``fn(instance) -> wire_dict`` for a model class (cached)."""
+        fn = self.unstructure_fns.get(cls)
+        if fn is not None:
+            return fn
+        self.unstructure_fns[cls] = _Forward(self.unstructure_fns, cls)
+        package = _package_of(cls)
+        env: dict[str, Any] = {}
+        name = f"unstructure_{cls.__name__}"
+        lines = [f"def {name}(o):", "    d = {}"]
+        for i, field in enumerate(attrs.fields(cls)):
+            meta = field.metadata
+            if meta.get("unknown"):
+                continue
+            sub = self._value_unstructurer(meta, package)
+            lines.append(f"    v = o.{field.name}")
+            if sub is None:
+                lines.append(f"    if v is not None: d[{meta['wire']!r}] = v")
+            else:
+                env[f"f{i}"] = sub
+                lines.append(f"    if v is not None: d[{meta['wire']!r}] = f{i}(v)")
+        lines += ["    if o._unknown: d.update(o._unknown)", "    return d"]
+        fn = _compile(name, lines, env)
+        self.unstructure_fns[cls] = fn
+        return fn
+
+
+_hooks = _HookBuilder()
+
+
+def _enum_structure_factory(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
+    lookup = cls._value2member_map_.get
+    return lambda value, _type: lookup(value, value)
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter()
+    conv.register_structure_hook_factory(_is_model, _hooks.structurer)
+    conv.register_unstructure_hook_factory(_is_model, _hooks.unstructurer)
+    conv.register_structure_hook_factory(_is_model_enum, _enum_structure_factory)
+    conv.register_unstructure_hook_factory(_is_model_enum, lambda _cls: str.__str__)
+    return conv
+
+
+#: The one converter between model instances and botocore's wire dicts.
+converter: Final[cattrs.Converter] = _make_converter()
+
+
+def unknown_fields(obj: object) -> Mapping[str, Any]:
+    """Members of a parsed response that the generated model does not know, as sent."""
+    return getattr(obj, "_unknown", None) or {}
