@@ -31,6 +31,13 @@ SPEC_SCHEMAS = (
 )
 
 
+def generate_package(service: ir.Service, package: str, doc: str) -> dict[str, str]:
+    """One service's model package alone (used by the golden test's fixture service)."""
+    files = render.render_service(service, package, doc)
+    files["_patterns.py"] = render.render_patterns([service])
+    return files
+
+
 def generate() -> dict[str, str]:
     """Every generated file, by path relative to the repository root."""
     services = {raw.name: ir.build(raw) for raw in load.load_all()}
@@ -68,9 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         problems = write.check(files, args.root, pyproject)
         if problems:
             print("\n".join(problems[:50]), file=sys.stderr)
-            print(f"codegen --check: {len(problems)} difference(s); run `nox -s codegen`", file=sys.stderr)
+            print(
+                f"codegen --check: {len(problems)} difference(s); run `nox -s codegen`",
+                file=sys.stderr,
+            )
             return 1
-        print(f"codegen --check: {len(files)} files up to date ({time.perf_counter() - started:.1f}s)")
+        print(
+            f"codegen --check: {len(files)} files up to date ({time.perf_counter() - started:.1f}s)"
+        )
         return 0
     written, removed = write.write(files, args.root, pyproject)
     print(

@@ -7,7 +7,22 @@ import re
 import textwrap
 from html.parser import HTMLParser
 
-_BLOCK = {"p", "div", "ul", "ol", "dl", "dt", "dd", "li", "note", "important", "br", "h1", "h2", "h3"}
+_BLOCK = {
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "li",
+    "note",
+    "important",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+}
 
 
 class _TextBuilder(HTMLParser):
@@ -44,6 +59,8 @@ class _TextBuilder(HTMLParser):
         elif tag == "code":
             self.current.append("`")
         elif tag == "a":
+            if self.href and self.href.startswith(("https://", "http://")):
+                self.current.append(f" ({self.href})")
             self.href = None
 
     def handle_data(self, data: str) -> None:
@@ -84,7 +101,9 @@ def docstring(text: str, width: int = 88, indent: str = "") -> str:
         paragraphs.append(wrapped)
     body = "\n\n".join(paragraphs)
     if indent:
-        body = "\n".join((indent + line) if line and n else line for n, line in enumerate(body.split("\n")))
+        body = "\n".join(
+            (indent + line) if line and n else line for n, line in enumerate(body.split("\n"))
+        )
     if body.endswith('"'):
         body += " "
     return body

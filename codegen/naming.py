@@ -12,7 +12,7 @@ __all__ = ["enum_member_names", "field_name", "module_name"]
 
 def field_name(member: str) -> str:
     """botocore's snake_case of a member name; Python keywords get a trailing ``_``."""
-    name = xform_name(member)
+    name: str = xform_name(member)
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in {"_unknown"}:
         name += "_"
     return name
@@ -20,7 +20,7 @@ def field_name(member: str) -> str:
 
 def module_name(shape: str) -> str:
     """Module (file) name for a shape: its snake_case form."""
-    name = xform_name(shape)
+    name: str = xform_name(shape)
     if keyword.iskeyword(name):
         name += "_"
     return name

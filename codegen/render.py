@@ -23,7 +23,7 @@ from codegen import naming, overrides, patterns
 from codegen.doctext import docstring
 from codegen.ir import Service, Shape
 
-__all__ = ["render_service", "render_patterns"]
+__all__ = ["render_patterns", "render_service"]
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -92,7 +92,8 @@ def describe(service: Service, name: str, depth: int = 0) -> dict[str, Any]:
         assert shape.list_member is not None
         meta["member"] = describe(service, shape.list_member, depth + 1)
     elif shape.type == "map":
-        assert shape.map_key is not None and shape.map_value is not None
+        assert shape.map_key is not None
+        assert shape.map_value is not None
         meta["key"] = describe(service, shape.map_key, depth + 1)
         meta["value"] = describe(service, shape.map_value, depth + 1)
         if meta["value"].get("sensitive"):
@@ -179,16 +180,16 @@ def _render_aliases(service: Service, modules: dict[str, str], head: str) -> str
         before = len(ctx.imports)
         annotation = ctx.annotation(name)
         # Aliases naming classes are strings so importing this module imports no class.
-        quoted = len(ctx.imports) != before or any(
-            n in annotation for _, n in ctx.imports
-        )
+        quoted = len(ctx.imports) != before or any(n in annotation for _, n in ctx.imports)
         aliases.append((name, annotation, quoted))
     return _ENV.get_template("aliases.py.jinja2").render(
         header=head, aliases=aliases, imports=sorted(ctx.imports)
     )
 
 
-def render_service(service: Service, package: str, doc: str, extra_exports: dict[str, str] | None = None) -> dict[str, str]:
+def render_service(
+    service: Service, package: str, doc: str, extra_exports: dict[str, str] | None = None
+) -> dict[str, str]:
     """Relative path → source for one service's model package."""
     head = header(service.botocore_version)
     modules = module_names(service)
@@ -199,11 +200,13 @@ def render_service(service: Service, package: str, doc: str, extra_exports: dict
             files[f"_shapes/{modules[name]}.py"] = _render_structure(shape, ctx, head)
         elif shape.kind == "enum":
             files[f"_shapes/{modules[name]}.py"] = _render_enum(shape, service, head)
-    files["_shapes/__init__.py"] = head + '\n"""One module per shape; import through the package index."""\n'
+    files["_shapes/__init__.py"] = (
+        head + '\n"""One module per shape; import through the package index."""\n'
+    )
     files["_aliases.py"] = _render_aliases(service, modules, head)
 
     index: dict[str, str] = {}
-    for name, shape in service.shapes.items():
+    for name in service.shapes:
         index[name] = f"._shapes.{modules[name]}" if name in modules else "._aliases"
     index.update(extra_exports or {})
     imports = []
@@ -235,7 +238,9 @@ def render_patterns(services: list[Service]) -> str:
             pieces = patterns.translate(p)
             if pieces is not None:
                 translated[p] = pieces
-    classes = sorted({text for pieces in translated.values() for kind, text in pieces if kind == "cls"})
+    classes = sorted(
+        {text for pieces in translated.values() for kind, text in pieces if kind == "cls"}
+    )
     lines = [
         head,
         '"""Python ``re`` forms of botocore patterns written in Java syntax.',
@@ -258,7 +263,9 @@ def render_patterns(services: list[Service]) -> str:
     lines.append("#: botocore pattern → the same language in Python ``re`` syntax.")
     lines.append("TRANSLATED: dict[str, str] = {")
     for p in sorted(translated):
-        expr = " + ".join(repr(text) if kind == "lit" else f"_{text}" for kind, text in translated[p])
+        expr = " + ".join(
+            repr(text) if kind == "lit" else f"_{text}" for kind, text in translated[p]
+        )
         lines.append(f"    {p!r}: {expr},")
     lines.append("}")
     lines += [

@@ -80,7 +80,8 @@ def _shape_schema(shape: Shape, service: Service) -> dict[str, Any]:
         if c.max is not None:
             out["maxItems"] = c.max
     elif t == "map":
-        assert shape.map_key is not None and shape.map_value is not None
+        assert shape.map_key is not None
+        assert shape.map_value is not None
         out["type"] = "object"
         out["propertyNames"] = _ref(shape.map_key)
         out["additionalProperties"] = _ref(shape.map_value)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 __all__ = ["attach"]
+
+#: What a generated alias annotation may name besides model classes.
+_EVAL_GLOBALS: dict[str, Any] = {
+    "__builtins__": {t.__name__: t for t in (list, dict, str, int, float, bool, bytes)},
+    "datetime": datetime,
+    "Any": Any,
+}
 
 
 class _Namespace(Mapping[str, Any]):
@@ -51,7 +59,7 @@ def attach(
         else:
             value = getattr(mod, name)
             if isinstance(value, str):
-                value = eval(value, {"__builtins__": {"list": list, "dict": dict}}, namespace)
+                value = eval(value, _EVAL_GLOBALS, namespace)
         setattr(sys.modules[package], name, value)
         return value
 

@@ -39,11 +39,7 @@ UnstructureFn = Callable[[Any], Any]
 
 
 def _is_model(cls: Any) -> bool:
-    return (
-        isinstance(cls, type)
-        and cls.__module__.startswith(_MODELS_PREFIX)
-        and attrs.has(cls)
-    )
+    return isinstance(cls, type) and cls.__module__.startswith(_MODELS_PREFIX) and attrs.has(cls)
 
 
 def _is_model_enum(cls: Any) -> bool:
@@ -105,7 +101,8 @@ class _HookBuilder:
                 return lambda v: lookup(v, v)
             return None
         if kind == "structure":
-            return self.structurer(model_class(package, meta["shape"]))
+            fn: StructureFn = self.structurer(model_class(package, meta["shape"]))
+            return fn
         if kind == "list":
             item = self._value_structurer(meta["member"], package)
             if item is None:
@@ -139,9 +136,7 @@ class _HookBuilder:
                 args.append(f"{field.alias}=get({wire!r})")
             else:
                 env[f"f{i}"] = sub
-                args.append(
-                    f"{field.alias}=f{i}(v) if (v := get({wire!r})) is not None else None"
-                )
+                args.append(f"{field.alias}=f{i}(v) if (v := get({wire!r})) is not None else None")
         env["KNOWN"] = frozenset(known)
         name = f"structure_{cls.__name__}"
         lines = [
@@ -163,7 +158,8 @@ class _HookBuilder:
         if kind in _PASS_THROUGH:
             return None
         if kind == "structure":
-            return self.unstructurer(model_class(package, meta["shape"]))
+            fn: UnstructureFn = self.unstructurer(model_class(package, meta["shape"]))
+            return fn
         if kind == "list":
             item = self._value_unstructurer(meta["member"], package)
             if item is None:

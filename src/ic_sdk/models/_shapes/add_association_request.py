@@ -16,7 +16,8 @@ class AddAssociationRequest:
     Creates an association between the source and the destination. A source can be
     associated with multiple destinations, and a destination can be associated with
     multiple sources. An association is a lineage tracking entity. For more information,
-    see Amazon SageMaker ML Lineage Tracking."""
+    see Amazon SageMaker ML Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html)."""
 
     source_arn: str = attrs.field(
         metadata={

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class AlgorithmSpecification:
-    """Specifies the training algorithm to use in a CreateTrainingJob request.
+    """Specifies the training algorithm to use in a CreateTrainingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html)
+    request.
 
     SageMaker uses its own SageMaker account credentials to pull and access built-in
     algorithms so built-in algorithms are universally accessible across all Amazon Web
@@ -21,9 +23,10 @@ class AlgorithmSpecification:
     access. You cannot restrict built-in algorithms using IAM roles. Use custom
     algorithms if you require specific access controls.
 
-    For more information about algorithms provided by SageMaker, see Algorithms. For
-    information about using your own algorithms, see Using Your Own Algorithms with
-    Amazon SageMaker."""
+    For more information about algorithms provided by SageMaker, see Algorithms
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html). For information about
+    using your own algorithms, see Using Your Own Algorithms with Amazon SageMaker
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html)."""
 
     training_image: str | None = attrs.field(
         default=None,
@@ -39,10 +42,13 @@ class AlgorithmSpecification:
     )
     """The registry path of the Docker image that contains the training algorithm. For
     information about docker registry paths for SageMaker built-in algorithms, see
-    Docker Registry Paths and Example Code in the Amazon SageMaker developer guide.
-    SageMaker supports both `registry/repository[:tag]` and
-    `registry/repository[@digest]` image path formats. For more information about using
-    your custom training container, see Using Your Own Algorithms with Amazon SageMaker.
+    Docker Registry Paths and Example Code
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html)
+    in the Amazon SageMaker developer guide. SageMaker supports both
+    `registry/repository[:tag]` and `registry/repository[@digest]` image path formats.
+    For more information about using your custom training container, see Using Your Own
+    Algorithms with Amazon SageMaker
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html).
 
     You must specify either the algorithm name to the `AlgorithmName` parameter or the
     image URI of the algorithm container to the `TrainingImage` parameter.
@@ -120,7 +126,8 @@ class AlgorithmSpecification:
 
     -
 
-    You use one of the following Prebuilt SageMaker Docker Images:
+    You use one of the following Prebuilt SageMaker Docker Images
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/pre-built-containers-frameworks-deep-learning.html):
 
     -
 
@@ -136,7 +143,8 @@ class AlgorithmSpecification:
 
     -
 
-    You specify at least one MetricDefinition"""
+    You specify at least one MetricDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MetricDefinition.html)"""
 
     container_entrypoint: list[str] | None = attrs.field(
         default=None,
@@ -156,9 +164,12 @@ class AlgorithmSpecification:
             },
         },
     )
-    """The entrypoint script for a Docker container used to run a training job. This script
-    takes precedence over the default train processing instructions. See How Amazon
-    SageMaker Runs Your Training Image for more information."""
+    """The entrypoint script for a Docker container
+    (https://docs.docker.com/engine/reference/builder/) used to run a training job. This
+    script takes precedence over the default train processing instructions. See How
+    Amazon SageMaker Runs Your Training Image
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-training-algo-dockerfile.html)
+    for more information."""
 
     container_arguments: list[str] | None = attrs.field(
         default=None,
@@ -179,7 +190,9 @@ class AlgorithmSpecification:
         },
     )
     """The arguments for a container used to run a training job. See How Amazon SageMaker
-    Runs Your Training Image for additional information."""
+    Runs Your Training Image
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-training-algo-dockerfile.html)
+    for additional information."""
 
     training_image_config: TrainingImageConfig | None = attrs.field(
         default=None,

@@ -23,11 +23,16 @@ class AnnotationConsolidationConfig:
         }
     )
     """The Amazon Resource Name (ARN) of a Lambda function implements the logic for
-    annotation consolidation and to process output data.
+    annotation consolidation
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-annotation-consolidation.html)
+    and to process output data.
 
-    For built-in task types, use one of the following Amazon SageMaker Ground Truth
-    Lambda function ARNs for `AnnotationConsolidationLambdaArn`. For custom labeling
-    workflows, see Post-annotation Lambda.
+    For built-in task types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-task-types.html), use one of
+    the following Amazon SageMaker Ground Truth Lambda function ARNs for
+    `AnnotationConsolidationLambdaArn`. For custom labeling workflows, see
+    Post-annotation Lambda
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-custom-templates-step3.html#sms-custom-templates-step3-postlambda).
 
     Bounding box - Finds the most similar boxes from different workers based on the
     Jaccard index of the boxes.
@@ -710,7 +715,8 @@ class AnnotationConsolidationConfig:
     Use the following ARNs for Label Verification and Adjustment Jobs
 
     Use label verification and adjustment jobs to review and adjust labels. To learn
-    more, see Verify and Adjust Labels .
+    more, see Verify and Adjust Labels
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-verification-data.html).
 
     Semantic Segmentation Adjustment - Treats each pixel in an image as a multi-class
     classification and treats pixel adjusted annotations from workers as "votes" for the

@@ -12,7 +12,9 @@ class AssociateTrialComponentResponse:
 
     Associates a trial component with a trial. A trial component can be associated with
     multiple trials. To disassociate a trial component from a trial, call the
-    DisassociateTrialComponent API."""
+    DisassociateTrialComponent
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DisassociateTrialComponent.html)
+    API."""
 
     trial_component_arn: str | None = attrs.field(
         default=None,

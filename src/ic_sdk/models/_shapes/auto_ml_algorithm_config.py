@@ -53,8 +53,9 @@ class AutoMLAlgorithmConfig:
     For the tabular problem type `TabularJobConfig`:
 
     Selected algorithms must belong to the list corresponding to the training mode set
-    in AutoMLJobConfig.Mode (`ENSEMBLING` or `HYPERPARAMETER_TUNING`). Choose a minimum
-    of 1 algorithm.
+    in AutoMLJobConfig.Mode
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobConfig.html#sagemaker-Type-AutoMLJobConfig-Mode)
+    (`ENSEMBLING` or `HYPERPARAMETER_TUNING`). Choose a minimum of 1 algorithm.
 
     -
 

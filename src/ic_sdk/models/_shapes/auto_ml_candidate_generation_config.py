@@ -69,7 +69,8 @@ class AutoMLCandidateGenerationConfig:
     tabular data.
 
     The list of available algorithms to choose from depends on the training mode set in
-    `TabularJobConfig.Mode` .
+    `TabularJobConfig.Mode`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TabularJobConfig.html).
 
     -
 
@@ -90,10 +91,12 @@ class AutoMLCandidateGenerationConfig:
     set of algorithms for the given training mode.
 
     For the list of all algorithms per problem type and training mode, see
-    AutoMLAlgorithmConfig.
+    AutoMLAlgorithmConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLAlgorithmConfig.html).
 
-    For more information on each algorithm, see the Algorithm support section in
-    Autopilot developer guide."""
+    For more information on each algorithm, see the Algorithm support
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-model-support-validation.html#autopilot-algorithm-support)
+    section in Autopilot developer guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

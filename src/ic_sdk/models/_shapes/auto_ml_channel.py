@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 class AutoMLChannel:
     """A channel is a named input source that training algorithms can consume. The
     validation dataset size is limited to less than 2 GB. The training dataset size must
-    be less than 100 GB. For more information, see Channel.
+    be less than 100 GB. For more information, see Channel
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Channel.html).
 
     A validation dataset must contain the same headers as the training dataset."""
 
@@ -82,7 +83,8 @@ class AutoMLChannel:
     """The channel type (optional) is an `enum` string. The default value is `training`.
     Channels for training and validation must share the same `ContentType` and
     `TargetAttributeName`. For information on specifying training and validation channel
-    types, see How to specify training and validation datasets."""
+    types, see How to specify training and validation datasets
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-datasets-problem-types.html#autopilot-data-sources-training-or-validation)."""
 
     sample_weight_attribute_name: str | None = attrs.field(
         default=None,
@@ -100,13 +102,16 @@ class AutoMLChannel:
     treated as sample weights for use by the objective metric during the training,
     evaluation, and the selection of the best model. This column is not considered as a
     predictive feature. For more information on Autopilot metrics, see Metrics and
-    validation.
+    validation
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-metrics-validation.html).
 
     Sample weights should be numeric, non-negative, with larger values indicating which
     rows are more important than others. Data points that have invalid or no weight
     value are excluded.
 
-    Support for sample weights is available in Ensembling mode only."""
+    Support for sample weights is available in Ensembling
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLAlgorithmConfig.html)
+    mode only."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

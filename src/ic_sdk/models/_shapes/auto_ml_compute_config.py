@@ -25,7 +25,9 @@ class AutoMLComputeConfig:
             "shape": "EmrServerlessComputeConfig",
         },
     )
-    """The configuration for using EMR Serverless to run the AutoML job V2.
+    """The configuration for using EMR Serverless
+    (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/emr-serverless.html)
+    to run the AutoML job V2.
 
     To allow your AutoML job V2 to automatically initiate a remote job on EMR Serverless
     when additional compute resources are needed to process large datasets, you need to

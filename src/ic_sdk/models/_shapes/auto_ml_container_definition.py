@@ -11,7 +11,8 @@ from ic_sdk._redact import redact
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class AutoMLContainerDefinition:
     """A list of container definitions that describe the different containers that make up
-    an AutoML candidate. For more information, see ContainerDefinition."""
+    an AutoML candidate. For more information, see ContainerDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html)."""
 
     image: str = attrs.field(
         metadata={
@@ -25,7 +26,8 @@ class AutoMLContainerDefinition:
         }
     )
     """The Amazon Elastic Container Registry (Amazon ECR) path of the container. For more
-    information, see ContainerDefinition."""
+    information, see ContainerDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html)."""
 
     model_data_url: str = attrs.field(
         metadata={
@@ -38,7 +40,8 @@ class AutoMLContainerDefinition:
             "pattern": "(https|s3)://([^/]+)/?(.*)",
         }
     )
-    """The location of the model artifacts. For more information, see ContainerDefinition."""
+    """The location of the model artifacts. For more information, see ContainerDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html)."""
 
     environment: dict[str, str] | None = attrs.field(
         default=None,
@@ -69,7 +72,8 @@ class AutoMLContainerDefinition:
         },
     )
     """The environment variables to set in the container. For more information, see
-    ContainerDefinition."""
+    ContainerDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

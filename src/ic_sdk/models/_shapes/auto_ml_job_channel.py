@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class AutoMLJobChannel:
     """A channel is a named input source that training algorithms can consume. This channel
-    is used for AutoML jobs V2 (jobs created by calling CreateAutoMLJobV2)."""
+    is used for AutoML jobs V2 (jobs created by calling CreateAutoMLJobV2
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJobV2.html))."""
 
     channel_type: AutoMLChannelType | str | None = attrs.field(
         default=None,

@@ -40,14 +40,18 @@ class AutoMLJobCompletionCriteria:
     )
     """The maximum time, in seconds, that each training job executed inside hyperparameter
     tuning is allowed to run as part of a hyperparameter tuning job. For more
-    information, see the StoppingCondition used by the CreateHyperParameterTuningJob
+    information, see the StoppingCondition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StoppingCondition.html)
+    used by the CreateHyperParameterTuningJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateHyperParameterTuningJob.html)
     action.
 
     For job V2s (jobs created by calling `CreateAutoMLJobV2`), this field controls the
     runtime of the job candidate.
 
-    For TextGenerationJobConfig problem types, the maximum time defaults to 72 hours
-    (259200 seconds)."""
+    For TextGenerationJobConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TextClassificationJobConfig.html)
+    problem types, the maximum time defaults to 72 hours (259200 seconds)."""
 
     max_auto_ml_job_runtime_in_seconds: int | None = attrs.field(
         default=None,

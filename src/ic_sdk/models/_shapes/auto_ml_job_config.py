@@ -84,14 +84,16 @@ class AutoMLJobConfig:
     several base models to produce an optimal predictive model. It then uses a stacking
     ensemble method to combine predictions from contributing members. A multi-stack
     ensemble model can provide better performance over a single model by combining the
-    predictive capabilities of multiple models. See Autopilot algorithm support for a
-    list of algorithms supported by `ENSEMBLING` mode.
+    predictive capabilities of multiple models. See Autopilot algorithm support
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-model-support-validation.html#autopilot-algorithm-support)
+    for a list of algorithms supported by `ENSEMBLING` mode.
 
     The `HYPERPARAMETER_TUNING` (HPO) mode uses the best hyperparameters to train the
     best version of a model. HPO automatically selects an algorithm for the type of
     problem you want to solve. Then HPO finds the best hyperparameters according to your
-    objective metric. See Autopilot algorithm support for a list of algorithms supported
-    by `HYPERPARAMETER_TUNING` mode."""
+    objective metric. See Autopilot algorithm support
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-model-support-validation.html#autopilot-algorithm-support)
+    for a list of algorithms supported by `HYPERPARAMETER_TUNING` mode."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

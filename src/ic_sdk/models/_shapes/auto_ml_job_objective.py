@@ -71,7 +71,8 @@ class AutoMLJobObjective:
     `PrecisionMacro`, `RecallMacro`
 
     For a description of each metric, see Autopilot metrics for classification and
-    regression.
+    regression
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-metrics-validation.html#autopilot-metrics).
 
     -
 
@@ -98,7 +99,8 @@ class AutoMLJobObjective:
     List of available metrics: `Accuracy`
 
     For a description of each metric, see Autopilot metrics for text and image
-    classification.
+    classification
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/text-classification-data-format-and-metric.html).
 
     -
 
@@ -112,7 +114,8 @@ class AutoMLJobObjective:
 
     List of available metrics: `RMSE`, `wQL`, `Average wQL`, `MASE`, `MAPE`, `WAPE`
 
-    For a description of each metric, see Autopilot metrics for time-series forecasting.
+    For a description of each metric, see Autopilot metrics for time-series forecasting
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/timeseries-objective-metric.html).
 
     -
 
@@ -127,7 +130,8 @@ class AutoMLJobObjective:
     enhance a default objective metric, the cross-entropy loss. After fine-tuning a
     language model, you can evaluate the quality of its generated text using different
     metrics. For a list of the available metrics, see Metrics for fine-tuning LLMs in
-    Autopilot."""
+    Autopilot
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-llms-finetuning-metrics.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

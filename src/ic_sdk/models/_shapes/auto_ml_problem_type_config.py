@@ -80,7 +80,8 @@ class AutoMLProblemTypeConfig:
 
     The text generation models that support fine-tuning in Autopilot are currently
     accessible exclusively in regions supported by Canvas. Refer to the documentation of
-    Canvas for the full list of its supported Regions."""
+    Canvas for the full list of its supported Regions
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/canvas.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -63,7 +63,8 @@ class AutoMLS3DataSource:
     `"label-metadata": {"class-name": "cat"` }
 
     For more information on `AugmentedManifestFile`, see Provide Dataset Metadata to
-    Training Jobs with an Augmented Manifest File."""
+    Training Jobs with an Augmented Manifest File
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/augmented-manifest.html)."""
 
     s3_uri: str = attrs.field(
         metadata={

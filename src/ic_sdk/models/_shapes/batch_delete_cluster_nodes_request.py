@@ -53,7 +53,8 @@ class BatchDeleteClusterNodesRequest:
 
     -
 
-    If you need to delete more than 99 instances, contact Support for assistance."""
+    If you need to delete more than 99 instances, contact Support
+    (http://aws.amazon.com/contact-us/) for assistance."""
 
     node_logical_ids: list[str] | None = attrs.field(
         default=None,

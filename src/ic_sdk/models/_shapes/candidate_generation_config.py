@@ -36,7 +36,8 @@ class CandidateGenerationConfig:
     -
 
     For the tabular problem type `TabularJobConfig`, the list of available algorithms to
-    choose from depends on the training mode set in `AutoMLJobConfig.Mode` .
+    choose from depends on the training mode set in `AutoMLJobConfig.Mode`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobConfig.html).
 
     -
 
@@ -57,18 +58,23 @@ class CandidateGenerationConfig:
     When `AlgorithmsConfig` is not provided, `CandidateGenerationConfig` uses the full
     set of algorithms for the given training mode.
 
-    For the list of all algorithms per training mode, see AlgorithmConfig.
+    For the list of all algorithms per training mode, see AlgorithmConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLAlgorithmConfig.html).
 
-    For more information on each algorithm, see the Algorithm support section in the
-    Autopilot developer guide.
+    For more information on each algorithm, see the Algorithm support
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-model-support-validation.html#autopilot-algorithm-support)
+    section in the Autopilot developer guide.
 
     -
 
     For the time-series forecasting problem type `TimeSeriesForecastingJobConfig`,
-    choose your algorithms from the list provided in AlgorithmConfig.
+    choose your algorithms from the list provided in AlgorithmConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLAlgorithmConfig.html).
 
     For more information on each algorithm, see the Algorithms support for time-series
-    forecasting section in the Autopilot developer guide.
+    forecasting
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/timeseries-forecasting-algorithms.html)
+    section in the Autopilot developer guide.
 
     -
 

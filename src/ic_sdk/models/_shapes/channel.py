@@ -82,7 +82,8 @@ class Channel:
     algorithm requires the RecordIO format. In this case, SageMaker wraps each
     individual S3 object in a RecordIO record. If the input data is already in RecordIO
     format, you don't need to set this attribute. For more information, see Create a
-    Dataset Using RecordIO.
+    Dataset Using RecordIO
+    (https://mxnet.apache.org/api/architecture/note_data_loading#data-format).
 
     In File mode, leave this field unset or set it to None."""
 
@@ -99,11 +100,13 @@ class Channel:
     """(Optional) The input mode to use for the data channel in a training job. If you
     don't set a value for `InputMode`, SageMaker uses the value set for
     `TrainingInputMode`. Use this parameter to override the `TrainingInputMode` setting
-    in a AlgorithmSpecification request when you have a channel that needs a different
-    input mode from the training job's general setting. To download the data from Amazon
-    Simple Storage Service (Amazon S3) to the provisioned ML storage volume, and mount
-    the directory to a Docker volume, use `File` input mode. To stream data directly
-    from Amazon S3 to the container, choose `Pipe` input mode.
+    in a AlgorithmSpecification
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AlgorithmSpecification.html)
+    request when you have a channel that needs a different input mode from the training
+    job's general setting. To download the data from Amazon Simple Storage Service
+    (Amazon S3) to the provisioned ML storage volume, and mount the directory to a
+    Docker volume, use `File` input mode. To stream data directly from Amazon S3 to the
+    container, choose `Pipe` input mode.
 
     To use a model for incremental training, choose `File` input model."""
 

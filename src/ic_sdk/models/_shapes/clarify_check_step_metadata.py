@@ -9,7 +9,9 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class ClarifyCheckStepMetadata:
     """The container for the metadata for the ClarifyCheck step. For more information, see
-    the topic on ClarifyCheck step in the Amazon SageMaker Developer Guide."""
+    the topic on ClarifyCheck step
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-steps.html#step-type-clarify-check)
+    in the Amazon SageMaker Developer Guide."""
 
     check_type: str | None = attrs.field(
         default=None,

@@ -27,7 +27,9 @@ class ClarifyExplainerConfig:
         },
     )
     """A JMESPath boolean expression used to filter which records to explain. Explanations
-    are activated by default. See `EnableExplanations` for additional information."""
+    are activated by default. See `EnableExplanations`
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-create-endpoint.html#clarify-online-explainability-create-endpoint-enable)for
+    additional information."""
 
     inference_config: ClarifyInferenceConfig | None = attrs.field(
         default=None,

@@ -59,13 +59,14 @@ class ClarifyInferenceConfig:
         },
     )
     """The maximum number of records in a request that the model container can process when
-    querying the model container for the predictions of a synthetic dataset. A record is
-    a unit of input data that inference can be made on, for example, a single line in
-    CSV data. If `MaxRecordCount` is `1`, the model container expects one record per
-    request. A value of 2 or greater means that the model expects batch requests, which
-    can reduce overhead and speed up the inferencing process. If this parameter is not
-    provided, the explainer will tune the record count per request according to the
-    model container's capacity at runtime."""
+    querying the model container for the predictions of a synthetic dataset
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-create-endpoint.html#clarify-online-explainability-create-endpoint-synthetic).
+    A record is a unit of input data that inference can be made on, for example, a
+    single line in CSV data. If `MaxRecordCount` is `1`, the model container expects one
+    record per request. A value of 2 or greater means that the model expects batch
+    requests, which can reduce overhead and speed up the inferencing process. If this
+    parameter is not provided, the explainer will tune the record count per request
+    according to the model container's capacity at runtime."""
 
     max_payload_in_mb: int | None = attrs.field(
         default=None,
@@ -182,9 +183,11 @@ class ClarifyInferenceConfig:
     """For multiclass classification problems, the label headers are the names of the
     classes. Otherwise, the label header is the name of the predicted label. These are
     used to help readability for the output of the `InvokeEndpoint` API. See the
-    response section under Invoke the endpoint in the Developer Guide for more
-    information. If there are no label headers in the model container output, provide
-    them manually using this parameter."""
+    response
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-invoke-endpoint.html#clarify-online-explainability-response)
+    section under Invoke the endpoint in the Developer Guide for more information. If
+    there are no label headers in the model container output, provide them manually
+    using this parameter."""
 
     feature_headers: list[str] | None = attrs.field(
         default=None,
@@ -205,8 +208,9 @@ class ClarifyInferenceConfig:
         },
     )
     """The names of the features. If provided, these are included in the endpoint response
-    payload to help readability of the `InvokeEndpoint` output. See the Response section
-    under Invoke the endpoint in the Developer Guide for more information."""
+    payload to help readability of the `InvokeEndpoint` output. See the Response
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-invoke-endpoint.html#clarify-online-explainability-response)
+    section under Invoke the endpoint in the Developer Guide for more information."""
 
     feature_types: list[ClarifyFeatureType | str] | None = attrs.field(
         default=None,
@@ -228,8 +232,9 @@ class ClarifyInferenceConfig:
     explainability. If provided, `FeatureTypes` must have at least one `'text'` string
     (for example, `['text']`). If `FeatureTypes` is not provided, the explainer infers
     the feature types based on the baseline data. The feature types are included in the
-    endpoint response payload. For additional information see the response section under
-    Invoke the endpoint in the Developer Guide for more information."""
+    endpoint response payload. For additional information see the response
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-invoke-endpoint.html#clarify-online-explainability-response)
+    section under Invoke the endpoint in the Developer Guide for more information."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -8,14 +8,16 @@ import attrs
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class ClarifyShapBaselineConfig:
-    """The configuration for the SHAP baseline (also called the background or reference
-    dataset) of the Kernal SHAP algorithm.
+    """The configuration for the SHAP baseline
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-feature-attribute-shap-baselines.html)
+    (also called the background or reference dataset) of the Kernal SHAP algorithm.
 
     -
 
     The number of records in the baseline data determines the size of the synthetic
     dataset, which has an impact on latency of explainability requests. For more
-    information, see the Synthetic data of Configure and create an endpoint.
+    information, see the Synthetic data of Configure and create an endpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-create-endpoint.html).
 
     -
 
@@ -80,7 +82,8 @@ class ClarifyShapBaselineConfig:
     should contain only the features. If you are using a virtual private cloud (VPC),
     the `ShapBaselineUri` should be accessible to the VPC. For more information about
     setting up endpoints with Amazon Virtual Private Cloud, see Give SageMaker access to
-    Resources in your Amazon Virtual Private Cloud."""
+    Resources in your Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -38,7 +38,8 @@ class ClarifyShapConfig:
 
     The number of samples determines the size of the synthetic dataset, which has an
     impact on latency of explainability requests. For more information, see the
-    Synthetic data of Configure and create an endpoint."""
+    Synthetic data of Configure and create an endpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-create-endpoint.html)."""
 
     use_logit: bool | None = attrs.field(
         default=None,

@@ -86,8 +86,8 @@ class ClarifyTextConfig:
             ),
         }
     )
-    """Specifies the language of the text features in ISO 639-1 or ISO 639-3 code of a
-    supported language.
+    """Specifies the language of the text features in ISO 639-1 or ISO 639-3
+    (https://en.wikipedia.org/wiki/ISO_639-3) code of a supported language.
 
     For a mix of multiple languages, use code `'xx'`."""
 

@@ -10,7 +10,8 @@ import attrs
 class ClusterEbsVolumeConfig:
     """Defines the configuration for attaching an additional Amazon Elastic Block Store
     (EBS) volume to each instance of the SageMaker HyperPod cluster instance group. To
-    learn more, see SageMaker HyperPod release notes: June 20, 2024."""
+    learn more, see SageMaker HyperPod release notes: June 20, 2024
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-release-notes.html#sagemaker-hyperpod-release-notes-20240620)."""
 
     volume_size_in_gb: int | None = attrs.field(
         default=None,

@@ -342,7 +342,9 @@ class ClusterInstanceGroupSpecification:
     multithreading, you can specify `1` for disabling multithreading and `2` for
     enabling multithreading. For instance types that doesn't support multithreading,
     specify `1`. For more information, see the reference table of CPU cores and threads
-    per CPU core per instance type in the Amazon Elastic Compute Cloud User Guide."""
+    per CPU core per instance type
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html)
+    in the Amazon Elastic Compute Cloud User Guide."""
 
     instance_storage_configs: list[ClusterInstanceStorageConfig] | None = attrs.field(
         default=None,
@@ -394,7 +396,9 @@ class ClusterInstanceGroupSpecification:
     instance group.
 
     For more information about how to reserve GPU capacity for your SageMaker HyperPod
-    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     override_vpc_config: VpcConfig | None = attrs.field(
         default=None,
@@ -410,7 +414,8 @@ class ClusterInstanceGroupSpecification:
     different AZs in the instance group specification to override a SageMaker HyperPod
     cluster's default Amazon VPC configuration. For more information about deploying a
     cluster in multiple AZs, see Setting up SageMaker HyperPod clusters across multiple
-    AZs.
+    AZs
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html#sagemaker-hyperpod-prerequisites-multiple-availability-zones).
 
     When your Amazon VPC and subnets support IPv6, network communications differ based
     on the cluster orchestration platform:
@@ -425,23 +430,26 @@ class ClusterInstanceGroupSpecification:
     In Amazon EKS-orchestrated clusters, nodes receive dual-stack addressing, but pods
     can only use IPv6 when the Amazon EKS cluster is explicitly IPv6-enabled. For
     information about deploying an IPv6 Amazon EKS cluster, see Amazon EKS IPv6 Cluster
-    Deployment.
+    Deployment
+    (https://docs.aws.amazon.com/eks/latest/userguide/deploy-ipv6-cluster.html#_deploy_an_ipv6_cluster_with_eksctl).
 
     Additional resources for IPv6 configuration:
 
     -
 
-    For information about adding IPv6 support to your VPC, see to IPv6 Support for VPC.
+    For information about adding IPv6 support to your VPC, see to IPv6 Support for VPC
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html).
 
     -
 
     For information about creating a new IPv6-compatible VPC, see Amazon VPC Creation
-    Guide.
+    Guide (https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc.html).
 
     -
 
     To configure SageMaker HyperPod with a custom Amazon VPC, see Custom Amazon VPC
-    Setup for SageMaker HyperPod."""
+    Setup for SageMaker HyperPod
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html#sagemaker-hyperpod-prerequisites-optional-vpc)."""
 
     scheduled_update_config: ScheduledUpdateConfig | None = attrs.field(
         default=None,

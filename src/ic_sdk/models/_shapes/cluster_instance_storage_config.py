@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 class ClusterInstanceStorageConfig:
     """Defines the configuration for attaching additional storage to the instances in the
     SageMaker HyperPod cluster instance group. To learn more, see SageMaker HyperPod
-    release notes: June 20, 2024."""
+    release notes: June 20, 2024
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-release-notes.html#sagemaker-hyperpod-release-notes-20240620)."""
 
     ebs_volume_config: ClusterEbsVolumeConfig | None = attrs.field(
         default=None,

@@ -25,7 +25,10 @@ class ClusterLifeCycleConfig:
     """An Amazon S3 bucket path where your lifecycle scripts are stored.
 
     Make sure that the S3 bucket path starts with `s3://sagemaker-`. The IAM role for
-    SageMaker HyperPod has the managed `AmazonSageMakerClusterInstanceRolePolicy`
+    SageMaker HyperPod
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html#sagemaker-hyperpod-prerequisites-iam-role-for-hyperpod)
+    has the managed `AmazonSageMakerClusterInstanceRolePolicy`
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-cluster.html)
     attached, which allows access to S3 buckets with the specific prefix `sagemaker-`."""
 
     on_create: str | None = attrs.field(

@@ -36,7 +36,8 @@ class ClusterNetworkInterface:
     `efa-only` – An EFA-only interface, which provides only the EFA device capabilities
     without the ENA device for traditional IP networking.
 
-    For more information, see Elastic Fabric Adapter."""
+    For more information, see Elastic Fabric Adapter
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -311,7 +311,9 @@ class ClusterRestrictedInstanceGroupDetails:
     disabling multithreading. For instance types that support multithreading, you can
     specify 1 for disabling multithreading and 2 for enabling multithreading. For more
     information, see the reference table of CPU cores and threads per CPU core per
-    instance type in the Amazon Elastic Compute Cloud User Guide."""
+    instance type
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html)
+    in the Amazon Elastic Compute Cloud User Guide."""
 
     instance_storage_configs: list[ClusterInstanceStorageConfig] | None = attrs.field(
         default=None,
@@ -407,7 +409,9 @@ class ClusterRestrictedInstanceGroupDetails:
     )
     """The Amazon Resource Name (ARN) of the training plan to filter clusters by. For more
     information about reserving GPU capacity for your SageMaker HyperPod clusters using
-    Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     training_plan_status: str | None = attrs.field(
         default=None,

@@ -90,7 +90,9 @@ class ClusterSummary:
     cluster.
 
     For more information about how to reserve GPU capacity for your SageMaker HyperPod
-    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     image_version_status: ClusterImageVersionStatus | str | None = attrs.field(
         default=None,

@@ -16,7 +16,7 @@ class CodeEditorAppSettings:
     """The Code Editor application settings.
 
     For more information about Code Editor, see Get started with Code Editor in Amazon
-    SageMaker."""
+    SageMaker (https://docs.aws.amazon.com/sagemaker/latest/dg/code-editor.html)."""
 
     default_resource_spec: ResourceSpec | None = attrs.field(
         default=None,

@@ -9,7 +9,8 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class CognitoConfig:
     """Use this parameter to configure your Amazon Cognito workforce. A single Cognito
-    workforce is created using and corresponds to a single Amazon Cognito user pool."""
+    workforce is created using and corresponds to a single Amazon Cognito user pool
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html)."""
 
     user_pool: str = attrs.field(
         metadata={
@@ -22,10 +23,12 @@ class CognitoConfig:
             "pattern": "[\\w-]+_[0-9a-zA-Z]+",
         }
     )
-    """A user pool is a user directory in Amazon Cognito. With a user pool, your users can
-    sign in to your web or mobile app through Amazon Cognito. Your users can also sign
-    in through social identity providers like Google, Facebook, Amazon, or Apple, and
-    through SAML identity providers."""
+    """A user pool
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html)
+    is a user directory in Amazon Cognito. With a user pool, your users can sign in to
+    your web or mobile app through Amazon Cognito. Your users can also sign in through
+    social identity providers like Google, Facebook, Amazon, or Apple, and through SAML
+    identity providers."""
 
     client_id: str = attrs.field(
         metadata={

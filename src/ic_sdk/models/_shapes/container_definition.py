@@ -36,11 +36,12 @@ class ContainerDefinition:
 
     When a `ContainerDefinition` is part of an inference pipeline, the value of the
     parameter uniquely identifies the container for the purposes of logging and metrics.
-    For information, see Use Logs and Metrics to Monitor an Inference Pipeline. If you
-    don't specify a value for this parameter for a `ContainerDefinition` that is part of
-    an inference pipeline, a unique name is automatically assigned based on the position
-    of the `ContainerDefinition` in the pipeline. If you specify a value for the
-    `ContainerHostName` for any `ContainerDefinition` that is part of an inference
+    For information, see Use Logs and Metrics to Monitor an Inference Pipeline
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/inference-pipeline-logs-metrics.html).
+    If you don't specify a value for this parameter for a `ContainerDefinition` that is
+    part of an inference pipeline, a unique name is automatically assigned based on the
+    position of the `ContainerDefinition` in the pipeline. If you specify a value for
+    the `ContainerHostName` for any `ContainerDefinition` that is part of an inference
     pipeline, you must specify a value for the `ContainerHostName` parameter of every
     `ContainerDefinition` in that pipeline."""
 
@@ -62,7 +63,8 @@ class ContainerDefinition:
     an algorithm provided by SageMaker, the inference code must meet SageMaker
     requirements. SageMaker supports both `registry/repository[:tag]` and
     `registry/repository[@digest]` image path formats. For more information, see Using
-    Your Own Algorithms with Amazon SageMaker.
+    Your Own Algorithms with Amazon SageMaker
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html).
 
     The model artifacts in an Amazon S3 bucket and the Docker image for inference
     container in Amazon EC2 Container Registry must be in the same region as the model
@@ -80,7 +82,8 @@ class ContainerDefinition:
     """Specifies whether the model container is in Amazon ECR or a private Docker registry
     accessible from your Amazon Virtual Private Cloud (VPC). For information about
     storing containers in a private Docker registry, see Use a Private Docker Registry
-    for Real-Time Inference Containers.
+    for Real-Time Inference Containers
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-containers-inference-private.html).
 
     The model artifacts in an Amazon S3 bucket and the Docker image for inference
     container in Amazon EC2 Container Registry must be in the same region as the model
@@ -113,7 +116,8 @@ class ContainerDefinition:
     """The S3 path where the model artifacts, which result from model training, are stored.
     This path must point to a single gzip compressed tar archive (.tar.gz suffix). The
     S3 path is required for SageMaker built-in algorithms, but not if you use your own
-    algorithms. For more information on built-in algorithms, see Common Parameters.
+    algorithms. For more information on built-in algorithms, see Common Parameters
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
 
     The model artifacts must be in an S3 bucket that is in the same region as the model
     or endpoint you are creating.
@@ -124,6 +128,7 @@ class ContainerDefinition:
     If you previously deactivated Amazon Web Services STS for a region, you need to
     reactivate Amazon Web Services STS for that region. For more information, see
     Activating and Deactivating Amazon Web Services STS in an Amazon Web Services Region
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html)
     in the Amazon Web Services Identity and Access Management User Guide.
 
     If you use a built-in algorithm to create a model, SageMaker requires that you

@@ -19,7 +19,8 @@ class CreateActionRequest:
     Creates an action. An action is a lineage tracking entity that represents an action
     or activity. For example, a model deployment or an HPO job. Generally, an action
     involves at least one input or output artifact. For more information, see Amazon
-    SageMaker ML Lineage Tracking."""
+    SageMaker ML Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html)."""
 
     action_name: str = attrs.field(
         metadata={

@@ -18,7 +18,7 @@ class CreateArtifactRequest:
     Creates an artifact. An artifact is a lineage tracking entity that represents a URI
     addressable object or data. Some examples are the S3 URI of a dataset and the ECR
     registry path of an image. For more information, see Amazon SageMaker ML Lineage
-    Tracking."""
+    Tracking (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html)."""
 
     artifact_name: str | None = attrs.field(
         default=None,

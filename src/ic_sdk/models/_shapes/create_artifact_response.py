@@ -13,7 +13,7 @@ class CreateArtifactResponse:
     Creates an artifact. An artifact is a lineage tracking entity that represents a URI
     addressable object or data. Some examples are the S3 URI of a dataset and the ECR
     registry path of an image. For more information, see Amazon SageMaker ML Lineage
-    Tracking."""
+    Tracking (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html)."""
 
     artifact_arn: str | None = attrs.field(
         default=None,

@@ -48,9 +48,11 @@ class CreateAutoMLJobRequest:
     )
     """An array of channel objects that describes the input data and its location. Each
     channel is a named input source. Similar to `InputDataConfig` supported by
-    HyperParameterTrainingJobDefinition. Format(s) supported: CSV, Parquet. A minimum of
-    500 rows is required for the training dataset. There is not a minimum number of rows
-    required for the validation dataset."""
+    HyperParameterTrainingJobDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html).
+    Format(s) supported: CSV, Parquet. A minimum of 500 rows is required for the
+    training dataset. There is not a minimum number of rows required for the validation
+    dataset."""
 
     output_data_config: AutoMLOutputDataConfig = attrs.field(
         metadata={
@@ -74,7 +76,8 @@ class CreateAutoMLJobRequest:
         },
     )
     """Defines the type of supervised learning problem available for the candidates. For
-    more information, see SageMaker Autopilot problem types."""
+    more information, see SageMaker Autopilot problem types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-datasets-problem-types.html#autopilot-problem-types)."""
 
     auto_ml_job_objective: AutoMLJobObjective | None = attrs.field(
         default=None,
@@ -87,7 +90,9 @@ class CreateAutoMLJobRequest:
     )
     """Specifies a metric to minimize or maximize as the objective of a job. If not
     specified, the default objective metric depends on the problem type. See
-    AutoMLJobObjective for the default values."""
+    AutoMLJobObjective
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobObjective.html)
+    for the default values."""
 
     auto_ml_job_config: AutoMLJobConfig | None = attrs.field(
         default=None,
@@ -139,8 +144,9 @@ class CreateAutoMLJobRequest:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web ServicesResources. Tag keys must be unique
-    per resource."""
+    more information, see Tagging Amazon Web ServicesResources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). Tag keys must be
+    unique per resource."""
 
     model_deploy_config: ModelDeployConfig | None = attrs.field(
         default=None,

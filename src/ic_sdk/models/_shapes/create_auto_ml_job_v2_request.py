@@ -49,9 +49,10 @@ class CreateAutoMLJobV2Request:
         }
     )
     """An array of channel objects describing the input data and their location. Each
-    channel is a named input source. Similar to the InputDataConfig attribute in the
-    `CreateAutoMLJob` input parameters. The supported formats depend on the problem
-    type:
+    channel is a named input source. Similar to the InputDataConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html#sagemaker-CreateAutoMLJob-request-InputDataConfig)
+    attribute in the `CreateAutoMLJob` input parameters. The supported formats depend on
+    the problem type:
 
     -
 
@@ -121,8 +122,9 @@ class CreateAutoMLJobV2Request:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, such as by purpose, owner, or environment. For more
-    information, see Tagging Amazon Web ServicesResources. Tag keys must be unique per
-    resource."""
+    information, see Tagging Amazon Web ServicesResources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). Tag keys must be
+    unique per resource."""
 
     security_config: AutoMLSecurityConfig | None = attrs.field(
         default=None,
@@ -146,7 +148,8 @@ class CreateAutoMLJobV2Request:
     )
     """Specifies a metric to minimize or maximize as the objective of a job. If not
     specified, the default objective metric depends on the problem type. For the list of
-    default values per problem type, see AutoMLJobObjective.
+    default values per problem type, see AutoMLJobObjective
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobObjective.html).
 
     -
 
@@ -163,7 +166,8 @@ class CreateAutoMLJobV2Request:
     enhance a default objective metric, the cross-entropy loss. After fine-tuning a
     language model, you can evaluate the quality of its generated text using different
     metrics. For a list of the available metrics, see Metrics for fine-tuning LLMs in
-    Autopilot."""
+    Autopilot
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-llms-finetuning-metrics.html)."""
 
     model_deploy_config: ModelDeployConfig | None = attrs.field(
         default=None,

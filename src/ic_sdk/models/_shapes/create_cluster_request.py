@@ -27,7 +27,9 @@ class CreateClusterRequest:
     Creates an Amazon SageMaker HyperPod cluster. SageMaker HyperPod is a capability of
     SageMaker for creating and managing persistent clusters for developing large machine
     learning models, such as large language models (LLMs) and diffusion models. To learn
-    more, see Amazon SageMaker HyperPod in the Amazon SageMaker Developer Guide."""
+    more, see Amazon SageMaker HyperPod
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod.html) in the
+    Amazon SageMaker Developer Guide."""
 
     cluster_name: str = attrs.field(
         metadata={
@@ -100,7 +102,8 @@ class CreateClusterRequest:
     """Specifies the Amazon Virtual Private Cloud (VPC) that is associated with the Amazon
     SageMaker HyperPod cluster. You can control access to and from your resources by
     configuring your VPC. For more information, see Give SageMaker access to resources
-    in your Amazon VPC.
+    in your Amazon VPC
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html).
 
     When your Amazon VPC and subnets support IPv6, network communications differ based
     on the cluster orchestration platform:
@@ -115,23 +118,26 @@ class CreateClusterRequest:
     In Amazon EKS-orchestrated clusters, nodes receive dual-stack addressing, but pods
     can only use IPv6 when the Amazon EKS cluster is explicitly IPv6-enabled. For
     information about deploying an IPv6 Amazon EKS cluster, see Amazon EKS IPv6 Cluster
-    Deployment.
+    Deployment
+    (https://docs.aws.amazon.com/eks/latest/userguide/deploy-ipv6-cluster.html#_deploy_an_ipv6_cluster_with_eksctl).
 
     Additional resources for IPv6 configuration:
 
     -
 
-    For information about adding IPv6 support to your VPC, see to IPv6 Support for VPC.
+    For information about adding IPv6 support to your VPC, see to IPv6 Support for VPC
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html).
 
     -
 
     For information about creating a new IPv6-compatible VPC, see Amazon VPC Creation
-    Guide.
+    Guide (https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc.html).
 
     -
 
     To configure SageMaker HyperPod with a custom Amazon VPC, see Custom Amazon VPC
-    Setup for SageMaker HyperPod."""
+    Setup for SageMaker HyperPod
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html#sagemaker-hyperpod-prerequisites-optional-vpc)."""
 
     tags: list[Tag] | None = attrs.field(
         default=None,
@@ -149,7 +155,7 @@ class CreateClusterRequest:
     resource. You can add tags to your cluster in the same way you add them in other
     Amazon Web Services services that support tagging. To learn more about tagging
     Amazon Web Services resources in general, see Tagging Amazon Web Services Resources
-    User Guide."""
+    User Guide (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html)."""
 
     orchestrator: ClusterOrchestrator | None = attrs.field(
         default=None,

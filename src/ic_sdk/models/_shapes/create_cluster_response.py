@@ -13,7 +13,9 @@ class CreateClusterResponse:
     Creates an Amazon SageMaker HyperPod cluster. SageMaker HyperPod is a capability of
     SageMaker for creating and managing persistent clusters for developing large machine
     learning models, such as large language models (LLMs) and diffusion models. To learn
-    more, see Amazon SageMaker HyperPod in the Amazon SageMaker Developer Guide."""
+    more, see Amazon SageMaker HyperPod
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod.html) in the
+    Amazon SageMaker Developer Guide."""
 
     cluster_arn: str = attrs.field(
         metadata={

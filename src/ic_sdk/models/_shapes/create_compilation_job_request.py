@@ -69,7 +69,8 @@ class CreateCompilationJobRequest:
 
     You grant permissions for all of these tasks to an IAM role. To pass this role to
     Amazon SageMaker AI, the caller of this API must have the `iam:PassRole` permission.
-    For more information, see Amazon SageMaker AI Roles."""
+    For more information, see Amazon SageMaker AI Roles.
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)"""
 
     model_package_version_arn: str | None = attrs.field(
         default=None,
@@ -120,9 +121,12 @@ class CreateCompilationJobRequest:
             "shape": "NeoVpcConfig",
         },
     )
-    """A VpcConfig object that specifies the VPC that you want your compilation job to
-    connect to. Control access to your models by configuring the VPC. For more
-    information, see Protect Compilation Jobs by Using an Amazon Virtual Private Cloud."""
+    """A VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that you want your compilation job to connect to.
+    Control access to your models by configuring the VPC. For more information, see
+    Protect Compilation Jobs by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-vpc.html)."""
 
     stopping_condition: StoppingCondition = attrs.field(
         metadata={
@@ -150,7 +154,8 @@ class CreateCompilationJobRequest:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources."""
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

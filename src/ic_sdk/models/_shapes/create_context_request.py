@@ -16,7 +16,8 @@ class CreateContextRequest:
 
     Creates a context. A context is a lineage tracking entity that represents a logical
     grouping of other tracking or experiment entities. Some examples are an endpoint and
-    a model package. For more information, see Amazon SageMaker ML Lineage Tracking."""
+    a model package. For more information, see Amazon SageMaker ML Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html)."""
 
     context_name: str = attrs.field(
         metadata={

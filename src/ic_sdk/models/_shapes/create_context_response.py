@@ -12,7 +12,8 @@ class CreateContextResponse:
 
     Creates a context. A context is a lineage tracking entity that represents a logical
     grouping of other tracking or experiment entities. Some examples are an endpoint and
-    a model package. For more information, see Amazon SageMaker ML Lineage Tracking."""
+    a model package. For more information, see Amazon SageMaker ML Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking.html)."""
 
     context_arn: str | None = attrs.field(
         default=None,

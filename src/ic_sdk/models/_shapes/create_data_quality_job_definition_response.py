@@ -11,7 +11,8 @@ class CreateDataQualityJobDefinitionResponse:
     """Response of the ``CreateDataQualityJobDefinition`` operation.
 
     Creates a definition for a job that monitors data quality and drift. For information
-    about model monitor, see Amazon SageMaker AI Model Monitor."""
+    about model monitor, see Amazon SageMaker AI Model Monitor
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)."""
 
     job_definition_arn: str = attrs.field(
         metadata={

@@ -22,7 +22,9 @@ class CreateEndpointConfigInput:
     Creates an endpoint configuration that SageMaker hosting services uses to deploy
     models. In the configuration, you identify one or more models, created using the
     `CreateModel` API, to deploy and the resources that you want SageMaker to provision.
-    Then you call the CreateEndpoint API."""
+    Then you call the CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
+    API."""
 
     endpoint_config_name: str = attrs.field(
         metadata={
@@ -36,6 +38,7 @@ class CreateEndpointConfigInput:
         }
     )
     """The name of the endpoint configuration. You specify this name in a CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
     request."""
 
     production_variants: list[ProductionVariant] = attrs.field(
@@ -76,7 +79,8 @@ class CreateEndpointConfigInput:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources."""
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     kms_key_id: str | None = attrs.field(
         default=None,
@@ -117,6 +121,7 @@ class CreateEndpointConfigInput:
     `CreateEndpoint`, `UpdateEndpoint` requests. For more information, refer to the
     Amazon Web Services Key Management Service section Using Key Policies in Amazon Web
     Services KMS
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html)
 
     Certain Nitro-based instances include local storage, dependent on the instance type.
     Local storage volumes are encrypted using a hardware module on the instance. If any
@@ -125,10 +130,12 @@ class CreateEndpointConfigInput:
     local storage.
 
     For a list of instance types that support local instance storage, see Instance Store
-    Volumes.
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html#instance-store-volumes).
 
     For more information about local instance storage encryption, see SSD Instance Store
-    Volumes."""
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ssd-instance-store.html)."""
 
     async_inference_config: AsyncInferenceConfig | None = attrs.field(
         default=None,
@@ -140,7 +147,8 @@ class CreateEndpointConfigInput:
         },
     )
     """Specifies configuration for how an endpoint performs asynchronous inference. This is
-    a required field in order for your Endpoint to be invoked using InvokeEndpointAsync."""
+    a required field in order for your Endpoint to be invoked using InvokeEndpointAsync
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html)."""
 
     explainer_config: ExplainerConfig | None = attrs.field(
         default=None,
@@ -183,7 +191,8 @@ class CreateEndpointConfigInput:
         },
     )
     """The Amazon Resource Name (ARN) of an IAM role that Amazon SageMaker AI can assume to
-    perform actions on your behalf. For more information, see SageMaker AI Roles.
+    perform actions on your behalf. For more information, see SageMaker AI Roles
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
 
     To be able to pass this role to Amazon SageMaker AI, the caller of this action must
     have the `iam:PassRole` permission."""

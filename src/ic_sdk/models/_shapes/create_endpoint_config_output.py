@@ -13,7 +13,9 @@ class CreateEndpointConfigOutput:
     Creates an endpoint configuration that SageMaker hosting services uses to deploy
     models. In the configuration, you identify one or more models, created using the
     `CreateModel` API, to deploy and the resources that you want SageMaker to provision.
-    Then you call the CreateEndpoint API."""
+    Then you call the CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
+    API."""
 
     endpoint_config_arn: str = attrs.field(
         metadata={

@@ -16,7 +16,9 @@ class CreateEndpointInput:
 
     Creates an endpoint using the endpoint configuration specified in the request.
     SageMaker uses the endpoint to provision resources and deploy models. You create the
-    endpoint configuration with the CreateEndpointConfig API."""
+    endpoint configuration with the CreateEndpointConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)
+    API."""
 
     endpoint_name: str = attrs.field(
         metadata={
@@ -31,7 +33,8 @@ class CreateEndpointInput:
     )
     """The name of the endpoint.The name must be unique within an Amazon Web Services
     Region in your Amazon Web Services account. The name is case-insensitive in
-    `CreateEndpoint`, but the case is preserved and must be matched in InvokeEndpoint."""
+    `CreateEndpoint`, but the case is preserved and must be matched in InvokeEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html)."""
 
     endpoint_config_name: str = attrs.field(
         metadata={
@@ -45,7 +48,8 @@ class CreateEndpointInput:
         }
     )
     """The name of an endpoint configuration. For more information, see
-    CreateEndpointConfig."""
+    CreateEndpointConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)."""
 
     deployment_config: DeploymentConfig | None = attrs.field(
         default=None,
@@ -71,7 +75,8 @@ class CreateEndpointInput:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources."""
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

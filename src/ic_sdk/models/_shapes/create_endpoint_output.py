@@ -12,7 +12,9 @@ class CreateEndpointOutput:
 
     Creates an endpoint using the endpoint configuration specified in the request.
     SageMaker uses the endpoint to provision resources and deploy models. You create the
-    endpoint configuration with the CreateEndpointConfig API."""
+    endpoint configuration with the CreateEndpointConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)
+    API."""
 
     endpoint_arn: str = attrs.field(
         metadata={

@@ -72,8 +72,9 @@ class CreateExperimentRequest:
             "member": {"type": "structure", "shape": "Tag"},
         },
     )
-    """A list of tags to associate with the experiment. You can use Search API to search on
-    the tags."""
+    """A list of tags to associate with the experiment. You can use Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
+    search on the tags."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -168,15 +168,17 @@ class CreateFeatureGroupRequest:
 
     An KMS encryption key to encrypt the Amazon S3 location used for `OfflineStore`. If
     KMS encryption key is not specified, by default we encrypt all data at rest using
-    Amazon Web Services KMS key. By defining your bucket-level key for SSE, you can
-    reduce Amazon Web Services KMS requests costs by up to 99 percent.
+    Amazon Web Services KMS key. By defining your bucket-level key
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html) for SSE, you
+    can reduce Amazon Web Services KMS requests costs by up to 99 percent.
 
     -
 
     Format for the offline store table. Supported formats are Glue (Default) and Apache
-    Iceberg.
+    Iceberg (https://iceberg.apache.org/).
 
-    To learn more about this parameter, see OfflineStoreConfig."""
+    To learn more about this parameter, see OfflineStoreConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OfflineStoreConfig.html)."""
 
     throughput_config: ThroughputConfig | None = attrs.field(
         default=None,

@@ -48,10 +48,12 @@ class CreateHyperParameterTuningJobRequest:
             "shape": "HyperParameterTuningJobConfig",
         }
     )
-    """The HyperParameterTuningJobConfig object that describes the tuning job, including
-    the search strategy, the objective metric used to evaluate training jobs, ranges of
-    parameters to search, and resource limits for the tuning job. For more information,
-    see How Hyperparameter Tuning Works."""
+    """The HyperParameterTuningJobConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html)
+    object that describes the tuning job, including the search strategy, the objective
+    metric used to evaluate training jobs, ranges of parameters to search, and resource
+    limits for the tuning job. For more information, see How Hyperparameter Tuning Works
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-how-it-works.html)."""
 
     training_job_definition: HyperParameterTrainingJobDefinition | None = attrs.field(
         default=None,
@@ -62,10 +64,11 @@ class CreateHyperParameterTuningJobRequest:
             "shape": "HyperParameterTrainingJobDefinition",
         },
     )
-    """The HyperParameterTrainingJobDefinition object that describes the training jobs that
-    this tuning job launches, including static hyperparameters, input data
-    configuration, output data configuration, resource configuration, and stopping
-    condition."""
+    """The HyperParameterTrainingJobDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+    object that describes the training jobs that this tuning job launches, including
+    static hyperparameters, input data configuration, output data configuration,
+    resource configuration, and stopping condition."""
 
     training_job_definitions: list[HyperParameterTrainingJobDefinition] | None = attrs.field(
         default=None,
@@ -79,8 +82,9 @@ class CreateHyperParameterTuningJobRequest:
             "member": {"type": "structure", "shape": "HyperParameterTrainingJobDefinition"},
         },
     )
-    """A list of the HyperParameterTrainingJobDefinition objects launched for this tuning
-    job."""
+    """A list of the HyperParameterTrainingJobDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+    objects launched for this tuning job."""
 
     warm_start_config: HyperParameterTuningJobWarmStartConfig | None = attrs.field(
         default=None,
@@ -121,7 +125,8 @@ class CreateHyperParameterTuningJobRequest:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources.
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
 
     Tags that you specify for the tuning job are also added to all training jobs that
     the tuning job launches."""
@@ -135,33 +140,43 @@ class CreateHyperParameterTuningJobRequest:
 
     -
 
-    ParameterRanges: The names and ranges of parameters that a hyperparameter tuning job
-    can optimize.
+    ParameterRanges
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html#sagemaker-Type-HyperParameterTuningJobConfig-ParameterRanges):
+    The names and ranges of parameters that a hyperparameter tuning job can optimize.
 
     -
 
-    ResourceLimits: The maximum resources that can be used for a training job. These
-    resources include the maximum number of training jobs, the maximum runtime of a
-    tuning job, and the maximum number of training jobs to run at the same time.
+    ResourceLimits
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceLimits.html):
+    The maximum resources that can be used for a training job. These resources include
+    the maximum number of training jobs, the maximum runtime of a tuning job, and the
+    maximum number of training jobs to run at the same time.
 
     -
 
-    TrainingJobEarlyStoppingType: A flag that specifies whether or not to use early
-    stopping for training jobs launched by a hyperparameter tuning job.
+    TrainingJobEarlyStoppingType
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html#sagemaker-Type-HyperParameterTuningJobConfig-TrainingJobEarlyStoppingType):
+    A flag that specifies whether or not to use early stopping for training jobs
+    launched by a hyperparameter tuning job.
 
     -
 
-    RetryStrategy: The number of times to retry a training job.
+    RetryStrategy
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html#sagemaker-Type-HyperParameterTrainingJobDefinition-RetryStrategy):
+    The number of times to retry a training job.
 
     -
 
-    Strategy: Specifies how hyperparameter tuning chooses the combinations of
-    hyperparameter values to use for the training jobs that it launches.
+    Strategy
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html):
+    Specifies how hyperparameter tuning chooses the combinations of hyperparameter
+    values to use for the training jobs that it launches.
 
     -
 
-    ConvergenceDetected: A flag to indicate that Automatic model tuning (AMT) has
-    detected model convergence."""
+    ConvergenceDetected
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ConvergenceDetected.html):
+    A flag to indicate that Automatic model tuning (AMT) has detected model convergence."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

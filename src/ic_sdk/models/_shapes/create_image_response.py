@@ -12,7 +12,8 @@ class CreateImageResponse:
 
     Creates a custom SageMaker AI image. A SageMaker AI image is a set of image
     versions. Each image version represents a container image stored in Amazon ECR. For
-    more information, see Bring your own SageMaker AI image."""
+    more information, see Bring your own SageMaker AI image
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-byoi.html)."""
 
     image_arn: str | None = attrs.field(
         default=None,

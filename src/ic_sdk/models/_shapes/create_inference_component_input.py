@@ -118,7 +118,9 @@ class CreateInferenceComponentInput:
         },
     )
     """A list of key-value pairs associated with the model. For more information, see
-    Tagging Amazon Web Services resources in the Amazon Web Services General Reference."""
+    Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -48,7 +48,8 @@ class CreateInferenceExperimentRequest:
     -
 
     `ShadowMode`: You can use this type to validate a shadow variant. For more
-    information, see Shadow tests."""
+    information, see Shadow tests
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests.html)."""
 
     schedule: InferenceExperimentSchedule | None = attrs.field(
         default=None,
@@ -134,7 +135,8 @@ class CreateInferenceExperimentRequest:
     data.
 
     This is an optional parameter that you can use for data capture. For more
-    information, see Capture data."""
+    information, see Capture data
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html)."""
 
     shadow_mode_config: ShadowModeConfig = attrs.field(
         metadata={
@@ -198,12 +200,15 @@ class CreateInferenceExperimentRequest:
     `OutputDataConfig`. If you use a bucket policy with an `s3:PutObject` permission
     that only allows objects with server-side encryption, set the condition key of
     `s3:x-amz-server-side-encryption` to `"aws:kms"`. For more information, see KMS
-    managed Encryption Keys in the Amazon Simple Storage Service Developer Guide.
+    managed Encryption Keys
+    (https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingKMSEncryption.html) in the
+    Amazon Simple Storage Service Developer Guide.
 
     The KMS key policy must grant permission to the IAM role that you specify in your
     `CreateEndpoint` and `UpdateEndpoint` requests. For more information, see Using Key
-    Policies in Amazon Web Services KMS in the Amazon Web Services Key Management
-    Service Developer Guide."""
+    Policies in Amazon Web Services KMS
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html) in the
+    Amazon Web Services Key Management Service Developer Guide."""
 
     tags: list[Tag] | None = attrs.field(
         default=None,
@@ -219,7 +224,8 @@ class CreateInferenceExperimentRequest:
     )
     """Array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging your Amazon Web Services Resources."""
+    more information, see Tagging your Amazon Web Services Resources
+    (https://docs.aws.amazon.com/ARG/latest/userguide/tagging.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -59,8 +59,9 @@ class CreateLabelingJobRequest:
 
     -
 
-    If you are using one of the built-in task types or one of the following, the
-    attribute name must end with "-ref".
+    If you are using one of the built-in task types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-task-types.html) or one of the
+    following, the attribute name must end with "-ref".
 
     -
 
@@ -94,7 +95,8 @@ class CreateLabelingJobRequest:
     different `LabelAttributeName` than the one used in the original labeling job. The
     original labeling job is the Ground Truth labeling job that produced the labels that
     you want verified or adjusted. To learn more about adjustment and verification
-    labeling jobs, see Verify and Adjust Labels."""
+    labeling jobs, see Verify and Adjust Labels
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-verification-data.html)."""
 
     input_config: LabelingJobInputConfig = attrs.field(
         metadata={
@@ -170,19 +172,23 @@ class CreateLabelingJobRequest:
 
     For 3D point cloud and video frame task types, you can add label category attributes
     and frame attributes to your label category configuration file. To learn how, see
-    Create a Labeling Category Configuration File for 3D Point Cloud Labeling Jobs.
+    Create a Labeling Category Configuration File for 3D Point Cloud Labeling Jobs
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-point-cloud-label-category-config.html).
 
     For named entity recognition jobs, in addition to `"labels"`, you must provide
     worker instructions in the label category configuration file using the
     `"instructions"` parameter: `"instructions": {"shortInstruction":"<h1>Add
     header</h1><p>Add Instructions</p>", "fullInstruction":"<p>Add additional
     instructions.</p>"}`. For details and an example, see Create a Named Entity
-    Recognition Labeling Job (API) .
+    Recognition Labeling Job (API)
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-named-entity-recg.html#sms-creating-ner-api).
 
-    For all other built-in task types and custom tasks, your label category
-    configuration file must be a JSON file in the following format. Identify the labels
-    you want to use by replacing `label_1`, `label_2`,`...`,`label_n` with your label
-    categories.
+    For all other built-in task types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-task-types.html) and custom
+    tasks (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-custom-templates.html),
+    your label category configuration file must be a JSON file in the following format.
+    Identify the labels you want to use by replacing `label_1`,
+    `label_2`,`...`,`label_n` with your label categories.
 
     `{ `
 
@@ -208,8 +214,9 @@ class CreateLabelingJobRequest:
 
     If you create a 3D point cloud or video frame adjustment or verification labeling
     job, you must include `auditLabelAttributeName` in the label category configuration.
-    Use this parameter to enter the `LabelAttributeName` of the labeling job you want to
-    adjust or verify annotations of."""
+    Use this parameter to enter the `LabelAttributeName`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html#sagemaker-CreateLabelingJob-request-LabelAttributeName)
+    of the labeling job you want to adjust or verify annotations of."""
 
     stopping_conditions: LabelingJobStoppingConditions | None = attrs.field(
         default=None,
@@ -258,8 +265,9 @@ class CreateLabelingJobRequest:
             "member": {"type": "structure", "shape": "Tag"},
         },
     )
-    """An array of key/value pairs. For more information, see Using Cost Allocation Tags in
-    the Amazon Web Services Billing and Cost Management User Guide."""
+    """An array of key/value pairs. For more information, see Using Cost Allocation Tags
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-what)
+    in the Amazon Web Services Billing and Cost Management User Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

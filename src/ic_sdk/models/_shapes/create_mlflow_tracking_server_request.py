@@ -15,7 +15,8 @@ class CreateMlflowTrackingServerRequest:
     """Request of the ``CreateMlflowTrackingServer`` operation.
 
     Creates an MLflow Tracking Server using a general purpose Amazon S3 bucket as the
-    artifact store. For more information, see Create an MLflow Tracking Server."""
+    artifact store. For more information, see Create an MLflow Tracking Server
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server.html)."""
 
     tracking_server_name: str = attrs.field(
         metadata={
@@ -78,7 +79,8 @@ class CreateMlflowTrackingServerRequest:
         },
     )
     """The version of MLflow that the tracking server uses. To see which MLflow versions
-    are available to use, see How it works."""
+    are available to use, see How it works
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow.html#mlflow-create-tracking-server-how-it-works)."""
 
     role_arn: str = attrs.field(
         metadata={
@@ -94,7 +96,8 @@ class CreateMlflowTrackingServerRequest:
     """The Amazon Resource Name (ARN) for an IAM role in your account that the MLflow
     Tracking Server uses to access the artifact store in Amazon S3. The role should have
     `AmazonS3FullAccess` permissions. For more information on IAM permissions for
-    tracking server creation, see Set up IAM permissions for MLflow."""
+    tracking server creation, see Set up IAM permissions for MLflow
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server-iam.html)."""
 
     automatic_model_registration: bool | None = attrs.field(
         default=None,

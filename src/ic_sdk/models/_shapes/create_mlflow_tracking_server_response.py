@@ -11,7 +11,8 @@ class CreateMlflowTrackingServerResponse:
     """Response of the ``CreateMlflowTrackingServer`` operation.
 
     Creates an MLflow Tracking Server using a general purpose Amazon S3 bucket as the
-    artifact store. For more information, see Create an MLflow Tracking Server."""
+    artifact store. For more information, see Create an MLflow Tracking Server
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server.html)."""
 
     tracking_server_arn: str | None = attrs.field(
         default=None,

@@ -133,7 +133,9 @@ class CreateModelBiasJobDefinitionRequest:
         },
     )
     """(Optional) An array of key-value pairs. For more information, see Using Cost
-    Allocation Tags in the Amazon Web Services Billing and Cost Management User Guide."""
+    Allocation Tags
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+    in the Amazon Web Services Billing and Cost Management User Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -57,8 +57,9 @@ class CreateModelCardRequest:
             "sensitive": True,
         },
     )
-    """The content of the model card. Content must be in model card JSON schema and
-    provided as a string."""
+    """The content of the model card. Content must be in model card JSON schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema)
+    and provided as a string."""
 
     model_card_status: ModelCardStatus | str = attrs.field(
         metadata={

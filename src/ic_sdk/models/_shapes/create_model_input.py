@@ -87,7 +87,8 @@ class CreateModelInput:
     """The Amazon Resource Name (ARN) of the IAM role that SageMaker can assume to access
     model artifacts and docker image for deployment on ML compute instances or for batch
     transform jobs. Deploying on ML compute instances is part of model hosting. For more
-    information, see SageMaker Roles.
+    information, see SageMaker Roles
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
 
     To be able to pass this role to SageMaker, the caller of this API must have the
     `iam:PassRole` permission."""
@@ -106,7 +107,8 @@ class CreateModelInput:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources."""
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     vpc_config: VpcConfig | None = attrs.field(
         default=None,
@@ -117,11 +119,15 @@ class CreateModelInput:
             "shape": "VpcConfig",
         },
     )
-    """A VpcConfig object that specifies the VPC that you want your model to connect to.
-    Control access to and from your model container by configuring the VPC. `VpcConfig`
-    is used in hosting services and in batch transform. For more information, see
-    Protect Endpoints by Using an Amazon Virtual Private Cloud and Protect Data in Batch
-    Transform Jobs by Using an Amazon Virtual Private Cloud."""
+    """A VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that you want your model to connect to. Control access
+    to and from your model container by configuring the VPC. `VpcConfig` is used in
+    hosting services and in batch transform. For more information, see Protect Endpoints
+    by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html) and Protect Data in
+    Batch Transform Jobs by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-vpc.html)."""
 
     enable_network_isolation: bool | None = attrs.field(
         default=None,

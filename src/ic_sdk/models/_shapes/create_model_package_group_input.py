@@ -56,8 +56,9 @@ class CreateModelPackageGroupInput:
         },
     )
     """A list of key value pairs associated with the model group. For more information, see
-    Tagging Amazon Web Services resources in the Amazon Web Services General Reference
-    Guide."""
+    Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide."""
 
     managed_configuration: ManagedConfiguration | None = attrs.field(
         default=None,

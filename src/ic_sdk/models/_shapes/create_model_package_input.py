@@ -172,8 +172,9 @@ class CreateModelPackageInput:
         },
     )
     """A list of key value pairs associated with the model. For more information, see
-    Tagging Amazon Web Services resources in the Amazon Web Services General Reference
-    Guide.
+    Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide.
 
     If you supply `ModelPackageGroupName`, your model package belongs to the model group
     you specify and uses the tags associated with the model group. In this case, you
@@ -267,7 +268,9 @@ class CreateModelPackageInput:
     stored. This path must point to a single gzip compressed tar archive (.tar.gz
     suffix). This archive can hold multiple files that are all equally used in the load
     test. Each file in the archive must satisfy the size constraints of the
-    InvokeEndpoint call."""
+    InvokeEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html#API_runtime_InvokeEndpoint_RequestSyntax)
+    call."""
 
     customer_metadata_properties: dict[str, str] | None = attrs.field(
         default=None,
@@ -307,8 +310,9 @@ class CreateModelPackageInput:
     )
     """Represents the drift check baselines that can be used when the model monitor is set
     using the model package. For more information, see the topic on Drift Detection
-    against Previous Baselines in SageMaker Pipelines in the Amazon SageMaker Developer
-    Guide."""
+    against Previous Baselines in SageMaker Pipelines
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-quality-clarify-baseline-lifecycle.html#pipelines-quality-clarify-baseline-drift-detection)
+    in the Amazon SageMaker Developer Guide."""
 
     additional_inference_specifications: list[AdditionalInferenceSpecificationDefinition] | None = (
         attrs.field(
@@ -385,9 +389,11 @@ class CreateModelPackageInput:
     simplified compared to the schema of `ModelCard`. The `ModelPackageModelCard` schema
     does not include `model_package_details`, and `model_overview` is composed of the
     `model_creator` and `model_artifact` properties. For more information about the
-    model package model card schema, see Model package model card schema. For more
-    information about the model card associated with the model package, see View the
-    Details of a Model Version."""
+    model package model card schema, see Model package model card schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+    For more information about the model card associated with the model package, see
+    View the Details of a Model Version
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html)."""
 
     model_life_cycle: ModelLifeCycle | None = attrs.field(
         default=None,

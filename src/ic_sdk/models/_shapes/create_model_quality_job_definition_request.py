@@ -21,7 +21,8 @@ class CreateModelQualityJobDefinitionRequest:
     """Request of the ``CreateModelQualityJobDefinition`` operation.
 
     Creates a definition for a job that monitors model quality and drift. For
-    information about model monitor, see Amazon SageMaker AI Model Monitor."""
+    information about model monitor, see Amazon SageMaker AI Model Monitor
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)."""
 
     job_definition_name: str = attrs.field(
         metadata={
@@ -133,7 +134,9 @@ class CreateModelQualityJobDefinitionRequest:
         },
     )
     """(Optional) An array of key-value pairs. For more information, see Using Cost
-    Allocation Tags in the Amazon Web Services Billing and Cost Management User Guide."""
+    Allocation Tags
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+    in the Amazon Web Services Billing and Cost Management User Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

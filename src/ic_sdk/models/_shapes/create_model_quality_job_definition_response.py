@@ -11,7 +11,8 @@ class CreateModelQualityJobDefinitionResponse:
     """Response of the ``CreateModelQualityJobDefinition`` operation.
 
     Creates a definition for a job that monitors model quality and drift. For
-    information about model monitor, see Amazon SageMaker AI Model Monitor."""
+    information about model monitor, see Amazon SageMaker AI Model Monitor
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)."""
 
     job_definition_arn: str = attrs.field(
         metadata={

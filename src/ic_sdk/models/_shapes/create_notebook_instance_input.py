@@ -302,7 +302,8 @@ class CreateNotebookInstanceInput:
     instance, SageMaker AI assumes this role to perform tasks on your behalf. You must
     grant this role necessary permissions so SageMaker AI can perform these tasks. The
     policy must allow the SageMaker AI service principal (sagemaker.amazonaws.com)
-    permissions to assume this role. For more information, see SageMaker AI Roles.
+    permissions to assume this role. For more information, see SageMaker AI Roles
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
 
     To be able to pass this role to SageMaker AI, the caller of this API must have the
     `iam:PassRole` permission."""
@@ -322,8 +323,9 @@ class CreateNotebookInstanceInput:
     """The Amazon Resource Name (ARN) of a Amazon Web Services Key Management Service key
     that SageMaker AI uses to encrypt data on the storage volume attached to your
     notebook instance. The KMS key you provide must be enabled. For information, see
-    Enabling and Disabling Keys in the Amazon Web Services Key Management Service
-    Developer Guide."""
+    Enabling and Disabling Keys
+    (https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html) in the
+    Amazon Web Services Key Management Service Developer Guide."""
 
     tags: list[Tag] | None = attrs.field(
         default=None,
@@ -339,7 +341,8 @@ class CreateNotebookInstanceInput:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources."""
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     lifecycle_config_name: str | None = attrs.field(
         default=None,
@@ -355,7 +358,8 @@ class CreateNotebookInstanceInput:
     )
     """The name of a lifecycle configuration to associate with the notebook instance. For
     information about lifestyle configurations, see Step 2.1: (Optional) Customize a
-    Notebook Instance."""
+    Notebook Instance
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html)."""
 
     direct_internet_access: DirectInternetAccess | str | None = attrs.field(
         default=None,
@@ -372,9 +376,10 @@ class CreateNotebookInstanceInput:
     your VPC, and is not be able to connect to SageMaker AI training and endpoint
     services unless you configure a NAT Gateway in your VPC.
 
-    For more information, see Notebook Instances Are Internet-Enabled by Default. You
-    can set the value of this parameter to `Disabled` only if you set a value for the
-    `SubnetId` parameter."""
+    For more information, see Notebook Instances Are Internet-Enabled by Default
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/appendix-additional-considerations.html#appendix-notebook-and-internet-access).
+    You can set the value of this parameter to `Disabled` only if you set a value for
+    the `SubnetId` parameter."""
 
     volume_size_in_gb: int | None = attrs.field(
         default=None,
@@ -431,10 +436,12 @@ class CreateNotebookInstanceInput:
     )
     """A Git repository to associate with the notebook instance as its default code
     repository. This can be either the name of a Git repository stored as a resource in
-    your account, or the URL of a Git repository in Amazon Web Services CodeCommit or in
-    any other Git repository. When you open a notebook instance, it opens in the
-    directory that contains this repository. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    your account, or the URL of a Git repository in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
+    other Git repository. When you open a notebook instance, it opens in the directory
+    that contains this repository. For more information, see Associating Git
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     additional_code_repositories: list[str] | None = attrs.field(
         default=None,
@@ -456,10 +463,12 @@ class CreateNotebookInstanceInput:
     )
     """An array of up to three Git repositories to associate with the notebook instance.
     These can be either the names of Git repositories stored as resources in your
-    account, or the URL of Git repositories in Amazon Web Services CodeCommit or in any
+    account, or the URL of Git repositories in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
     other Git repository. These repositories are cloned at the same level as the default
     repository of your notebook instance. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     root_access: RootAccess | str | None = attrs.field(
         default=None,

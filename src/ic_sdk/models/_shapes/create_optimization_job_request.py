@@ -72,7 +72,8 @@ class CreateOptimizationJobRequest:
 
     You grant permissions for all of these tasks to an IAM role. To pass this role to
     Amazon SageMaker AI, the caller of this API must have the `iam:PassRole` permission.
-    For more information, see Amazon SageMaker AI Roles."""
+    For more information, see Amazon SageMaker AI Roles.
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html)"""
 
     model_source: OptimizationJobModelSource = attrs.field(
         metadata={
@@ -231,8 +232,9 @@ class CreateOptimizationJobRequest:
         },
     )
     """A list of key-value pairs associated with the optimization job. For more
-    information, see Tagging Amazon Web Services resources in the Amazon Web Services
-    General Reference Guide."""
+    information, see Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide."""
 
     vpc_config: OptimizationVpcConfig | None = attrs.field(
         default=None,
@@ -271,7 +273,8 @@ class CreateOptimizationJobRequest:
     job uses on-demand capacity. You can specify at most one training plan.
 
     For more information about how to reserve GPU capacity for your optimization jobs
-    using Amazon SageMaker Training Plans, see Reserve capacity with training plans."""
+    using Amazon SageMaker Training Plans, see Reserve capacity with training plans
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/reserve-capacity-with-training-plans.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -56,7 +56,9 @@ class CreatePipelineRequest:
             "pattern": ".*(?:[ \\r\\n\\t].*)*",
         },
     )
-    """The JSON pipeline definition of the pipeline."""
+    """The JSON pipeline definition
+    (https://aws-sagemaker-mlops.github.io/sagemaker-model-building-pipeline-definition-JSON-schema/)
+    of the pipeline."""
 
     pipeline_definition_s3_location: PipelineDefinitionS3Location | None = attrs.field(
         default=None,

@@ -12,7 +12,7 @@ class CreatePresignedMlflowAppUrlResponse:
 
     Returns a presigned URL that you can use to connect to the MLflow UI attached to
     your MLflow App. For more information, see Launch the MLflow UI using a presigned
-    URL."""
+    URL (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-launch-ui.html)."""
 
     authorized_url: str | None = attrs.field(
         default=None,

@@ -12,7 +12,8 @@ class CreatePresignedMlflowTrackingServerUrlRequest:
 
     Returns a presigned URL that you can use to connect to the MLflow UI attached to
     your tracking server. For more information, see Launch the MLflow UI using a
-    presigned URL."""
+    presigned URL
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-launch-ui.html)."""
 
     tracking_server_name: str = attrs.field(
         metadata={

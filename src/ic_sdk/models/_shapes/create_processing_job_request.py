@@ -167,7 +167,9 @@ class CreateProcessingJobRequest:
         },
     )
     """(Optional) An array of key-value pairs. For more information, see Using Cost
-    Allocation Tags in the Amazon Web Services Billing and Cost Management User Guide.
+    Allocation Tags
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+    in the Amazon Web Services Billing and Cost Management User Guide.
 
     Do not include any security-sensitive information including account access IDs,
     secrets, or tokens in any tags. As part of the shared responsibility model, you are

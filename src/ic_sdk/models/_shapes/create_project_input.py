@@ -57,7 +57,8 @@ class CreateProjectInput:
     """The product ID and provisioning artifact ID to provision a service catalog. The
     provisioning artifact ID will default to the latest provisioning artifact ID of the
     product, if you don't provide the provisioning artifact ID. For more information,
-    see What is Amazon Web Services Service Catalog."""
+    see What is Amazon Web Services Service Catalog
+    (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html)."""
 
     tags: list[Tag] | None = attrs.field(
         default=None,
@@ -73,7 +74,8 @@ class CreateProjectInput:
     )
     """An array of key-value pairs that you want to use to organize and track your Amazon
     Web Services resource costs. For more information, see Tagging Amazon Web Services
-    resources in the Amazon Web Services General Reference Guide."""
+    resources (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the
+    Amazon Web Services General Reference Guide."""
 
     template_providers: list[CreateTemplateProvider] | None = attrs.field(
         default=None,

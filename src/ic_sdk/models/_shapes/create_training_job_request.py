@@ -77,7 +77,8 @@ class CreateTrainingJobRequest:
     )
     """Algorithm-specific parameters that influence the quality of the model. You set
     hyperparameters before you start the learning process. For a list of hyperparameters
-    for each training algorithm provided by SageMaker, see Algorithms.
+    for each training algorithm provided by SageMaker, see Algorithms
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html).
 
     You can specify a maximum of 100 hyperparameters. Each hyperparameter is a key-value
     pair. Each key and value is limited to 256 characters, as specified by the `Length
@@ -100,8 +101,10 @@ class CreateTrainingJobRequest:
     )
     """The registry path of the Docker image that contains the training algorithm and
     algorithm-specific metadata, including the input mode. For more information about
-    algorithms provided by SageMaker, see Algorithms. For information about providing
-    your own algorithms, see Using Your Own Algorithms with Amazon SageMaker."""
+    algorithms provided by SageMaker, see Algorithms
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html). For information about
+    providing your own algorithms, see Using Your Own Algorithms with Amazon SageMaker
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html)."""
 
     role_arn: str = attrs.field(
         metadata={
@@ -121,7 +124,8 @@ class CreateTrainingJobRequest:
     bucket, download a Docker image that contains training code, write model artifacts
     to an S3 bucket, write logs to Amazon CloudWatch Logs, and publish metrics to Amazon
     CloudWatch. You grant permissions for all of these tasks to an IAM role. For more
-    information, see SageMaker Roles.
+    information, see SageMaker Roles
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
 
     To be able to pass this role to SageMaker, the caller of this API must have the
     `iam:PassRole` permission."""
@@ -193,10 +197,12 @@ class CreateTrainingJobRequest:
             "shape": "VpcConfig",
         },
     )
-    """A VpcConfig object that specifies the VPC that you want your training job to connect
-    to. Control access to and from your training container by configuring the VPC. For
-    more information, see Protect Training Jobs by Using an Amazon Virtual Private
-    Cloud."""
+    """A VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that you want your training job to connect to. Control
+    access to and from your training container by configuring the VPC. For more
+    information, see Protect Training Jobs by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html)."""
 
     stopping_condition: StoppingCondition | None = attrs.field(
         default=None,
@@ -229,7 +235,8 @@ class CreateTrainingJobRequest:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources.
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html).
 
     Do not include any security-sensitive information including account access IDs,
     secrets, or tokens in any tags. As part of the shared responsibility model, you are
@@ -266,7 +273,8 @@ class CreateTrainingJobRequest:
     training might take longer. How long it takes depends on the amount of communication
     between compute instances, especially if you use a deep learning algorithm in
     distributed training. For more information, see Protect Communications Between ML
-    Compute Instances in a Distributed Training Job."""
+    Compute Instances in a Distributed Training Job
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html)."""
 
     enable_managed_spot_training: bool | None = attrs.field(
         default=None,
@@ -425,7 +433,8 @@ class CreateTrainingJobRequest:
     )
     """Configuration for remote debugging. To learn more about the remote debugging
     functionality of SageMaker, see Access a training container through Amazon Web
-    Services Systems Manager (SSM) for remote debugging."""
+    Services Systems Manager (SSM) for remote debugging
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-remote-debugging.html)."""
 
     infra_check_config: InfraCheckConfig | None = attrs.field(
         default=None,

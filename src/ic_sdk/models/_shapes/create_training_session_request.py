@@ -123,7 +123,8 @@ class CreateTrainingSessionRequest:
         },
     )
     """An array of key-value pairs to apply to the training session as tags. For more
-    information, see Tagging Amazon Web Services Resources."""
+    information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -68,8 +68,10 @@ class CreateTransformJobRequest:
     SageMaker checks the optional execution-parameters to determine the settings for
     your chosen algorithm. If the execution-parameters endpoint is not enabled, the
     default value is `1`. For more information on execution-parameters, see How
-    Containers Serve Requests. For built-in algorithms, you don't need to set a value
-    for `MaxConcurrentTransforms`."""
+    Containers Serve Requests
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-batch-code.html#your-algorithms-batch-code-how-containe-serves-requests).
+    For built-in algorithms, you don't need to set a value for
+    `MaxConcurrentTransforms`."""
 
     model_client_config: ModelClientConfig | None = attrs.field(
         default=None,
@@ -218,7 +220,8 @@ class CreateTransformJobRequest:
     not needed for inference in a batch transform job. The output filter provided allows
     you to include input data relevant to interpreting the predictions in the output
     from the job. For more information, see Associate Prediction Results with their
-    Corresponding Input Records."""
+    Corresponding Input Records
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html)."""
 
     tags: list[Tag] | None = attrs.field(
         default=None,
@@ -233,7 +236,9 @@ class CreateTransformJobRequest:
         },
     )
     """(Optional) An array of key-value pairs. For more information, see Using Cost
-    Allocation Tags in the Amazon Web Services Billing and Cost Management User Guide."""
+    Allocation Tags
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-what)
+    in the Amazon Web Services Billing and Cost Management User Guide."""
 
     experiment_config: ExperimentConfig | None = attrs.field(
         default=None,

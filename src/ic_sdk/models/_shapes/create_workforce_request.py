@@ -34,7 +34,8 @@ class CreateWorkforceRequest:
     )
     """Use this parameter to configure an Amazon Cognito private workforce. A single
     Cognito workforce is created using and corresponds to a single Amazon Cognito user
-    pool.
+    pool
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html).
 
     Do not use `OidcConfig` if you specify values for `CognitoConfig`."""
 

@@ -72,7 +72,8 @@ class CreateWorkteamRequest:
     `CognitoMemberDefinition` objects that make up the member definition must have the
     same `ClientId` and `UserPool` values. To add a Amazon Cognito user group to an
     existing worker pool, see Adding groups to a User Pool. For more information about
-    user pools, see Amazon Cognito User Pools.
+    user pools, see Amazon Cognito User Pools
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html).
 
     For workforces created using your own OIDC IdP, specify the user groups that you
     want to include in your private work team in `OidcMemberDefinition` by listing those
@@ -129,8 +130,11 @@ class CreateWorkteamRequest:
     )
     """An array of key-value pairs.
 
-    For more information, see Resource Tag and Using Cost Allocation Tags in the Amazon
-    Web Services Billing and Cost Management User Guide."""
+    For more information, see Resource Tag
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+    and Using Cost Allocation Tags
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-what)
+    in the Amazon Web Services Billing and Cost Management User Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -9,7 +9,7 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class CustomImage:
     """A custom SageMaker AI image. For more information, see Bring your own SageMaker AI
-    image."""
+    image (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-byoi.html)."""
 
     image_name: str = attrs.field(
         metadata={

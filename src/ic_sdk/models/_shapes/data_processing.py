@@ -17,7 +17,8 @@ class DataProcessing:
     not needed for inference in a batch transform job. The output filter provided allows
     you to include input data relevant to interpreting the predictions in the output
     from the job. For more information, see Associate Prediction Results with their
-    Corresponding Input Records."""
+    Corresponding Input Records
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html)."""
 
     input_filter: str | None = attrs.field(
         default=None,
@@ -30,10 +31,12 @@ class DataProcessing:
             "max": 63,
         },
     )
-    """A JSONPath expression used to select a portion of the input data to pass to the
-    algorithm. Use the `InputFilter` parameter to exclude fields, such as an ID column,
-    from the input. If you want SageMaker to pass the entire input dataset to the
-    algorithm, accept the default value `$`.
+    """A JSONPath
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html#data-processing-operators)
+    expression used to select a portion of the input data to pass to the algorithm. Use
+    the `InputFilter` parameter to exclude fields, such as an ID column, from the input.
+    If you want SageMaker to pass the entire input dataset to the algorithm, accept the
+    default value `$`.
 
     Examples: `"$"`, `"$[1:]"`, `"$.features"`"""
 
@@ -48,11 +51,12 @@ class DataProcessing:
             "max": 63,
         },
     )
-    """A JSONPath expression used to select a portion of the joined dataset to save in the
-    output file for a batch transform job. If you want SageMaker to store the entire
-    input dataset in the output file, leave the default value, `$`. If you specify
-    indexes that aren't within the dimension size of the joined dataset, you get an
-    error.
+    """A JSONPath
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html#data-processing-operators)
+    expression used to select a portion of the joined dataset to save in the output file
+    for a batch transform job. If you want SageMaker to store the entire input dataset
+    in the output file, leave the default value, `$`. If you specify indexes that aren't
+    within the dimension size of the joined dataset, you get an error.
 
     Examples: `"$"`, `"$[0,5:]"`, `"$['id','SageMakerOutput']"`"""
 
@@ -86,7 +90,8 @@ class DataProcessing:
     output is a CSV file.
 
     For information on how joining in applied, see Workflow for Associating Inferences
-    with Input Records."""
+    with Input Records
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-data-processing.html#batch-transform-data-processing-workflow)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -14,7 +14,8 @@ class DebugHookConfig:
     """Configuration information for the Amazon SageMaker Debugger hook parameters, metric
     and tensor collections, and storage paths. To learn more about how to configure the
     `DebugHookConfig` parameter, see Use the SageMaker and Debugger Configuration API
-    Operations to Create, Update, and Debug Your Training Job."""
+    Operations to Create, Update, and Debug Your Training Job
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/debugger-createtrainingjob-api.html)."""
 
     local_path: str | None = attrs.field(
         default=None,
@@ -80,7 +81,8 @@ class DebugHookConfig:
     """Configuration information for Amazon SageMaker Debugger tensor collections. To learn
     more about how to configure the `CollectionConfiguration` parameter, see Use the
     SageMaker and Debugger Configuration API Operations to Create, Update, and Debug
-    Your Training Job."""
+    Your Training Job
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/debugger-createtrainingjob-api.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -14,7 +14,8 @@ class DebugRuleConfiguration:
     """Configuration information for SageMaker Debugger rules for debugging. To learn more
     about how to configure the `DebugRuleConfiguration` parameter, see Use the SageMaker
     and Debugger Configuration API Operations to Create, Update, and Debug Your Training
-    Job."""
+    Job
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/debugger-createtrainingjob-api.html)."""
 
     rule_configuration_name: str = attrs.field(
         metadata={

@@ -11,8 +11,9 @@ class DeleteExperimentResponse:
     """Response of the ``DeleteExperiment`` operation.
 
     Deletes an SageMaker experiment. All trials associated with the experiment must be
-    deleted first. Use the ListTrials API to get a list of the trials associated with
-    the experiment."""
+    deleted first. Use the ListTrials
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTrials.html) API
+    to get a list of the trials associated with the experiment."""
 
     experiment_arn: str | None = attrs.field(
         default=None,

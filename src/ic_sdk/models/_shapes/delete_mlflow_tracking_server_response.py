@@ -11,7 +11,8 @@ class DeleteMlflowTrackingServerResponse:
     """Response of the ``DeleteMlflowTrackingServer`` operation.
 
     Deletes an MLflow Tracking Server. For more information, see Clean up MLflow
-    resources."""
+    resources
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-cleanup.html.html)."""
 
     tracking_server_arn: str | None = attrs.field(
         default=None,

@@ -12,7 +12,9 @@ class DeleteTrialComponentResponse:
 
     Deletes the specified trial component. A trial component must be disassociated from
     all trials before the trial component can be deleted. To disassociate a trial
-    component from a trial, call the DisassociateTrialComponent API."""
+    component from a trial, call the DisassociateTrialComponent
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DisassociateTrialComponent.html)
+    API."""
 
     trial_component_arn: str | None = attrs.field(
         default=None,

@@ -11,8 +11,9 @@ class DeleteTrialResponse:
     """Response of the ``DeleteTrial`` operation.
 
     Deletes the specified trial. All trial components that make up the trial must be
-    deleted first. Use the DescribeTrialComponent API to get the list of trial
-    components."""
+    deleted first. Use the DescribeTrialComponent
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrialComponent.html)
+    API to get the list of trial components."""
 
     trial_arn: str | None = attrs.field(
         default=None,

@@ -10,13 +10,16 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class DeployedImage:
     """Gets the Amazon EC2 Container Registry path of the docker image of the model that is
-    hosted in this ProductionVariant.
+    hosted in this ProductionVariant
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html).
 
     If you used the `registry/repository[:tag]` form to specify the image path of the
     primary container when you created the model hosted in this `ProductionVariant`, the
     path resolves to a path of the form `registry/repository[@digest]`. A digest is a
     hash value that identifies a specific version of an image. For information about
-    Amazon ECR paths, see Pulling an Image in the Amazon ECR User Guide."""
+    Amazon ECR paths, see Pulling an Image
+    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-pull-ecr-image.html)
+    in the Amazon ECR User Guide."""
 
     specified_image: str | None = attrs.field(
         default=None,

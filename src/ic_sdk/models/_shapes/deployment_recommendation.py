@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class DeploymentRecommendation:
     """A set of recommended deployment configurations for the model. To get more advanced
-    recommendations, see CreateInferenceRecommendationsJob to create an inference
-    recommendation job."""
+    recommendations, see CreateInferenceRecommendationsJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceRecommendationsJob.html)
+    to create an inference recommendation job."""
 
     recommendation_status: RecommendationStatus | str = attrs.field(
         metadata={
@@ -42,7 +43,9 @@ class DeploymentRecommendation:
             "member": {"type": "structure", "shape": "RealTimeInferenceRecommendation"},
         },
     )
-    """A list of RealTimeInferenceRecommendation items."""
+    """A list of RealTimeInferenceRecommendation
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RealTimeInferenceRecommendation.html)
+    items."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -10,7 +10,8 @@ import attrs
 class DescribeAutoMLJobRequest:
     """Request of the ``DescribeAutoMLJob`` operation.
 
-    Returns information about an AutoML job created by calling CreateAutoMLJob."""
+    Returns information about an AutoML job created by calling CreateAutoMLJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html)."""
 
     auto_ml_job_name: str = attrs.field(
         metadata={

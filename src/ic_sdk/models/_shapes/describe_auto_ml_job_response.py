@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 class DescribeAutoMLJobResponse:
     """Response of the ``DescribeAutoMLJob`` operation.
 
-    Returns information about an AutoML job created by calling CreateAutoMLJob."""
+    Returns information about an AutoML job created by calling CreateAutoMLJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html)."""
 
     auto_ml_job_name: str = attrs.field(
         metadata={
@@ -188,7 +189,9 @@ class DescribeAutoMLJobResponse:
         },
     )
     """The best model candidate selected by SageMaker AI Autopilot using both the best
-    objective metric and lowest InferenceLatency for an experiment."""
+    objective metric and lowest InferenceLatency
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-metrics-validation.html)
+    for an experiment."""
 
     auto_ml_job_status: AutoMLJobStatus | str = attrs.field(
         metadata={

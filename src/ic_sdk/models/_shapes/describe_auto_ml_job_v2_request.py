@@ -10,8 +10,10 @@ import attrs
 class DescribeAutoMLJobV2Request:
     """Request of the ``DescribeAutoMLJobV2`` operation.
 
-    Returns information about an AutoML job created by calling CreateAutoMLJobV2 or
-    CreateAutoMLJob."""
+    Returns information about an AutoML job created by calling CreateAutoMLJobV2
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJobV2.html)
+    or CreateAutoMLJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJob.html)."""
 
     auto_ml_job_name: str = attrs.field(
         metadata={

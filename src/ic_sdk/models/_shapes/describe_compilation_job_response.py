@@ -232,9 +232,12 @@ class DescribeCompilationJobResponse:
             "shape": "NeoVpcConfig",
         },
     )
-    """A VpcConfig object that specifies the VPC that you want your compilation job to
-    connect to. Control access to your models by configuring the VPC. For more
-    information, see Protect Compilation Jobs by Using an Amazon Virtual Private Cloud."""
+    """A VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that you want your compilation job to connect to.
+    Control access to your models by configuring the VPC. For more information, see
+    Protect Compilation Jobs by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-vpc.html)."""
 
     derived_information: DerivedInformation | None = attrs.field(
         default=None,

@@ -107,7 +107,9 @@ class DescribeEndpointConfigOutput:
         },
     )
     """Returns the description of an endpoint configuration created using the
-    `CreateEndpointConfig` API."""
+    `CreateEndpointConfig`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)
+    API."""
 
     explainer_config: ExplainerConfig | None = attrs.field(
         default=None,

@@ -74,8 +74,9 @@ class DescribeEndpointOutput:
             "member": {"type": "structure", "shape": "ProductionVariantSummary"},
         },
     )
-    """An array of ProductionVariantSummary objects, one for each model hosted behind this
-    endpoint."""
+    """An array of ProductionVariantSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantSummary.html)
+    objects, one for each model hosted behind this endpoint."""
 
     data_capture_config: DataCaptureConfigSummary | None = attrs.field(
         default=None,
@@ -114,11 +115,17 @@ class DescribeEndpointOutput:
 
     -
 
-    `Creating`: CreateEndpoint is executing.
+    `Creating`: CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
+    is executing.
 
     -
 
-    `Updating`: UpdateEndpoint or UpdateEndpointWeightsAndCapacities is executing.
+    `Updating`: UpdateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html)
+    or UpdateEndpointWeightsAndCapacities
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html)
+    is executing.
 
     -
 
@@ -133,8 +140,11 @@ class DescribeEndpointOutput:
     is in the process of rolling back to its previous configuration. Once the rollback
     completes, endpoint returns to an `InService` status. This transitional status only
     applies to an endpoint that has autoscaling enabled and is undergoing variant weight
-    or capacity changes as part of an UpdateEndpointWeightsAndCapacities call or when
-    the UpdateEndpointWeightsAndCapacities operation is called explicitly.
+    or capacity changes as part of an UpdateEndpointWeightsAndCapacities
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html)
+    call or when the UpdateEndpointWeightsAndCapacities
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html)
+    operation is called explicitly.
 
     -
 
@@ -142,21 +152,26 @@ class DescribeEndpointOutput:
 
     -
 
-    `Deleting`: DeleteEndpoint is executing.
+    `Deleting`: DeleteEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteEndpoint.html)
+    is executing.
 
     -
 
     `Failed`: Endpoint could not be created, updated, or re-scaled. Use the
-    `FailureReason` value returned by DescribeEndpoint for information about the
-    failure. DeleteEndpoint is the only operation that can be performed on a failed
-    endpoint.
+    `FailureReason` value returned by DescribeEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html)
+    for information about the failure. DeleteEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteEndpoint.html)
+    is the only operation that can be performed on a failed endpoint.
 
     -
 
     `UpdateRollbackFailed`: Both the rolling deployment and auto-rollback failed. Your
     endpoint is in service with a mix of the old and new endpoint configurations. For
     information about how to remedy this issue and restore the endpoint's status to
-    `InService`, see Rolling Deployments."""
+    `InService`, see Rolling Deployments
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-rolling.html)."""
 
     failure_reason: str | None = attrs.field(
         default=None,
@@ -212,7 +227,9 @@ class DescribeEndpointOutput:
         },
     )
     """Returns the description of an endpoint configuration created using the
-    `CreateEndpointConfig` API."""
+    `CreateEndpointConfig`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)
+    API."""
 
     pending_deployment_summary: PendingDeploymentSummary | None = attrs.field(
         default=None,
@@ -248,9 +265,10 @@ class DescribeEndpointOutput:
             "member": {"type": "structure", "shape": "ProductionVariantSummary"},
         },
     )
-    """An array of ProductionVariantSummary objects, one for each model that you want to
-    host at this endpoint in shadow mode with production traffic replicated from the
-    model specified on `ProductionVariants`."""
+    """An array of ProductionVariantSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantSummary.html)
+    objects, one for each model that you want to host at this endpoint in shadow mode
+    with production traffic replicated from the model specified on `ProductionVariants`."""
 
     metrics_config: MetricsConfig | None = attrs.field(
         default=None,

@@ -65,8 +65,9 @@ class DescribeHyperParameterTuningJobResponse:
             "shape": "HyperParameterTuningJobConfig",
         }
     )
-    """The HyperParameterTuningJobConfig object that specifies the configuration of the
-    tuning job."""
+    """The HyperParameterTuningJobConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html)
+    object that specifies the configuration of the tuning job."""
 
     training_job_definition: HyperParameterTrainingJobDefinition | None = attrs.field(
         default=None,
@@ -77,8 +78,10 @@ class DescribeHyperParameterTuningJobResponse:
             "shape": "HyperParameterTrainingJobDefinition",
         },
     )
-    """The HyperParameterTrainingJobDefinition object that specifies the definition of the
-    training jobs that this tuning job launches."""
+    """The HyperParameterTrainingJobDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+    object that specifies the definition of the training jobs that this tuning job
+    launches."""
 
     training_job_definitions: list[HyperParameterTrainingJobDefinition] | None = attrs.field(
         default=None,
@@ -92,8 +95,9 @@ class DescribeHyperParameterTuningJobResponse:
             "member": {"type": "structure", "shape": "HyperParameterTrainingJobDefinition"},
         },
     )
-    """A list of the HyperParameterTrainingJobDefinition objects launched for this tuning
-    job."""
+    """A list of the HyperParameterTrainingJobDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html)
+    objects launched for this tuning job."""
 
     hyper_parameter_tuning_job_status: HyperParameterTuningJobStatus | str = attrs.field(
         metadata={
@@ -154,8 +158,10 @@ class DescribeHyperParameterTuningJobResponse:
             "shape": "TrainingJobStatusCounters",
         }
     )
-    """The TrainingJobStatusCounters object that specifies the number of training jobs,
-    categorized by status, that this tuning job launched."""
+    """The TrainingJobStatusCounters
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobStatusCounters.html)
+    object that specifies the number of training jobs, categorized by status, that this
+    tuning job launched."""
 
     objective_status_counters: ObjectiveStatusCounters = attrs.field(
         metadata={
@@ -165,9 +171,10 @@ class DescribeHyperParameterTuningJobResponse:
             "shape": "ObjectiveStatusCounters",
         }
     )
-    """The ObjectiveStatusCounters object that specifies the number of training jobs,
-    categorized by the status of their final objective metric, that this tuning job
-    launched."""
+    """The ObjectiveStatusCounters
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ObjectiveStatusCounters.html)
+    object that specifies the number of training jobs, categorized by the status of
+    their final objective metric, that this tuning job launched."""
 
     best_training_job: HyperParameterTrainingJobSummary | None = attrs.field(
         default=None,
@@ -178,8 +185,11 @@ class DescribeHyperParameterTuningJobResponse:
             "shape": "HyperParameterTrainingJobSummary",
         },
     )
-    """A TrainingJobSummary object that describes the training job that completed with the
-    best current HyperParameterTuningJobObjective."""
+    """A TrainingJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobSummary.html)
+    object that describes the training job that completed with the best current
+    HyperParameterTuningJobObjective
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobObjective.html)."""
 
     overall_best_training_job: HyperParameterTrainingJobSummary | None = attrs.field(
         default=None,
@@ -191,9 +201,11 @@ class DescribeHyperParameterTuningJobResponse:
         },
     )
     """If the hyperparameter tuning job is an warm start tuning job with a `WarmStartType`
-    of `IDENTICAL_DATA_AND_ALGORITHM`, this is the TrainingJobSummary for the training
-    job with the best objective metric value of all training jobs launched by this
-    tuning job and all parent jobs specified for the warm start tuning job."""
+    of `IDENTICAL_DATA_AND_ALGORITHM`, this is the TrainingJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobSummary.html)
+    for the training job with the best objective metric value of all training jobs
+    launched by this tuning job and all parent jobs specified for the warm start tuning
+    job."""
 
     warm_start_config: HyperParameterTuningJobWarmStartConfig | None = attrs.field(
         default=None,

@@ -124,8 +124,9 @@ class DescribeInferenceExperimentResponse:
     -
 
     `Cancelled` - When you conclude your experiment early using the
-    StopInferenceExperiment API, or if any operation fails with an unexpected error, it
-    shows as cancelled."""
+    StopInferenceExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StopInferenceExperiment.html)
+    API, or if any operation fails with an unexpected error, it shows as cancelled."""
 
     status_reason: str | None = attrs.field(
         default=None,
@@ -139,8 +140,9 @@ class DescribeInferenceExperimentResponse:
             "pattern": ".*",
         },
     )
-    """The error message or client-specified `Reason` from the StopInferenceExperiment API,
-    that explains the status of the inference experiment."""
+    """The error message or client-specified `Reason` from the StopInferenceExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StopInferenceExperiment.html)
+    API, that explains the status of the inference experiment."""
 
     description: str | None = attrs.field(
         default=None,
@@ -270,7 +272,8 @@ class DescribeInferenceExperimentResponse:
     """The Amazon Web Services Key Management Service (Amazon Web Services KMS) key that
     Amazon SageMaker uses to encrypt data on the storage volume attached to the ML
     compute instance that hosts the endpoint. For more information, see
-    CreateInferenceExperiment."""
+    CreateInferenceExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceExperiment.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -271,7 +271,8 @@ class DescribeLabelingJobResponse:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources."""
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     labeling_job_output: LabelingJobOutput | None = attrs.field(
         default=None,

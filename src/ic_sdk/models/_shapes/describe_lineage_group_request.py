@@ -11,7 +11,9 @@ class DescribeLineageGroupRequest:
     """Request of the ``DescribeLineageGroup`` operation.
 
     Provides a list of properties for the requested lineage group. For more information,
-    see Cross-Account Lineage Tracking in the Amazon SageMaker Developer Guide."""
+    see Cross-Account Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in
+    the Amazon SageMaker Developer Guide."""
 
     lineage_group_name: str = attrs.field(
         metadata={

@@ -15,7 +15,9 @@ class DescribeLineageGroupResponse:
     """Response of the ``DescribeLineageGroup`` operation.
 
     Provides a list of properties for the requested lineage group. For more information,
-    see Cross-Account Lineage Tracking in the Amazon SageMaker Developer Guide."""
+    see Cross-Account Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in
+    the Amazon SageMaker Developer Guide."""
 
     lineage_group_name: str | None = attrs.field(
         default=None,

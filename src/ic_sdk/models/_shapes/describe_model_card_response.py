@@ -72,7 +72,8 @@ class DescribeModelCardResponse:
         },
     )
     """The content of the model card. Content is provided as a string in the model card
-    JSON schema.
+    JSON schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema).
 
     When you set `IncludedData` to `MetadataOnly` in the request, SageMaker returns a
     sanitized version of `Content` that includes only the following JSON paths, when

@@ -92,8 +92,11 @@ class DescribeModelOutput:
             "shape": "VpcConfig",
         },
     )
-    """A VpcConfig object that specifies the VPC that this model has access to. For more
-    information, see Protect Endpoints by Using an Amazon Virtual Private Cloud"""
+    """A VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that this model has access to. For more information,
+    see Protect Endpoints by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html)"""
 
     creation_time: datetime = attrs.field(
         metadata={

@@ -61,7 +61,8 @@ class DescribeModelPackageInput:
     metadata fields. This option does not require `kms:Decrypt` permission. All other
     top-level response fields, including `InferenceSpecification`, `ModelMetrics`,
     `DriftCheckBaselines`, and `SecurityConfig`, are returned unchanged. For the list of
-    fields preserved within `ModelCardContent`, see ModelCard.
+    fields preserved within `ModelCardContent`, see ModelCard
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackage.html#sagemaker-DescribeModelPackage-response-ModelCard).
 
     If you don't specify a value, SageMaker returns `AllData`."""
 

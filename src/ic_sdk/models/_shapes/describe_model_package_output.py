@@ -334,8 +334,9 @@ class DescribeModelPackageOutput:
     )
     """Represents the drift check baselines that can be used when the model monitor is set
     using the model package. For more information, see the topic on Drift Detection
-    against Previous Baselines in SageMaker Pipelines in the Amazon SageMaker Developer
-    Guide."""
+    against Previous Baselines in SageMaker Pipelines
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-quality-clarify-baseline-lifecycle.html#pipelines-quality-clarify-baseline-drift-detection)
+    in the Amazon SageMaker Developer Guide."""
 
     additional_inference_specifications: list[AdditionalInferenceSpecificationDefinition] | None = (
         attrs.field(
@@ -410,9 +411,11 @@ class DescribeModelPackageOutput:
     simplified compared to the schema of `ModelCard`. The `ModelPackageModelCard` schema
     does not include `model_package_details`, and `model_overview` is composed of the
     `model_creator` and `model_artifact` properties. For more information about the
-    model package model card schema, see Model package model card schema. For more
-    information about the model card associated with the model package, see View the
-    Details of a Model Version.
+    model package model card schema, see Model package model card schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+    For more information about the model card associated with the model package, see
+    View the Details of a Model Version
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html).
 
     When you set `IncludedData` to `MetadataOnly` in the request, `ModelCardStatus` is
     preserved and `ModelCardContent` is sanitized to include only the following JSON

@@ -425,7 +425,8 @@ class DescribeNotebookInstanceOutput:
     """Returns the name of a notebook instance lifecycle configuration.
 
     For information about notebook instance lifestyle configurations, see Step 2.1:
-    (Optional) Customize a Notebook Instance"""
+    (Optional) Customize a Notebook Instance
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html)"""
 
     direct_internet_access: DirectInternetAccess | str | None = attrs.field(
         default=None,
@@ -441,7 +442,8 @@ class DescribeNotebookInstanceOutput:
     this value is set to Disabled, the notebook instance does not have internet access,
     and cannot connect to SageMaker AI training and endpoint services.
 
-    For more information, see Notebook Instances Are Internet-Enabled by Default."""
+    For more information, see Notebook Instances Are Internet-Enabled by Default
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/appendix-additional-considerations.html#appendix-notebook-and-internet-access)."""
 
     volume_size_in_gb: int | None = attrs.field(
         default=None,
@@ -497,10 +499,12 @@ class DescribeNotebookInstanceOutput:
     )
     """The Git repository associated with the notebook instance as its default code
     repository. This can be either the name of a Git repository stored as a resource in
-    your account, or the URL of a Git repository in Amazon Web Services CodeCommit or in
-    any other Git repository. When you open a notebook instance, it opens in the
-    directory that contains this repository. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    your account, or the URL of a Git repository in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
+    other Git repository. When you open a notebook instance, it opens in the directory
+    that contains this repository. For more information, see Associating Git
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     additional_code_repositories: list[str] | None = attrs.field(
         default=None,
@@ -522,10 +526,12 @@ class DescribeNotebookInstanceOutput:
     )
     """An array of up to three Git repositories associated with the notebook instance.
     These can be either the names of Git repositories stored as resources in your
-    account, or the URL of Git repositories in Amazon Web Services CodeCommit or in any
+    account, or the URL of Git repositories in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
     other Git repository. These repositories are cloned at the same level as the default
     repository of your notebook instance. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     root_access: RootAccess | str | None = attrs.field(
         default=None,

@@ -83,7 +83,8 @@ class DescribeProjectOutput:
         },
     )
     """Information used to provision a service catalog product. For information, see What
-    is Amazon Web Services Service Catalog."""
+    is Amazon Web Services Service Catalog
+    (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html)."""
 
     service_catalog_provisioned_product_details: ServiceCatalogProvisionedProductDetails | None = (
         attrs.field(

@@ -191,7 +191,8 @@ class DescribeTrainingJobResponse:
     )
     """Provides detailed information about the state of the training job. For detailed
     information on the secondary status of the training job, see `StatusMessage` under
-    SecondaryStatusTransition.
+    SecondaryStatusTransition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_SecondaryStatusTransition.html).
 
     SageMaker provides primary statuses and secondary statuses that apply to each of
     them:
@@ -401,9 +402,11 @@ class DescribeTrainingJobResponse:
             "shape": "VpcConfig",
         },
     )
-    """A VpcConfig object that specifies the VPC that this training job has access to. For
-    more information, see Protect Training Jobs by Using an Amazon Virtual Private
-    Cloud."""
+    """A VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that this training job has access to. For more
+    information, see Protect Training Jobs by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html)."""
 
     stopping_condition: StoppingCondition = attrs.field(
         metadata={
@@ -765,7 +768,8 @@ class DescribeTrainingJobResponse:
     )
     """Configuration for remote debugging. To learn more about the remote debugging
     functionality of SageMaker, see Access a training container through Amazon Web
-    Services Systems Manager (SSM) for remote debugging."""
+    Services Systems Manager (SSM) for remote debugging
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-remote-debugging.html)."""
 
     infra_check_config: InfraCheckConfig | None = attrs.field(
         default=None,

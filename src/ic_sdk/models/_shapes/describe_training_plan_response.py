@@ -55,7 +55,9 @@ class DescribeTrainingPlanResponse:
     )
     """The current status of the training plan (e.g., Pending, Active, Expired). To see the
     complete list of status values available for a training plan, refer to the `Status`
-    attribute within the ` TrainingPlanSummary ` object."""
+    attribute within the ` TrainingPlanSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingPlanSummary.html)
+    ` object."""
 
     status_message: str | None = attrs.field(
         default=None,

@@ -75,8 +75,8 @@ class DescribeTransformJobResponse:
     )
     """If the transform job failed, `FailureReason` describes why it failed. A transform
     job creates a log file, which includes error messages, and stores it as an Amazon S3
-    object. For more information, see Log Amazon SageMaker Events with Amazon
-    CloudWatch."""
+    object. For more information, see Log Amazon SageMaker Events with Amazon CloudWatch
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/logging-cloudwatch.html)."""
 
     model_name: str = attrs.field(
         metadata={

@@ -11,8 +11,9 @@ class DescribeWorkforceRequest:
     """Request of the ``DescribeWorkforce`` operation.
 
     Lists private workforce information, including workforce name, Amazon Resource Name
-    (ARN), and, if applicable, allowed IP address ranges (CIDRs). Allowable IP address
-    ranges are the IP addresses that workers can use to access tasks."""
+    (ARN), and, if applicable, allowed IP address ranges (CIDRs
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)). Allowable IP
+    address ranges are the IP addresses that workers can use to access tasks."""
 
     workforce_name: str = attrs.field(
         metadata={

@@ -14,8 +14,9 @@ class DescribeWorkforceResponse:
     """Response of the ``DescribeWorkforce`` operation.
 
     Lists private workforce information, including workforce name, Amazon Resource Name
-    (ARN), and, if applicable, allowed IP address ranges (CIDRs). Allowable IP address
-    ranges are the IP addresses that workers can use to access tasks."""
+    (ARN), and, if applicable, allowed IP address ranges (CIDRs
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)). Allowable IP
+    address ranges are the IP addresses that workers can use to access tasks."""
 
     workforce: Workforce = attrs.field(
         metadata={"wire": "Workforce", "required": True, "type": "structure", "shape": "Workforce"}
@@ -24,7 +25,8 @@ class DescribeWorkforceResponse:
     first private work team. You can create one private work force in each Amazon Web
     Services Region. By default, any workforce-related API operation used in a specific
     region will apply to the workforce created in that region. To learn how to create a
-    private workforce, see Create a Private Workforce."""
+    private workforce, see Create a Private Workforce
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-create-private.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -13,7 +13,9 @@ class DisassociateTrialComponentRequest:
     Disassociates a trial component from a trial. This doesn't effect other trials the
     component is associated with. Before you can delete a component, you must
     disassociate the component from all trials it is associated with. To associate a
-    trial component with a trial, call the AssociateTrialComponent API."""
+    trial component with a trial, call the AssociateTrialComponent
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AssociateTrialComponent.html)
+    API."""
 
     trial_component_name: str = attrs.field(
         metadata={

@@ -63,7 +63,8 @@ class DomainSettings:
         },
     )
     """The configuration for attaching a SageMaker AI user profile name to the execution
-    role as a sts:SourceIdentity key."""
+    role as a sts:SourceIdentity key
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html)."""
 
     trusted_identity_propagation_settings: TrustedIdentityPropagationSettings | None = attrs.field(
         default=None,

@@ -46,8 +46,10 @@ class DomainSettingsForUpdate:
         },
     )
     """The configuration for attaching a SageMaker AI user profile name to the execution
-    role as a sts:SourceIdentity key. This configuration can only be modified if there
-    are no apps in the `InService` or `Pending` state."""
+    role as a sts:SourceIdentity key
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+    This configuration can only be modified if there are no apps in the `InService` or
+    `Pending` state."""
 
     security_group_ids: list[str] | None = attrs.field(
         default=None,

@@ -85,7 +85,7 @@ class EdgeOutputConfig:
     Amazon Web Services IoT Greengrass uses semantic versions for components. Semantic
     versions follow a major.minor.patch number system. For example, version 1.0.0
     represents the first major release for a component. For more information, see the
-    semantic version specification.
+    semantic version specification (https://semver.org/).
 
     -
 

@@ -28,8 +28,10 @@ class EmrServerlessComputeConfig:
     policies to list, connect to, or manage EMR Serverless jobs. For detailed
     information about the required permissions of this role, see "How to configure
     AutoML to initiate a remote job on EMR Serverless for large datasets" in Create a
-    regression or classification job for tabular data using the AutoML API or Create an
-    AutoML job for time-series forecasting using the API."""
+    regression or classification job for tabular data using the AutoML API
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-automate-model-development-create-experiment.html)
+    or Create an AutoML job for time-series forecasting using the API
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-create-experiment-timeseries-forecasting.html#timeseries-forecasting-api-optional-params)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

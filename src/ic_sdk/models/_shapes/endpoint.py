@@ -146,7 +146,8 @@ class Endpoint:
         },
     )
     """A list of monitoring schedules for the endpoint. For information about model
-    monitoring, see Amazon SageMaker Model Monitor."""
+    monitoring, see Amazon SageMaker Model Monitor
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)."""
 
     tags: list[Tag] | None = attrs.field(
         default=None,
@@ -161,7 +162,9 @@ class Endpoint:
         },
     )
     """A list of the tags associated with the endpoint. For more information, see Tagging
-    Amazon Web Services resources in the Amazon Web Services General Reference Guide."""
+    Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide."""
 
     shadow_production_variants: list[ProductionVariantSummary] | None = attrs.field(
         default=None,

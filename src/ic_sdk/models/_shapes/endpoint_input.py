@@ -125,7 +125,8 @@ class EndpointInput:
     )
     """If specified, monitoring jobs substract this time from the start time. For
     information about using offsets for scheduling monitoring jobs, see Schedule Model
-    Quality Monitoring Jobs."""
+    Quality Monitoring Jobs
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-schedule.html)."""
 
     end_time_offset: str | None = attrs.field(
         default=None,
@@ -141,7 +142,8 @@ class EndpointInput:
     )
     """If specified, monitoring jobs substract this time from the end time. For information
     about using offsets for scheduling monitoring jobs, see Schedule Model Quality
-    Monitoring Jobs."""
+    Monitoring Jobs
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-schedule.html)."""
 
     exclude_features_attribute: str | None = attrs.field(
         default=None,

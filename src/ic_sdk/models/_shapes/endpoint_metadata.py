@@ -61,7 +61,8 @@ class EndpointMetadata:
         },
     )
     """The status of the endpoint. For possible values of the status of an endpoint, see
-    EndpointSummary."""
+    EndpointSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_EndpointSummary.html)."""
 
     failure_reason: str | None = attrs.field(
         default=None,

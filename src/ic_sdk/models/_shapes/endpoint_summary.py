@@ -87,11 +87,17 @@ class EndpointSummary:
 
     -
 
-    `Creating`: CreateEndpoint is executing.
+    `Creating`: CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
+    is executing.
 
     -
 
-    `Updating`: UpdateEndpoint or UpdateEndpointWeightsAndCapacities is executing.
+    `Updating`: UpdateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html)
+    or UpdateEndpointWeightsAndCapacities
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html)
+    is executing.
 
     -
 
@@ -106,8 +112,11 @@ class EndpointSummary:
     is in the process of rolling back to its previous configuration. Once the rollback
     completes, endpoint returns to an `InService` status. This transitional status only
     applies to an endpoint that has autoscaling enabled and is undergoing variant weight
-    or capacity changes as part of an UpdateEndpointWeightsAndCapacities call or when
-    the UpdateEndpointWeightsAndCapacities operation is called explicitly.
+    or capacity changes as part of an UpdateEndpointWeightsAndCapacities
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html)
+    call or when the UpdateEndpointWeightsAndCapacities
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html)
+    operation is called explicitly.
 
     -
 
@@ -115,16 +124,21 @@ class EndpointSummary:
 
     -
 
-    `Deleting`: DeleteEndpoint is executing.
+    `Deleting`: DeleteEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteEndpoint.html)
+    is executing.
 
     -
 
     `Failed`: Endpoint could not be created, updated, or re-scaled. Use
     `DescribeEndpointOutput$FailureReason` for information about the failure.
-    DeleteEndpoint is the only operation that can be performed on a failed endpoint.
+    DeleteEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteEndpoint.html)
+    is the only operation that can be performed on a failed endpoint.
 
     To get a list of endpoints with a specified status, use the `StatusEquals` filter
-    with a call to ListEndpoints."""
+    with a call to ListEndpoints
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListEndpoints.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class Experiment:
-    """The properties of an experiment as returned by the Search API. For information about
-    experiments, see the CreateExperiment API."""
+    """The properties of an experiment as returned by the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API. For
+    information about experiments, see the CreateExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateExperiment.html)
+    API."""
 
     experiment_name: str | None = attrs.field(
         default=None,
@@ -139,7 +142,8 @@ class Experiment:
             "member": {"type": "structure", "shape": "Tag"},
         },
     )
-    """The list of tags that are associated with the experiment. You can use Search API to
+    """The list of tags that are associated with the experiment. You can use Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
     search on the tags."""
 
     _unknown: dict[str, Any] | None = attrs.field(

@@ -14,14 +14,17 @@ class ExperimentConfig:
     -
 
     CreateProcessingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateProcessingJob.html)
 
     -
 
     CreateTrainingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html)
 
     -
 
-    CreateTransformJob"""
+    CreateTransformJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTransformJob.html)"""
 
     experiment_name: str | None = attrs.field(
         default=None,

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class ExperimentSummary:
     """A summary of the properties of an experiment. To get the complete set of properties,
-    call the DescribeExperiment API and provide the `ExperimentName`."""
+    call the DescribeExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeExperiment.html)
+    API and provide the `ExperimentName`."""
 
     experiment_arn: str | None = attrs.field(
         default=None,

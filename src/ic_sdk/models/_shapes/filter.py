@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 class Filter:
     """A conditional statement for a search expression that includes a resource property, a
     Boolean operator, and a value. Resources that match the statement are returned in
-    the results from the Search API.
+    the results from the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API.
 
     If you specify a `Value`, but not an `Operator`, SageMaker uses the equals operator.
 
@@ -70,7 +71,9 @@ class Filter:
         }
     )
     """A resource property name. For example, `TrainingJobName`. For valid property names,
-    see SearchRecord. You must specify a valid property for the resource."""
+    see SearchRecord
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_SearchRecord.html).
+    You must specify a valid property for the resource."""
 
     operator: Operator | str | None = attrs.field(
         default=None,

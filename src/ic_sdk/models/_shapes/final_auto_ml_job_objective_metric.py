@@ -54,7 +54,8 @@ class FinalAutoMLJobObjectiveMetric:
         }
     )
     """The name of the metric with the best result. For a description of the possible
-    objective metrics, see AutoMLJobObjective$MetricName."""
+    objective metrics, see AutoMLJobObjective$MetricName
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLJobObjective.html)."""
 
     value: float = attrs.field(
         metadata={"wire": "Value", "required": True, "type": "float", "shape": "MetricValue"}
@@ -90,7 +91,8 @@ class FinalAutoMLJobObjectiveMetric:
         },
     )
     """The name of the standard metric. For a description of the standard metrics, see
-    Autopilot candidate metrics."""
+    Autopilot candidate metrics
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-metrics-validation.html#autopilot-metrics)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 class FinalHyperParameterTuningJobObjectiveMetric:
     """Shows the latest objective metric emitted by a training job that was launched by a
     hyperparameter tuning job. You define the objective metric in the
-    `HyperParameterTuningJobObjective` parameter of HyperParameterTuningJobConfig."""
+    `HyperParameterTuningJobObjective` parameter of HyperParameterTuningJobConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html)."""
 
     type: HyperParameterTuningJobObjectiveType | str | None = attrs.field(
         default=None,
@@ -40,9 +41,11 @@ class FinalHyperParameterTuningJobObjectiveMetric:
         }
     )
     """The name of the objective metric. For SageMaker built-in algorithms, metrics are
-    defined per algorithm. See the metrics for XGBoost as an example. You can also use a
-    custom algorithm for training and define your own metrics. For more information, see
-    Define metrics and environment variables."""
+    defined per algorithm. See the metrics for XGBoost
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/xgboost-tuning.html) as an example.
+    You can also use a custom algorithm for training and define your own metrics. For
+    more information, see Define metrics and environment variables
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-define-metrics-variables.html)."""
 
     value: float = attrs.field(
         metadata={"wire": "Value", "required": True, "type": "float", "shape": "MetricValue"}

@@ -12,7 +12,7 @@ class GenerativeAiSettings:
 
     Configure these settings for Canvas users starting chats with generative AI
     foundation models. For more information, see Use generative AI with foundation
-    models."""
+    models (https://docs.aws.amazon.com/sagemaker/latest/dg/canvas-fm-chat.html)."""
 
     amazon_bedrock_role_arn: str | None = attrs.field(
         default=None,

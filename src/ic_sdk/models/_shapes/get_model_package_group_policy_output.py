@@ -11,8 +11,9 @@ class GetModelPackageGroupPolicyOutput:
     """Response of the ``GetModelPackageGroupPolicy`` operation.
 
     Gets a resource policy that manages access for a model group. For information about
-    resource policies, see Identity-based policies and resource-based policies in the
-    Amazon Web Services Identity and Access Management User Guide.."""
+    resource policies, see Identity-based policies and resource-based policies
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
+    in the Amazon Web Services Identity and Access Management User Guide.."""
 
     resource_policy: str = attrs.field(
         metadata={

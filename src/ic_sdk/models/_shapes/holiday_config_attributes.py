@@ -27,7 +27,9 @@ class HolidayConfigAttributes:
     """The country code for the holiday calendar.
 
     For the list of public holiday calendars supported by AutoML job V2, see Country
-    Codes. Use the country code corresponding to the country of your choice."""
+    Codes
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-timeseries-forecasting-holiday-calendars.html#holiday-country-codes).
+    Use the country code corresponding to the country of your choice."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -12,7 +12,8 @@ class HubAccessConfig:
     SageMaker JumpStart model.
 
     For more information about private hubs, see Private curated hubs for foundation
-    model access control in JumpStart."""
+    model access control in JumpStart
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-curated-hubs.html)."""
 
     hub_content_arn: str = attrs.field(
         metadata={

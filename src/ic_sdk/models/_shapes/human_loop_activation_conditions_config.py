@@ -9,8 +9,11 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class HumanLoopActivationConditionsConfig:
     """Defines under what conditions SageMaker creates a human loop. Used within
-    CreateFlowDefinition. See HumanLoopActivationConditionsConfig for the required
-    format of activation conditions."""
+    CreateFlowDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFlowDefinition.html).
+    See HumanLoopActivationConditionsConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanLoopActivationConditionsConfig.html)
+    for the required format of activation conditions."""
 
     human_loop_activation_conditions: Any = attrs.field(
         metadata={
@@ -26,7 +29,9 @@ class HumanLoopActivationConditionsConfig:
     matched, atomic tasks are created against the configured work team. The set of
     conditions is different for Rekognition and Textract. For more information about how
     to structure the JSON, see JSON Schema for Human Loop Activation Conditions in
-    Amazon Augmented AI in the Amazon SageMaker Developer Guide."""
+    Amazon Augmented AI
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/a2i-human-fallback-conditions-json-schema.html)
+    in the Amazon SageMaker Developer Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -26,7 +26,8 @@ class HumanLoopConfig:
     )
     """Amazon Resource Name (ARN) of a team of workers. To learn more about the types of
     workforces and work teams you can create and use with Amazon A2I, see Create and
-    Manage Workforces."""
+    Manage Workforces
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-management.html)."""
 
     human_task_ui_arn: str = attrs.field(
         metadata={
@@ -45,10 +46,12 @@ class HumanLoopConfig:
     template. You use this template to create a human task UI.
 
     To learn how to create a custom HTML template, see Create Custom Worker Task
-    Template.
+    Template
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/a2i-custom-templates.html).
 
     To learn how to create a human task UI, which is a worker task template that can be
-    used in a flow definition, see Create and Delete a Worker Task Templates."""
+    used in a flow definition, see Create and Delete a Worker Task Templates
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/a2i-worker-template-console.html)."""
 
     task_title: str = attrs.field(
         metadata={

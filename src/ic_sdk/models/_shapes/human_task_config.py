@@ -49,9 +49,11 @@ class HumanTaskConfig:
     is sent to a human worker. Use this function to provide input to a custom labeling
     job.
 
-    For built-in task types, use one of the following Amazon SageMaker Ground Truth
-    Lambda function ARNs for `PreHumanTaskLambdaArn`. For custom labeling workflows, see
-    Pre-annotation Lambda.
+    For built-in task types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-task-types.html), use one of
+    the following Amazon SageMaker Ground Truth Lambda function ARNs for
+    `PreHumanTaskLambdaArn`. For custom labeling workflows, see Pre-annotation Lambda
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-custom-templates-step3.html#sms-custom-templates-step3-prelambda).
 
     Bounding box - Finds the most similar boxes from different workers based on the
     Jaccard index of the boxes.
@@ -575,7 +577,9 @@ class HumanTaskConfig:
     3D Point Cloud Modalities
 
     Use the following pre-annotation lambdas for 3D point cloud labeling modality tasks.
-    See 3D Point Cloud Task types to learn more.
+    See 3D Point Cloud Task types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-point-cloud-task-types.html) to
+    learn more.
 
     3D Point Cloud Object Detection - Use this task type when you want workers to
     classify objects in a 3D point cloud by drawing 3D cuboids around objects. For
@@ -739,7 +743,8 @@ class HumanTaskConfig:
     Use the following ARNs for Label Verification and Adjustment Jobs
 
     Use label verification and adjustment jobs to review and adjust labels. To learn
-    more, see Verify and Adjust Labels .
+    more, see Verify and Adjust Labels
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-verification-data.html).
 
     Bounding box verification - Uses a variant of the Expectation Maximization approach
     to estimate the true class of verification judgement for bounding box labels based
@@ -1328,17 +1333,23 @@ class HumanTaskConfig:
     If you create a custom labeling job, the maximum value for this parameter is 8 hours
     (28,800 seconds).
 
-    If you create a labeling job using a built-in task type the maximum for this
-    parameter depends on the task type you use:
+    If you create a labeling job using a built-in task type
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-task-types.html) the maximum
+    for this parameter depends on the task type you use:
 
     -
 
-    For image and text labeling jobs, the maximum is 8 hours (28,800 seconds).
+    For image (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-label-images.html)
+    and text (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-label-text.html)
+    labeling jobs, the maximum is 8 hours (28,800 seconds).
 
     -
 
-    For 3D point cloud and video frame labeling jobs, the maximum is 30 days (2952,000
-    seconds) for non-AL mode. For most users, the maximum is also 30 days."""
+    For 3D point cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-point-cloud.html) and video
+    frame (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-video.html) labeling
+    jobs, the maximum is 30 days (2952,000 seconds) for non-AL mode. For most users, the
+    maximum is also 30 days."""
 
     task_availability_lifetime_in_seconds: int | None = attrs.field(
         default=None,

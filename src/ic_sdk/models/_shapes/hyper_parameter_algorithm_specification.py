@@ -29,9 +29,12 @@ class HyperParameterAlgorithmSpecification:
     )
     """The registry path of the Docker image that contains the training algorithm. For
     information about Docker registry paths for built-in algorithms, see Algorithms
-    Provided by Amazon SageMaker: Common Parameters. SageMaker supports both
-    `registry/repository[:tag]` and `registry/repository[@digest]` image path formats.
-    For more information, see Using Your Own Algorithms with Amazon SageMaker."""
+    Provided by Amazon SageMaker: Common Parameters
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html).
+    SageMaker supports both `registry/repository[:tag]` and
+    `registry/repository[@digest]` image path formats. For more information, see Using
+    Your Own Algorithms with Amazon SageMaker
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html)."""
 
     training_input_mode: TrainingInputMode | str = attrs.field(
         metadata={
@@ -70,8 +73,9 @@ class HyperParameterAlgorithmSpecification:
             "member": {"type": "structure", "shape": "MetricDefinition"},
         },
     )
-    """An array of MetricDefinition objects that specify the metrics that the algorithm
-    emits."""
+    """An array of MetricDefinition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MetricDefinition.html)
+    objects that specify the metrics that the algorithm emits."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

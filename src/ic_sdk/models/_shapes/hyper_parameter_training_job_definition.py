@@ -92,8 +92,10 @@ class HyperParameterTrainingJobDefinition:
             "shape": "HyperParameterAlgorithmSpecification",
         }
     )
-    """The HyperParameterAlgorithmSpecification object that specifies the resource
-    algorithm to use for the training jobs that the tuning job launches."""
+    """The HyperParameterAlgorithmSpecification
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterAlgorithmSpecification.html)
+    object that specifies the resource algorithm to use for the training jobs that the
+    tuning job launches."""
 
     role_arn: str = attrs.field(
         metadata={
@@ -121,8 +123,9 @@ class HyperParameterTrainingJobDefinition:
             "member": {"type": "structure", "shape": "Channel"},
         },
     )
-    """An array of Channel objects that specify the input for the training jobs that the
-    tuning job launches."""
+    """An array of Channel
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Channel.html) objects
+    that specify the input for the training jobs that the tuning job launches."""
 
     vpc_config: VpcConfig | None = attrs.field(
         default=None,
@@ -133,10 +136,13 @@ class HyperParameterTrainingJobDefinition:
             "shape": "VpcConfig",
         },
     )
-    """The VpcConfig object that specifies the VPC that you want the training jobs that
-    this hyperparameter tuning job launches to connect to. Control access to and from
-    your training container by configuring the VPC. For more information, see Protect
-    Training Jobs by Using an Amazon Virtual Private Cloud."""
+    """The VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that you want the training jobs that this
+    hyperparameter tuning job launches to connect to. Control access to and from your
+    training container by configuring the VPC. For more information, see Protect
+    Training Jobs by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html)."""
 
     output_data_config: OutputDataConfig = attrs.field(
         metadata={
@@ -287,9 +293,13 @@ class HyperParameterTrainingJobDefinition:
             },
         },
     )
-    """An environment variable that you can pass into the SageMaker CreateTrainingJob API.
-    You can use an existing environment variable from the training container or use your
-    own. See Define metrics and variables for more information.
+    """An environment variable that you can pass into the SageMaker CreateTrainingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html)
+    API. You can use an existing environment variable from the training container
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment)
+    or use your own. See Define metrics and variables
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-define-metrics-variables.html)
+    for more information.
 
     The maximum number of items specified for `Map Entries` refers to the maximum number
     of environment variables for each `TrainingJobDefinition` and also the maximum for

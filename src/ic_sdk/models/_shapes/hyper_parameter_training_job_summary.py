@@ -168,8 +168,10 @@ class HyperParameterTrainingJobSummary:
             "shape": "FinalHyperParameterTuningJobObjectiveMetric",
         },
     )
-    """The FinalHyperParameterTuningJobObjectiveMetric object that specifies the value of
-    the objective metric of the tuning job that launched this training job."""
+    """The FinalHyperParameterTuningJobObjectiveMetric
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_FinalHyperParameterTuningJobObjectiveMetric.html)
+    object that specifies the value of the objective metric of the tuning job that
+    launched this training job."""
 
     objective_status: ObjectiveStatus | str | None = attrs.field(
         default=None,

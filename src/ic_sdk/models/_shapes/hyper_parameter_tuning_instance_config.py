@@ -255,7 +255,8 @@ class HyperParameterTuningInstanceConfig:
     from general purpose (no GPUs) instance types: ml.m5.xlarge, ml.m5.2xlarge, and
     ml.m5.4xlarge or compute optimized (no GPUs) instance types: ml.c5.xlarge and
     ml.c5.2xlarge. For more information about instance types, see instance type
-    descriptions."""
+    descriptions
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-available-instance-types.html)."""
 
     instance_count: int = attrs.field(
         metadata={
@@ -268,8 +269,9 @@ class HyperParameterTuningInstanceConfig:
     )
     """The number of instances of the type specified by `InstanceType`. Choose an instance
     count larger than 1 for distributed training algorithms. See Step 2: Launch a
-    SageMaker Distributed Training Job Using the SageMaker Python SDK for more
-    information."""
+    SageMaker Distributed Training Job Using the SageMaker Python SDK
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/data-parallel-use-api.html) for
+    more information."""
 
     volume_size_in_gb: int = attrs.field(
         metadata={

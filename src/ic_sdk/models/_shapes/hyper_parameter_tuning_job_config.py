@@ -30,7 +30,8 @@ class HyperParameterTuningJobConfig:
     )
     """Specifies how hyperparameter tuning chooses the combinations of hyperparameter
     values to use for the training job it launches. For information about search
-    strategies, see How Hyperparameter Tuning Works."""
+    strategies, see How Hyperparameter Tuning Works
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-how-it-works.html)."""
 
     strategy_config: HyperParameterTuningJobStrategyConfig | None = attrs.field(
         default=None,
@@ -54,8 +55,10 @@ class HyperParameterTuningJobConfig:
             "shape": "HyperParameterTuningJobObjective",
         },
     )
-    """The HyperParameterTuningJobObjective specifies the objective metric used to evaluate
-    the performance of training jobs launched by this tuning job."""
+    """The HyperParameterTuningJobObjective
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobObjective.html)
+    specifies the objective metric used to evaluate the performance of training jobs
+    launched by this tuning job."""
 
     resource_limits: ResourceLimits = attrs.field(
         metadata={
@@ -65,8 +68,10 @@ class HyperParameterTuningJobConfig:
             "shape": "ResourceLimits",
         }
     )
-    """The ResourceLimits object that specifies the maximum number of training and parallel
-    training jobs that can be used for this hyperparameter tuning job."""
+    """The ResourceLimits
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceLimits.html)
+    object that specifies the maximum number of training and parallel training jobs that
+    can be used for this hyperparameter tuning job."""
 
     parameter_ranges: ParameterRanges | None = attrs.field(
         default=None,
@@ -77,9 +82,11 @@ class HyperParameterTuningJobConfig:
             "shape": "ParameterRanges",
         },
     )
-    """The ParameterRanges object that specifies the ranges of hyperparameters that this
-    tuning job searches over to find the optimal configuration for the highest model
-    performance against your chosen objective metric."""
+    """The ParameterRanges
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ParameterRanges.html)
+    object that specifies the ranges of hyperparameters that this tuning job searches
+    over to find the optimal configuration for the highest model performance against
+    your chosen objective metric."""
 
     training_job_early_stopping_type: TrainingJobEarlyStoppingType | str | None = attrs.field(
         default=None,
@@ -105,7 +112,8 @@ class HyperParameterTuningJobConfig:
 
     SageMaker stops training jobs launched by the hyperparameter tuning job when they
     are unlikely to perform better than previously completed training jobs. For more
-    information, see Stop Training Jobs Early."""
+    information, see Stop Training Jobs Early
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-early-stopping.html)."""
 
     tuning_job_completion_criteria: TuningJobCompletionCriteria | None = attrs.field(
         default=None,

@@ -15,7 +15,8 @@ class HyperParameterTuningJobObjective:
     uses the value of this metric to evaluate the training jobs it launches, and returns
     the training job that results in either the highest or lowest value for this metric,
     depending on the value you specify for the `Type` parameter. If you want to define a
-    custom objective metric, see Define metrics and environment variables."""
+    custom objective metric, see Define metrics and environment variables
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-define-metrics-variables.html)."""
 
     type: HyperParameterTuningJobObjectiveType | str = attrs.field(
         metadata={

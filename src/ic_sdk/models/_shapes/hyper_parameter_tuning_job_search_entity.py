@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class HyperParameterTuningJobSearchEntity:
-    """An entity returned by the SearchRecord API containing the properties of a
-    hyperparameter tuning job."""
+    """An entity returned by the SearchRecord
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_SearchRecord.html)
+    API containing the properties of a hyperparameter tuning job."""
 
     hyper_parameter_tuning_job_name: str | None = attrs.field(
         default=None,
@@ -241,7 +242,8 @@ class HyperParameterTuningJobSearchEntity:
         },
     )
     """The tags associated with a hyperparameter tuning job. For more information see
-    Tagging Amazon Web Services resources."""
+    Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

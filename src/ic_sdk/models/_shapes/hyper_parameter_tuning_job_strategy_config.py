@@ -15,7 +15,8 @@ class HyperParameterTuningJobStrategyConfig:
     `Bayesian` for Bayesian optimization, and `Random` for random search optimization.
     For more advanced use cases, use `Hyperband`, which evaluates objective metrics for
     training jobs after every epoch. For more information about strategies, see How
-    Hyperparameter Tuning Works."""
+    Hyperparameter Tuning Works
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-how-it-works.html)."""
 
     hyperband_strategy_config: HyperbandStrategyConfig | None = attrs.field(
         default=None,

@@ -115,8 +115,10 @@ class HyperParameterTuningJobSummary:
             "shape": "TrainingJobStatusCounters",
         }
     )
-    """The TrainingJobStatusCounters object that specifies the numbers of training jobs,
-    categorized by status, that this tuning job launched."""
+    """The TrainingJobStatusCounters
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobStatusCounters.html)
+    object that specifies the numbers of training jobs, categorized by status, that this
+    tuning job launched."""
 
     objective_status_counters: ObjectiveStatusCounters = attrs.field(
         metadata={
@@ -126,8 +128,10 @@ class HyperParameterTuningJobSummary:
             "shape": "ObjectiveStatusCounters",
         }
     )
-    """The ObjectiveStatusCounters object that specifies the numbers of training jobs,
-    categorized by objective metric status, that this tuning job launched."""
+    """The ObjectiveStatusCounters
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ObjectiveStatusCounters.html)
+    object that specifies the numbers of training jobs, categorized by objective metric
+    status, that this tuning job launched."""
 
     resource_limits: ResourceLimits | None = attrs.field(
         default=None,
@@ -138,8 +142,10 @@ class HyperParameterTuningJobSummary:
             "shape": "ResourceLimits",
         },
     )
-    """The ResourceLimits object that specifies the maximum number of training jobs and
-    parallel training jobs allowed for this tuning job."""
+    """The ResourceLimits
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceLimits.html)
+    object that specifies the maximum number of training jobs and parallel training jobs
+    allowed for this tuning job."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

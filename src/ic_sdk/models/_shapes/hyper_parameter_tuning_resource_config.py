@@ -261,7 +261,9 @@ class HyperParameterTuningResourceConfig:
         },
     )
     """The instance type used to run hyperparameter optimization tuning jobs. See
-    descriptions of instance types for more information."""
+    descriptions of instance types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-available-instance-types.html)
+    for more information."""
 
     instance_count: int | None = attrs.field(
         default=None,
@@ -274,7 +276,9 @@ class HyperParameterTuningResourceConfig:
         },
     )
     """The number of compute instances of type `InstanceType` to use. For distributed
-    training, select a value greater than 1."""
+    training
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/data-parallel-use-api.html), select
+    a value greater than 1."""
 
     volume_size_in_gb: int | None = attrs.field(
         default=None,
@@ -294,9 +298,12 @@ class HyperParameterTuningResourceConfig:
     Some instance types have a fixed total local storage size. If you select one of
     these instances for training, `VolumeSizeInGB` cannot be greater than this total
     size. For a list of instance types with local instance storage and their sizes, see
-    instance store volumes.
+    instance store volumes
+    (http://aws.amazon.com/releasenotes/host-instance-storage-volumes-table/).
 
-    SageMaker supports only the General Purpose SSD (gp2) storage volume type."""
+    SageMaker supports only the General Purpose SSD (gp2)
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-volume-types.html) storage
+    volume type."""
 
     volume_kms_key_id: str | None = attrs.field(
         default=None,
@@ -322,11 +329,15 @@ class HyperParameterTuningResourceConfig:
 
     `"arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"`
 
-    Some instances use local storage, which use a hardware module to encrypt storage
-    volumes. If you choose one of these instance types, you cannot request a
+    Some instances use local storage, which use a hardware module to encrypt
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ssd-instance-store.html)
+    storage volumes. If you choose one of these instance types, you cannot request a
     `VolumeKmsKeyId`. For a list of instance types that use local storage, see instance
-    store volumes. For more information about Amazon Web Services Key Management
-    Service, see KMS encryption for more information."""
+    store volumes
+    (http://aws.amazon.com/releasenotes/host-instance-storage-volumes-table/). For more
+    information about Amazon Web Services Key Management Service, see KMS encryption
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-security-kms-permissions.html)
+    for more information."""
 
     allocation_strategy: HyperParameterTuningAllocationStrategy | str | None = attrs.field(
         default=None,

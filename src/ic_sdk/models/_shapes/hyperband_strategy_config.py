@@ -43,7 +43,8 @@ class HyperbandStrategyConfig:
     launched by a hyperparameter tuning job. Once a job reaches the `MaxResource` value,
     it is stopped. If a value for `MaxResource` is not provided, and `Hyperband` is
     selected as the hyperparameter tuning strategy, `HyperbandTraining` attempts to
-    infer `MaxResource` from the following keys (if present) in StaticsHyperParameters:
+    infer `MaxResource` from the following keys (if present) in StaticsHyperParameters
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html#sagemaker-Type-HyperParameterTrainingJobDefinition-StaticHyperParameters):
 
     -
 
@@ -67,11 +68,14 @@ class HyperbandStrategyConfig:
 
     If `HyperbandStrategyConfig` is unable to infer a value for `MaxResource`, it
     generates a validation error. The maximum value is 20,000 epochs. All metrics that
-    correspond to an objective metric are used to derive early stopping decisions. For
-    distributed training jobs, ensure that duplicate metrics are not printed in the logs
-    across the individual nodes in a training job. If multiple nodes are publishing
-    duplicate or incorrect metrics, training jobs may make an incorrect stopping
-    decision and stop the job prematurely."""
+    correspond to an objective metric are used to derive early stopping decisions
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-early-stopping.html).
+    For distributed
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/distributed-training.html) training
+    jobs, ensure that duplicate metrics are not printed in the logs across the
+    individual nodes in a training job. If multiple nodes are publishing duplicate or
+    incorrect metrics, training jobs may make an incorrect stopping decision and stop
+    the job prematurely."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

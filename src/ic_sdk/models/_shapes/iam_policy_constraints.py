@@ -45,7 +45,8 @@ class IamPolicyConstraints:
     S3 checks that the presigned URL is being accessed over an Amazon S3 VPC Endpoint,
     and that the worker's IP address matches the IP address in the IAM policy. To learn
     more about configuring private worker portal, see Use Amazon VPC mode from a private
-    worker portal."""
+    worker portal
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/samurai-vpc-worker-portal.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

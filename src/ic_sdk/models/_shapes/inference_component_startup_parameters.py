@@ -38,7 +38,8 @@ class InferenceComponentStartupParameters:
     )
     """The timeout value, in seconds, for your inference container to pass health check by
     Amazon S3 Hosting. For more information about health check, see How Your Container
-    Should Respond to Health Check (Ping) Requests."""
+    Should Respond to Health Check (Ping) Requests
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class InferenceRecommendationsJobStep:
     """A returned array object for the `Steps` response field in the
-    ListInferenceRecommendationsJobSteps API command."""
+    ListInferenceRecommendationsJobSteps
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListInferenceRecommendationsJobSteps.html)
+    API command."""
 
     step_type: RecommendationStepType | str = attrs.field(
         metadata={

@@ -220,6 +220,7 @@ class InputConfig:
     `scale`: If the input type is an Image, you need to provide a scale factor.
 
     CoreML `ClassifierConfig` parameters can be specified using OutputConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputConfig.html)
     `CompilerOptions`. CoreML converter supports Tensorflow and PyTorch models. CoreML
     conversion examples:
 
@@ -269,14 +270,16 @@ class InputConfig:
     `"CompilerOptions": {"class_labels": "imagenet_labels_1000.txt"}`
 
     Depending on the model format, `DataInputConfig` requires the following parameters
-    for `ml_eia2` OutputConfig:TargetDevice.
+    for `ml_eia2` OutputConfig:TargetDevice
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputConfig.html#sagemaker-Type-OutputConfig-TargetDevice).
 
     -
 
     For TensorFlow models saved in the SavedModel format, specify the input names from
     `signature_def_key` and the input model shapes for `DataInputConfig`. Specify the
-    `signature_def_key` in `OutputConfig:CompilerOptions` if the model does not use
-    TensorFlow's default signature def key. For example:
+    `signature_def_key` in `OutputConfig:CompilerOptions`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputConfig.html#sagemaker-Type-OutputConfig-CompilerOptions)
+    if the model does not use TensorFlow's default signature def key. For example:
 
     -
 
@@ -290,7 +293,9 @@ class InputConfig:
 
     For TensorFlow models saved as a frozen graph, specify the input tensor names and
     shapes in `DataInputConfig` and the output tensor names for `output_names` in
-    `OutputConfig:CompilerOptions` . For example:
+    `OutputConfig:CompilerOptions`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputConfig.html#sagemaker-Type-OutputConfig-CompilerOptions).
+    For example:
 
     -
 
@@ -337,8 +342,10 @@ class InputConfig:
     MXNet, PyTorch, TensorFlow and TensorFlow Lite frameworks.
 
     For information about framework versions supported for cloud targets and edge
-    devices, see Cloud Supported Instance Types and Frameworks and Edge Supported
-    Frameworks."""
+    devices, see Cloud Supported Instance Types and Frameworks
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-supported-cloud.html) and Edge
+    Supported Frameworks
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-supported-devices-edge-frameworks.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class InstanceGroup:
     """Defines an instance group for heterogeneous cluster training. When requesting a
-    training job using the CreateTrainingJob API, you can configure multiple instance
-    groups ."""
+    training job using the CreateTrainingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html)
+    API, you can configure multiple instance groups ."""
 
     instance_type: TrainingInstanceType | str = attrs.field(
         metadata={

@@ -64,8 +64,9 @@ class IntegerParameterRange:
         },
     )
     """The scale that hyperparameter tuning uses to search the hyperparameter range. For
-    information about choosing a hyperparameter scale, see Hyperparameter Scaling. One
-    of the following values:
+    information about choosing a hyperparameter scale, see Hyperparameter Scaling
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-define-ranges.html#scaling-type).
+    One of the following values:
 
     Auto
 

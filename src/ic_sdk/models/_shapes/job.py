@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class Job:
-    """The properties of a job returned by the Search API."""
+    """The properties of a job returned by the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API."""
 
     job_name: str | None = attrs.field(
         default=None,

@@ -45,7 +45,8 @@ class LabelingJobDataSource:
         },
     )
     """An Amazon SNS data source used for streaming labeling jobs. To learn more, see Send
-    Data to a Streaming Labeling Job."""
+    Data to a Streaming Labeling Job
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-streaming-labeling-job.html#sms-streaming-how-it-works-send-data)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

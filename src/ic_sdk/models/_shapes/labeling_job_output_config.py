@@ -40,7 +40,8 @@ class LabelingJobOutputConfig:
 
     If you provide your own KMS key ID, you must add the required permissions to your
     KMS key described in Encrypt Output Data and Storage Volume with Amazon Web Services
-    KMS.
+    KMS
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-security-permission.html#sms-security-kms-permissions).
 
     If you don't provide a KMS key ID, Amazon SageMaker uses the default Amazon Web
     Services KMS key for Amazon S3 for your role's account to encrypt your output data.
@@ -48,7 +49,9 @@ class LabelingJobOutputConfig:
     If you use a bucket policy with an `s3:PutObject` permission that only allows
     objects with server-side encryption, set the condition key of
     `s3:x-amz-server-side-encryption` to `"aws:kms"`. For more information, see
-    KMS-Managed Encryption Keys in the Amazon Simple Storage Service Developer Guide."""
+    KMS-Managed Encryption Keys
+    (https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingKMSEncryption.html) in the
+    Amazon Simple Storage Service Developer Guide."""
 
     sns_topic_arn: str | None = attrs.field(
         default=None,
@@ -71,7 +74,8 @@ class LabelingJobOutputConfig:
     tasks, Ground Truth will send labeling task output data to the SNS output topic you
     specify here.
 
-    To learn more, see Receive Output Data from a Streaming Labeling Job."""
+    To learn more, see Receive Output Data from a Streaming Labeling Job
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-streaming-labeling-job.html#sms-streaming-how-it-works-output-data)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

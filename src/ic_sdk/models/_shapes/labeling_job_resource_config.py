@@ -35,7 +35,8 @@ class LabelingJobResourceConfig:
     automated data labeling enabled using the API operation `CreateLabelingJob`. You
     cannot specify an Amazon Web Services KMS key to encrypt the storage volume used for
     automated data labeling model training and inference when you create a labeling job
-    using the console. To learn more, see Output Data and Storage Volume Encryption.
+    using the console. To learn more, see Output Data and Storage Volume Encryption
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-security.html).
 
     The `VolumeKmsKeyId` can be any of the following formats:
 

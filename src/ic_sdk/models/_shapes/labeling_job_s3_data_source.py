@@ -38,8 +38,10 @@ class LabelingJobS3DataSource:
     text value.
 
     If you are a new user of Ground Truth, it is recommended you review Use an Input
-    Manifest File in the Amazon SageMaker Developer Guide to learn how to create an
-    input manifest file."""
+    Manifest File
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-input-data-input-manifest.html)
+    in the Amazon SageMaker Developer Guide to learn how to create an input manifest
+    file."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -126,7 +126,8 @@ class LabelingJobSummary:
     )
     """The Amazon Resource Name (ARN) of the Lambda function used to consolidate the
     annotations from individual workers into a label for a data object. For more
-    information, see Annotation Consolidation."""
+    information, see Annotation Consolidation
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-annotation-consolidation.html)."""
 
     failure_reason: str | None = attrs.field(
         default=None,

@@ -64,8 +64,9 @@ class ListClusterNodesRequest:
     Unix time in seconds, for example, `1412195400`. This is also referred to as Unix
     Epoch time and represents the number of seconds since midnight, January 1, 1970 UTC.
 
-    For more information about the timestamp format, see Timestamp in the Amazon Web
-    Services Command Line Interface User Guide."""
+    For more information about the timestamp format, see Timestamp
+    (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
+    in the Amazon Web Services Command Line Interface User Guide."""
 
     creation_time_before: datetime | None = attrs.field(
         default=None,
@@ -79,6 +80,7 @@ class ListClusterNodesRequest:
     """A filter that returns nodes in a SageMaker HyperPod cluster created before the
     specified time. The acceptable formats are the same as the timestamp formats for
     `CreationTimeAfter`. For more information about the timestamp format, see Timestamp
+    (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
     in the Amazon Web Services Command Line Interface User Guide."""
 
     instance_group_name_contains: str | None = attrs.field(

@@ -28,7 +28,8 @@ class ListClusterSchedulerConfigsRequest:
         },
     )
     """Filter for after this creation time. The input for this parameter is a Unix
-    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter."""
+    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+    (https://www.epochconverter.com/)."""
 
     created_before: datetime | None = attrs.field(
         default=None,
@@ -40,7 +41,8 @@ class ListClusterSchedulerConfigsRequest:
         },
     )
     """Filter for before this creation time. The input for this parameter is a Unix
-    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter."""
+    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+    (https://www.epochconverter.com/)."""
 
     name_contains: str | None = attrs.field(
         default=None,

@@ -49,8 +49,9 @@ class ListClustersRequest:
     Unix time in seconds, for example, `1412195400`. This is also referred to as Unix
     Epoch time and represents the number of seconds since midnight, January 1, 1970 UTC.
 
-    For more information about the timestamp format, see Timestamp in the Amazon Web
-    Services Command Line Interface User Guide."""
+    For more information about the timestamp format, see Timestamp
+    (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
+    in the Amazon Web Services Command Line Interface User Guide."""
 
     creation_time_before: datetime | None = attrs.field(
         default=None,
@@ -65,6 +66,7 @@ class ListClustersRequest:
     clusters. A filter that returns nodes in a SageMaker HyperPod cluster created before
     the specified time. The acceptable formats are the same as the timestamp formats for
     `CreationTimeAfter`. For more information about the timestamp format, see Timestamp
+    (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters-types.html#parameter-type-timestamp)
     in the Amazon Web Services Command Line Interface User Guide."""
 
     max_results: int | None = attrs.field(
@@ -150,7 +152,9 @@ class ListClustersRequest:
     )
     """The Amazon Resource Name (ARN); of the training plan to filter clusters by. For more
     information about reserving GPU capacity for your SageMaker HyperPod clusters using
-    Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

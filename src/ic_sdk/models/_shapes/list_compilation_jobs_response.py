@@ -24,7 +24,9 @@ class ListCompilationJobsResponse:
             "member": {"type": "structure", "shape": "CompilationJobSummary"},
         }
     )
-    """An array of CompilationJobSummary objects, each describing a model compilation job."""
+    """An array of CompilationJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CompilationJobSummary.html)
+    objects, each describing a model compilation job."""
 
     next_token: str | None = attrs.field(
         default=None,

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 class ListHyperParameterTuningJobsRequest:
     """Request of the ``ListHyperParameterTuningJobs`` operation.
 
-    Gets a list of HyperParameterTuningJobSummary objects that describe the
-    hyperparameter tuning jobs launched in your account."""
+    Gets a list of HyperParameterTuningJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobSummary.html)
+    objects that describe the hyperparameter tuning jobs launched in your account."""
 
     next_token: str | None = attrs.field(
         default=None,

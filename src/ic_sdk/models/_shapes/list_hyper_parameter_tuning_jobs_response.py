@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 class ListHyperParameterTuningJobsResponse:
     """Response of the ``ListHyperParameterTuningJobs`` operation.
 
-    Gets a list of HyperParameterTuningJobSummary objects that describe the
-    hyperparameter tuning jobs launched in your account."""
+    Gets a list of HyperParameterTuningJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobSummary.html)
+    objects that describe the hyperparameter tuning jobs launched in your account."""
 
     hyper_parameter_tuning_job_summaries: list[HyperParameterTuningJobSummary] = attrs.field(
         metadata={
@@ -25,8 +26,10 @@ class ListHyperParameterTuningJobsResponse:
             "member": {"type": "structure", "shape": "HyperParameterTuningJobSummary"},
         }
     )
-    """A list of HyperParameterTuningJobSummary objects that describe the tuning jobs that
-    the `ListHyperParameterTuningJobs` request returned."""
+    """A list of HyperParameterTuningJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobSummary.html)
+    objects that describe the tuning jobs that the `ListHyperParameterTuningJobs`
+    request returned."""
 
     next_token: str | None = attrs.field(
         default=None,

@@ -44,7 +44,8 @@ class ListInferenceExperimentsRequest:
         },
     )
     """Selects inference experiments of this type. For the possible types of inference
-    experiments, see CreateInferenceExperiment."""
+    experiments, see CreateInferenceExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceExperiment.html)."""
 
     status_equals: InferenceExperimentStatus | str | None = attrs.field(
         default=None,
@@ -66,7 +67,8 @@ class ListInferenceExperimentsRequest:
         },
     )
     """Selects inference experiments which are in this status. For the possible statuses,
-    see DescribeInferenceExperiment."""
+    see DescribeInferenceExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html)."""
 
     creation_time_after: datetime | None = attrs.field(
         default=None,

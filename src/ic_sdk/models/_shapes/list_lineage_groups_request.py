@@ -16,8 +16,9 @@ class ListLineageGroupsRequest:
     """Request of the ``ListLineageGroups`` operation.
 
     A list of lineage groups shared with your Amazon Web Services account. For more
-    information, see Cross-Account Lineage Tracking in the Amazon SageMaker Developer
-    Guide."""
+    information, see Cross-Account Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in
+    the Amazon SageMaker Developer Guide."""
 
     created_after: datetime | None = attrs.field(
         default=None,

@@ -14,8 +14,9 @@ class ListLineageGroupsResponse:
     """Response of the ``ListLineageGroups`` operation.
 
     A list of lineage groups shared with your Amazon Web Services account. For more
-    information, see Cross-Account Lineage Tracking in the Amazon SageMaker Developer
-    Guide."""
+    information, see Cross-Account Lineage Tracking
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/xaccount-lineage-tracking.html) in
+    the Amazon SageMaker Developer Guide."""
 
     lineage_group_summaries: list[LineageGroupSummary] | None = attrs.field(
         default=None,

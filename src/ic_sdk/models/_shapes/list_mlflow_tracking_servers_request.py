@@ -30,7 +30,8 @@ class ListMlflowTrackingServersRequest:
     """Use the `CreatedAfter` filter to only list tracking servers created after a specific
     date and time. Listed tracking servers are shown with a date and time such as
     `"2024-03-16T01:46:56+00:00"`. The `CreatedAfter` parameter takes in a Unix
-    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter."""
+    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+    (https://www.epochconverter.com/)."""
 
     created_before: datetime | None = attrs.field(
         default=None,
@@ -44,7 +45,8 @@ class ListMlflowTrackingServersRequest:
     """Use the `CreatedBefore` filter to only list tracking servers created before a
     specific date and time. Listed tracking servers are shown with a date and time such
     as `"2024-03-16T01:46:56+00:00"`. The `CreatedBefore` parameter takes in a Unix
-    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter."""
+    timestamp. To convert a date and time into a Unix timestamp, see EpochConverter
+    (https://www.epochconverter.com/)."""
 
     tracking_server_status: TrackingServerStatus | str | None = attrs.field(
         default=None,

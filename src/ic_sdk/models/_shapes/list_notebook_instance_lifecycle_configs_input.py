@@ -18,7 +18,9 @@ class ListNotebookInstanceLifecycleConfigsInput:
     """Request of the ``ListNotebookInstanceLifecycleConfigs`` operation.
 
     Lists notebook instance lifestyle configurations created with the
-    CreateNotebookInstanceLifecycleConfig API."""
+    CreateNotebookInstanceLifecycleConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html)
+    API."""
 
     next_token: str | None = attrs.field(
         default=None,

@@ -14,7 +14,9 @@ class ListNotebookInstanceLifecycleConfigsOutput:
     """Response of the ``ListNotebookInstanceLifecycleConfigs`` operation.
 
     Lists notebook instance lifestyle configurations created with the
-    CreateNotebookInstanceLifecycleConfig API."""
+    CreateNotebookInstanceLifecycleConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html)
+    API."""
 
     next_token: str | None = attrs.field(
         default=None,

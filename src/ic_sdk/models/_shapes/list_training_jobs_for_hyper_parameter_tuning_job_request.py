@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 class ListTrainingJobsForHyperParameterTuningJobRequest:
     """Request of the ``ListTrainingJobsForHyperParameterTuningJob`` operation.
 
-    Gets a list of TrainingJobSummary objects that describe the training jobs that a
-    hyperparameter tuning job launched."""
+    Gets a list of TrainingJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobSummary.html)
+    objects that describe the training jobs that a hyperparameter tuning job launched."""
 
     hyper_parameter_tuning_job_name: str = attrs.field(
         metadata={

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 class ListTrainingJobsForHyperParameterTuningJobResponse:
     """Response of the ``ListTrainingJobsForHyperParameterTuningJob`` operation.
 
-    Gets a list of TrainingJobSummary objects that describe the training jobs that a
-    hyperparameter tuning job launched."""
+    Gets a list of TrainingJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobSummary.html)
+    objects that describe the training jobs that a hyperparameter tuning job launched."""
 
     training_job_summaries: list[HyperParameterTrainingJobSummary] = attrs.field(
         metadata={
@@ -25,7 +26,9 @@ class ListTrainingJobsForHyperParameterTuningJobResponse:
             "member": {"type": "structure", "shape": "HyperParameterTrainingJobSummary"},
         }
     )
-    """A list of TrainingJobSummary objects that describe the training jobs that the
+    """A list of TrainingJobSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingJobSummary.html)
+    objects that describe the training jobs that the
     `ListTrainingJobsForHyperParameterTuningJob` request returned."""
 
     next_token: str | None = attrs.field(

@@ -173,7 +173,9 @@ class ListTrainingJobsRequest:
     )
     """The Amazon Resource Name (ARN); of the training plan to filter training jobs by. For
     more information about reserving GPU capacity for your SageMaker training jobs using
-    Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -84,7 +84,8 @@ class MetricDatum:
     )
     """The name of the standard metric.
 
-    For definitions of the standard metrics, see `Autopilot candidate metrics` ."""
+    For definitions of the standard metrics, see `Autopilot candidate metrics`
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-model-support-validation.html#autopilot-metrics)."""
 
     value: float | None = attrs.field(
         default=None,

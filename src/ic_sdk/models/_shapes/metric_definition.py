@@ -12,8 +12,10 @@ class MetricDefinition:
     can view these logs to understand how your training job performs and check for any
     errors encountered during training. SageMaker hyperparameter tuning captures all
     defined metrics. Specify one of the defined metrics to use as an objective metric
-    using the TuningObjective parameter in the `HyperParameterTrainingJobDefinition` API
-    to evaluate job performance during hyperparameter tuning."""
+    using the TuningObjective
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html#sagemaker-Type-HyperParameterTrainingJobDefinition-TuningObjective)
+    parameter in the `HyperParameterTrainingJobDefinition` API to evaluate job
+    performance during hyperparameter tuning."""
 
     name: str = attrs.field(
         metadata={
@@ -41,7 +43,8 @@ class MetricDefinition:
     )
     """A regular expression that searches the output of a training job and gets the value
     of the metric. For more information about using regular expressions to define
-    metrics, see Defining metrics and environment variables."""
+    metrics, see Defining metrics and environment variables
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-define-metrics-variables.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

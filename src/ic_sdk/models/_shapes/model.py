@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class Model:
-    """The properties of a model as returned by the Search API."""
+    """The properties of a model as returned by the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API."""
 
     model_name: str | None = attrs.field(
         default=None,
@@ -140,8 +141,9 @@ class Model:
         },
     )
     """A list of key-value pairs associated with the model. For more information, see
-    Tagging Amazon Web Services resources in the Amazon Web Services General Reference
-    Guide."""
+    Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide."""
 
     deployment_recommendation: DeploymentRecommendation | None = attrs.field(
         default=None,

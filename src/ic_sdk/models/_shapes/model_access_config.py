@@ -13,14 +13,16 @@ class ModelAccessConfig:
 
     -
 
-    If you are a Jumpstart user, see the End-user license agreements section for more
-    details on accepting the EULA.
+    If you are a Jumpstart user, see the End-user license agreements
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-foundation-models-choose.html#jumpstart-foundation-models-choose-eula)
+    section for more details on accepting the EULA.
 
     -
 
     If you are an AutoML user, see the Optional Parameters section of Create an AutoML
     job to fine-tune text generation models using the API for details on How to set the
-    EULA acceptance when fine-tuning a model using the AutoML API."""
+    EULA acceptance when fine-tuning a model using the AutoML API
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-create-experiment-finetune-llms.html#autopilot-llms-finetuning-api-optional-params)."""
 
     accept_eula: bool = attrs.field(
         metadata={"wire": "AcceptEula", "required": True, "type": "boolean", "shape": "AcceptEula"}

@@ -35,7 +35,8 @@ class ModelBiasAppSpecification:
         }
     )
     """JSON formatted S3 file that defines bias parameters. For more information on this
-    JSON configuration file, see Configure bias parameters."""
+    JSON configuration file, see Configure bias parameters
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-config-json-monitor-bias-parameters.html)."""
 
     environment: dict[str, str] | None = attrs.field(
         default=None,

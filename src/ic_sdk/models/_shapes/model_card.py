@@ -72,8 +72,9 @@ class ModelCard:
             "sensitive": True,
         },
     )
-    """The content of the model card. Content uses the model card JSON schema and provided
-    as a string."""
+    """The content of the model card. Content uses the model card JSON schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema)
+    and provided as a string."""
 
     model_card_status: ModelCardStatus | str | None = attrs.field(
         default=None,
@@ -183,7 +184,8 @@ class ModelCard:
         metadata={"wire": "RiskRating", "required": False, "type": "string", "shape": "String"},
     )
     """The risk rating of the model. Different organizations might have different criteria
-    for model card risk ratings. For more information, see Risk ratings."""
+    for model card risk ratings. For more information, see Risk ratings
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards-risk-rating.html)."""
 
     model_package_group_name: str | None = attrs.field(
         default=None,

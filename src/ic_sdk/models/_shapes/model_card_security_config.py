@@ -22,7 +22,9 @@ class ModelCardSecurityConfig:
             "pattern": "[a-zA-Z0-9:/_-]*",
         },
     )
-    """A Key Management Service key ID to use for encrypting a model card."""
+    """A Key Management Service key ID
+    (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id)
+    to use for encrypting a model card."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -36,7 +36,8 @@ class ModelExplainabilityAppSpecification:
     )
     """JSON formatted Amazon S3 file that defines explainability parameters. For more
     information on this JSON configuration file, see Configure model explainability
-    parameters."""
+    parameters
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-config-json-monitor-model-explainability-parameters.html)."""
 
     environment: dict[str, str] | None = attrs.field(
         default=None,

@@ -43,7 +43,8 @@ class ModelPackage:
     Unversioned model: Not part of a model package group and used in Amazon Web Services
     Marketplace.
 
-    For more information, see `CreateModelPackage` ."""
+    For more information, see `CreateModelPackage`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackage.html)."""
 
     model_package_name: str | None = attrs.field(
         default=None,
@@ -233,7 +234,8 @@ class ModelPackage:
     """Whether the model package is to be certified to be listed on Amazon Web Services
     Marketplace. For information about listing model packages on Amazon Web Services
     Marketplace, see List Your Algorithm or Model Package on Amazon Web Services
-    Marketplace."""
+    Marketplace
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-mkt-list.html)."""
 
     model_approval_status: ModelApprovalStatus | str | None = attrs.field(
         default=None,
@@ -433,8 +435,9 @@ class ModelPackage:
         },
     )
     """A list of the tags associated with the model package. For more information, see
-    Tagging Amazon Web Services resources in the Amazon Web Services General Reference
-    Guide."""
+    Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide."""
 
     customer_metadata_properties: dict[str, str] | None = attrs.field(
         default=None,

@@ -51,7 +51,8 @@ class ModelPackageContainerDefinition:
     If you are using your own custom algorithm instead of an algorithm provided by
     SageMaker, the inference code must meet SageMaker requirements. SageMaker supports
     both `registry/repository[:tag]` and `registry/repository[@digest]` image path
-    formats. For more information, see Using Your Own Algorithms with Amazon SageMaker."""
+    formats. For more information, see Using Your Own Algorithms with Amazon SageMaker
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html)."""
 
     image_digest: str | None = attrs.field(
         default=None,

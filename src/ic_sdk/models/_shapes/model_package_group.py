@@ -128,8 +128,9 @@ class ModelPackageGroup:
         },
     )
     """A list of the tags associated with the model group. For more information, see
-    Tagging Amazon Web Services resources in the Amazon Web Services General Reference
-    Guide."""
+    Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

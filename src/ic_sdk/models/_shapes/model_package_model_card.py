@@ -18,9 +18,11 @@ class ModelPackageModelCard:
     simplified compared to the schema of `ModelCard`. The `ModelPackageModelCard` schema
     does not include `model_package_details`, and `model_overview` is composed of the
     `model_creator` and `model_artifact` properties. For more information about the
-    model package model card schema, see Model package model card schema. For more
-    information about the model card associated with the model package, see View the
-    Details of a Model Version."""
+    model package model card schema, see Model package model card schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+    For more information about the model card associated with the model package, see
+    View the Details of a Model Version
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html)."""
 
     model_card_content: str | None = attrs.field(
         default=None,
@@ -37,7 +39,8 @@ class ModelPackageModelCard:
         },
     )
     """The content of the model card. The content must follow the schema described in Model
-    Package Model Card Schema."""
+    Package Model Card Schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema)."""
 
     model_card_status: ModelCardStatus | str | None = attrs.field(
         default=None,

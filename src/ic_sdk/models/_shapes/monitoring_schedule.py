@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class MonitoringSchedule:
     """A schedule for a model monitoring job. For information about model monitor, see
-    Amazon SageMaker Model Monitor."""
+    Amazon SageMaker Model Monitor
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html)."""
 
     monitoring_schedule_arn: str | None = attrs.field(
         default=None,
@@ -169,8 +170,9 @@ class MonitoringSchedule:
         },
     )
     """A list of the tags associated with the monitoring schedlue. For more information,
-    see Tagging Amazon Web Services resources in the Amazon Web Services General
-    Reference Guide."""
+    see Tagging Amazon Web Services resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the Amazon Web
+    Services General Reference Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -8,10 +8,13 @@ import attrs
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class NeoVpcConfig:
-    """The VpcConfig configuration object that specifies the VPC that you want the
-    compilation jobs to connect to. For more information on controlling access to your
-    Amazon S3 buckets used for compilation job, see Give Amazon SageMaker AI Compilation
-    Jobs Access to Resources in Your Amazon VPC."""
+    """The VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    configuration object that specifies the VPC that you want the compilation jobs to
+    connect to. For more information on controlling access to your Amazon S3 buckets
+    used for compilation job, see Give Amazon SageMaker AI Compilation Jobs Access to
+    Resources in Your Amazon VPC
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/neo-vpc.html)."""
 
     security_group_ids: list[str] = attrs.field(
         metadata={

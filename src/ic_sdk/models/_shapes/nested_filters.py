@@ -11,8 +11,11 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class NestedFilters:
-    """A list of nested Filter objects. A resource must satisfy the conditions of all
-    filters to be included in the results returned from the Search API.
+    """A list of nested Filter
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Filter.html) objects.
+    A resource must satisfy the conditions of all filters to be included in the results
+    returned from the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API.
 
     For example, to filter on a training job's `InputDataConfig` property with a
     specific channel name and `S3Uri` prefix, define the following filters:

@@ -24,7 +24,8 @@ class NotebookInstanceLifecycleHook:
     started.
 
     For information about notebook instance lifestyle configurations, see Step 2.1:
-    (Optional) Customize a Notebook Instance."""
+    (Optional) Customize a Notebook Instance
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html)."""
 
     content: str | None = attrs.field(
         default=None,

@@ -314,7 +314,8 @@ class NotebookInstanceSummary:
     notebook instance.
 
     For information about notebook instance lifestyle configurations, see Step 2.1:
-    (Optional) Customize a Notebook Instance."""
+    (Optional) Customize a Notebook Instance
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html)."""
 
     default_code_repository: str | None = attrs.field(
         default=None,
@@ -330,10 +331,12 @@ class NotebookInstanceSummary:
     )
     """The Git repository associated with the notebook instance as its default code
     repository. This can be either the name of a Git repository stored as a resource in
-    your account, or the URL of a Git repository in Amazon Web Services CodeCommit or in
-    any other Git repository. When you open a notebook instance, it opens in the
-    directory that contains this repository. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    your account, or the URL of a Git repository in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
+    other Git repository. When you open a notebook instance, it opens in the directory
+    that contains this repository. For more information, see Associating Git
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     additional_code_repositories: list[str] | None = attrs.field(
         default=None,
@@ -355,10 +358,12 @@ class NotebookInstanceSummary:
     )
     """An array of up to three Git repositories associated with the notebook instance.
     These can be either the names of Git repositories stored as resources in your
-    account, or the URL of Git repositories in Amazon Web Services CodeCommit or in any
+    account, or the URL of Git repositories in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
     other Git repository. These repositories are cloned at the same level as the default
     repository of your notebook instance. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

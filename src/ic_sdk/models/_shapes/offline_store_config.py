@@ -51,7 +51,9 @@ class OfflineStoreConfig:
     If set to `False` and `DataCatalogConfig` is provided, Feature Store creates the
     table using the specified names. If set to `False` without `DataCatalogConfig`,
     Feature Store auto-generates the table name following Athena's naming
-    recommendations. This applies to both Glue and Apache Iceberg table formats.
+    recommendations
+    (https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html).
+    This applies to both Glue and Apache Iceberg table formats.
 
     The default value is `False`."""
 
@@ -80,7 +82,7 @@ class OfflineStoreConfig:
         },
     )
     """Format for the offline store table. Supported formats are Glue (Default) and Apache
-    Iceberg."""
+    Iceberg (https://iceberg.apache.org/)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

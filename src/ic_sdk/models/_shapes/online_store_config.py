@@ -55,7 +55,9 @@ class OnlineStoreConfig:
     )
     """Time to live duration, where the record is hard deleted after the expiration time is
     reached; `ExpiresAt` = `EventTime` + `TtlDuration`. For information on HardDelete,
-    see the DeleteRecord API in the Amazon SageMaker API Reference guide."""
+    see the DeleteRecord
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_DeleteRecord.html)
+    API in the Amazon SageMaker API Reference guide."""
 
     storage_type: StorageType | str | None = attrs.field(
         default=None,
@@ -76,9 +78,10 @@ class OnlineStoreConfig:
     -
 
     `Standard_V2`: A managed low latency data store for feature groups that supports
-    partial updates to individual features using the UpdateRecord operation. Choose this
-    storage type at feature group creation time if your use case requires updating
-    specific feature values without rewriting the entire record.
+    partial updates to individual features using the UpdateRecord
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_UpdateRecord.html)
+    operation. Choose this storage type at feature group creation time if your use case
+    requires updating specific feature values without rewriting the entire record.
 
     -
 

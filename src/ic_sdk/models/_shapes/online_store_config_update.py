@@ -25,7 +25,9 @@ class OnlineStoreConfigUpdate:
     )
     """Time to live duration, where the record is hard deleted after the expiration time is
     reached; `ExpiresAt` = `EventTime` + `TtlDuration`. For information on HardDelete,
-    see the DeleteRecord API in the Amazon SageMaker API Reference guide."""
+    see the DeleteRecord
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_DeleteRecord.html)
+    API in the Amazon SageMaker API Reference guide."""
 
     storage_type: StorageType | str | None = attrs.field(
         default=None,
@@ -39,8 +41,9 @@ class OnlineStoreConfigUpdate:
     )
     """The online store storage type to migrate the feature group to. Use this parameter to
     migrate an existing feature group from `Standard` to `Standard_V2` storage format,
-    enabling support for the UpdateRecord operation. Migration is a one-way operation
-    and cannot be reversed."""
+    enabling support for the UpdateRecord
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_UpdateRecord.html)
+    operation. Migration is a one-way operation and cannot be reversed."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -10,8 +10,8 @@ import attrs
 class OptimizationVpcConfig:
     """A VPC in Amazon VPC that's accessible to an optimized that you create with an
     optimization job. You can control access to and from your resources by configuring a
-    VPC. For more information, see Give SageMaker Access to Resources in your Amazon
-    VPC."""
+    VPC. For more information, see Give SageMaker Access to Resources in your Amazon VPC
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html)."""
 
     security_group_ids: list[str] = attrs.field(
         metadata={

@@ -84,8 +84,9 @@ class OutputConfig:
     )
     """Identifies the target device or the machine learning instance that you want to run
     your model on after the compilation has completed. Alternatively, you can specify
-    OS, architecture, and accelerator using TargetPlatform fields. It can be used
-    instead of `TargetPlatform`.
+    OS, architecture, and accelerator using TargetPlatform
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TargetPlatform.html)
+    fields. It can be used instead of `TargetPlatform`.
 
     Currently `ml_trn1` is available only in US East (N. Virginia) Region, and `ml_inf2`
     is available only in US East (Ohio) Region."""
@@ -248,12 +249,14 @@ class OutputConfig:
     -O2\\""`.
 
     For information about supported compiler options, see Neuron Compiler CLI Reference
-    Guide.
+    Guide
+    (https://awsdocs-neuron.readthedocs-hosted.com/en/latest/compiler/neuronx-cc/api-reference-guide/neuron-compiler-cli-reference-guide.html).
 
     -
 
-    `CoreML`: Compilation for the CoreML OutputConfig `TargetDevice` supports the
-    following compiler options:
+    `CoreML`: Compilation for the CoreML OutputConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputConfig.html)
+    `TargetDevice` supports the following compiler options:
 
     -
 
@@ -277,8 +280,9 @@ class OutputConfig:
     Amazon SageMaker AI uses to encrypt your output models with Amazon S3 server-side
     encryption after compilation job. If you don't provide a KMS key ID, Amazon
     SageMaker AI uses the default KMS key for Amazon S3 for your role's account. For
-    more information, see KMS-Managed Encryption Keys in the Amazon Simple Storage
-    Service Developer Guide.
+    more information, see KMS-Managed Encryption Keys
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html) in
+    the Amazon Simple Storage Service Developer Guide.
 
     The KmsKeyId can be any of the following formats:
 

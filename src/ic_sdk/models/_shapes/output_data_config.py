@@ -56,15 +56,17 @@ class OutputDataConfig:
     If you use a KMS key ID or an alias of your KMS key, the SageMaker execution role
     must include permissions to call `kms:Encrypt`. If you don't provide a KMS key ID,
     SageMaker uses the default KMS key for Amazon S3 for your role's account. For more
-    information, see KMS-Managed Encryption Keys in the Amazon Simple Storage Service
-    Developer Guide. If the output data is stored in Amazon S3 Express One Zone, it is
-    encrypted with server-side encryption with Amazon S3 managed keys (SSE-S3). KMS key
-    is not supported for Amazon S3 Express One Zone
+    information, see KMS-Managed Encryption Keys
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html) in
+    the Amazon Simple Storage Service Developer Guide. If the output data is stored in
+    Amazon S3 Express One Zone, it is encrypted with server-side encryption with Amazon
+    S3 managed keys (SSE-S3). KMS key is not supported for Amazon S3 Express One Zone
 
     The KMS key policy must grant permission to the IAM role that you specify in your
     `CreateTrainingJob`, `CreateTransformJob`, or `CreateHyperParameterTuningJob`
-    requests. For more information, see Using Key Policies in Amazon Web Services KMS in
-    the Amazon Web Services Key Management Service Developer Guide."""
+    requests. For more information, see Using Key Policies in Amazon Web Services KMS
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html) in the
+    Amazon Web Services Key Management Service Developer Guide."""
 
     s3_output_path: str = attrs.field(
         metadata={

@@ -37,8 +37,10 @@ class ParameterRanges:
             "member": {"type": "structure", "shape": "IntegerParameterRange"},
         },
     )
-    """The array of IntegerParameterRange objects that specify ranges of integer
-    hyperparameters that a hyperparameter tuning job searches."""
+    """The array of IntegerParameterRange
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_IntegerParameterRange.html)
+    objects that specify ranges of integer hyperparameters that a hyperparameter tuning
+    job searches."""
 
     continuous_parameter_ranges: list[ContinuousParameterRange] | None = attrs.field(
         default=None,
@@ -52,8 +54,10 @@ class ParameterRanges:
             "member": {"type": "structure", "shape": "ContinuousParameterRange"},
         },
     )
-    """The array of ContinuousParameterRange objects that specify ranges of continuous
-    hyperparameters that a hyperparameter tuning job searches."""
+    """The array of ContinuousParameterRange
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContinuousParameterRange.html)
+    objects that specify ranges of continuous hyperparameters that a hyperparameter
+    tuning job searches."""
 
     categorical_parameter_ranges: list[CategoricalParameterRange] | None = attrs.field(
         default=None,
@@ -67,8 +71,10 @@ class ParameterRanges:
             "member": {"type": "structure", "shape": "CategoricalParameterRange"},
         },
     )
-    """The array of CategoricalParameterRange objects that specify ranges of categorical
-    hyperparameters that a hyperparameter tuning job searches."""
+    """The array of CategoricalParameterRange
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CategoricalParameterRange.html)
+    objects that specify ranges of categorical hyperparameters that a hyperparameter
+    tuning job searches."""
 
     auto_parameters: list[AutoParameter] | None = attrs.field(
         default=None,

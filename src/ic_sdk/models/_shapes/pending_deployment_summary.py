@@ -39,8 +39,10 @@ class PendingDeploymentSummary:
             "member": {"type": "structure", "shape": "PendingProductionVariantSummary"},
         },
     )
-    """An array of PendingProductionVariantSummary objects, one for each model hosted
-    behind this endpoint for the in-progress deployment."""
+    """An array of PendingProductionVariantSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PendingProductionVariantSummary.html)
+    objects, one for each model hosted behind this endpoint for the in-progress
+    deployment."""
 
     start_time: datetime | None = attrs.field(
         default=None,
@@ -64,9 +66,11 @@ class PendingDeploymentSummary:
             "member": {"type": "structure", "shape": "PendingProductionVariantSummary"},
         },
     )
-    """An array of PendingProductionVariantSummary objects, one for each model hosted
-    behind this endpoint in shadow mode with production traffic replicated from the
-    model specified on `ProductionVariants` for the in-progress deployment."""
+    """An array of PendingProductionVariantSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PendingProductionVariantSummary.html)
+    objects, one for each model hosted behind this endpoint in shadow mode with
+    production traffic replicated from the model specified on `ProductionVariants` for
+    the in-progress deployment."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

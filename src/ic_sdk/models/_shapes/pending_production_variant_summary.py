@@ -19,9 +19,12 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class PendingProductionVariantSummary:
     """The production variant summary for a deployment when an endpoint is creating or
-    updating with the CreateEndpoint or UpdateEndpoint operations. Describes the
-    `VariantStatus `, weight and capacity for a production variant associated with an
-    endpoint."""
+    updating with the CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html)
+    or UpdateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html)
+    operations. Describes the `VariantStatus `, weight and capacity for a production
+    variant associated with an endpoint."""
 
     variant_name: str = attrs.field(
         metadata={
@@ -73,7 +76,9 @@ class PendingProductionVariantSummary:
     )
     """The requested weight for the variant in this deployment, as specified in the
     endpoint configuration for the endpoint. The value is taken from the request to the
-    CreateEndpointConfig operation."""
+    CreateEndpointConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)
+    operation."""
 
     current_instance_count: int | None = attrs.field(
         default=None,
@@ -99,7 +104,9 @@ class PendingProductionVariantSummary:
     )
     """The number of instances requested in this deployment, as specified in the endpoint
     configuration for the endpoint. The value is taken from the request to the
-    CreateEndpointConfig operation."""
+    CreateEndpointConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html)
+    operation."""
 
     instance_type: ProductionVariantInstanceType | str | None = attrs.field(
         default=None,

@@ -130,7 +130,8 @@ class PipelineExecutionStep:
         metadata={"wire": "AttemptCount", "required": False, "type": "integer", "shape": "Integer"},
     )
     """The current attempt of the execution step. For more information, see Retry Policy
-    for SageMaker Pipelines steps."""
+    for SageMaker Pipelines steps
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-retry-policy.html)."""
 
     selective_execution_result: SelectiveExecutionResult | None = attrs.field(
         default=None,

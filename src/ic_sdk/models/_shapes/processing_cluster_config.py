@@ -268,7 +268,8 @@ class ProcessingClusterConfig:
     storage.
 
     For a list of instance types that support local instance storage, including the
-    total size per instance type, see Instance Store Volumes."""
+    total size per instance type, see Instance Store Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html#instance-store-volumes)."""
 
     volume_kms_key_id: str | None = attrs.field(
         default=None,
@@ -291,10 +292,12 @@ class ProcessingClusterConfig:
     can't request a `VolumeKmsKeyId` when using an instance type with local storage.
 
     For a list of instance types that support local instance storage, see Instance Store
-    Volumes.
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html#instance-store-volumes).
 
     For more information about local instance storage encryption, see SSD Instance Store
-    Volumes."""
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ssd-instance-store.html)."""
 
     instance_preferences: list[ProcessingInstancePreference] | None = attrs.field(
         default=None,
@@ -534,9 +537,10 @@ class ProcessingClusterConfig:
         },
     )
     """The instance type that Amazon SageMaker selected for the job from
-    `InstancePreferences`. Returned by ` DescribeProcessingJob ` after an instance type
-    is selected. This field is read-only and isn't accepted in `CreateProcessingJob`
-    requests."""
+    `InstancePreferences`. Returned by ` DescribeProcessingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeProcessingJob.html)
+    ` after an instance type is selected. This field is read-only and isn't accepted in
+    `CreateProcessingJob` requests."""
 
     selected_instance_count: int | None = attrs.field(
         default=None,

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class ProcessingJob:
     """An Amazon SageMaker processing job that is used to analyze data and evaluate models.
-    For more information, see Process Data and Evaluate Models."""
+    For more information, see Process Data and Evaluate Models
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/processing-job.html)."""
 
     processing_inputs: list[ProcessingInput] | None = attrs.field(
         default=None,
@@ -307,8 +308,9 @@ class ProcessingJob:
             "member": {"type": "structure", "shape": "Tag"},
         },
     )
-    """An array of key-value pairs. For more information, see Using Cost Allocation Tags in
-    the Amazon Web Services Billing and Cost Management User Guide."""
+    """An array of key-value pairs. For more information, see Using Cost Allocation Tags
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html#allocation-whatURL)
+    in the Amazon Web Services Billing and Cost Management User Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

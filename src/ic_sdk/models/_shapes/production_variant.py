@@ -24,7 +24,8 @@ class ProductionVariant:
     """Identifies a model that you want to host and the resources chosen to deploy for
     hosting it. If you are deploying multiple models, tell SageMaker how to distribute
     traffic among the models by specifying variant weights. For more information on
-    production variants, check Production variants."""
+    production variants, check Production variants
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-ab-testing.html)."""
 
     variant_name: str = attrs.field(
         metadata={
@@ -496,7 +497,8 @@ class ProductionVariant:
     )
     """The timeout value, in seconds, for your inference container to pass health check by
     SageMaker Hosting. For more information about health check, see How Your Container
-    Should Respond to Health Check (Ping) Requests."""
+    Should Respond to Health Check (Ping) Requests
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests)."""
 
     enable_ssm_access: bool | None = attrs.field(
         default=None,

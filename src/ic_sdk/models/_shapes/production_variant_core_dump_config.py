@@ -70,13 +70,15 @@ class ProductionVariantCoreDumpConfig:
     uses server-side encryption with KMS-managed keys for `OutputDataConfig`. If you use
     a bucket policy with an `s3:PutObject` permission that only allows objects with
     server-side encryption, set the condition key of `s3:x-amz-server-side-encryption`
-    to `"aws:kms"`. For more information, see KMS-Managed Encryption Keys in the Amazon
-    Simple Storage Service Developer Guide.
+    to `"aws:kms"`. For more information, see KMS-Managed Encryption Keys
+    (https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingKMSEncryption.html) in the
+    Amazon Simple Storage Service Developer Guide.
 
     The KMS key policy must grant permission to the IAM role that you specify in your
     `CreateEndpoint` and `UpdateEndpoint` requests. For more information, see Using Key
-    Policies in Amazon Web Services KMS in the Amazon Web Services Key Management
-    Service Developer Guide."""
+    Policies in Amazon Web Services KMS
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html) in the
+    Amazon Web Services Key Management Service Developer Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -51,7 +51,8 @@ class ProductionVariantServerlessConfig:
 
     This field is not supported for serverless endpoint recommendations for Inference
     Recommender jobs. For more information about creating an Inference Recommender job,
-    see CreateInferenceRecommendationsJobs."""
+    see CreateInferenceRecommendationsJobs
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceRecommendationsJob.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

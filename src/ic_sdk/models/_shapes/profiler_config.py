@@ -62,7 +62,8 @@ class ProfilerConfig:
     and `DataLoaderProfilingConfig`. The following codes are configuration structures
     for the `ProfilingParameters` parameter. To learn more about how to configure the
     `ProfilingParameters` parameter, see Use the SageMaker and Debugger Configuration
-    API Operations to Create, Update, and Debug Your Training Job."""
+    API Operations to Create, Update, and Debug Your Training Job
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/debugger-createtrainingjob-api.html)."""
 
     disable_profiler: bool | None = attrs.field(
         default=None,

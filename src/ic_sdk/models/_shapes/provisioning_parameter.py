@@ -9,7 +9,8 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class ProvisioningParameter:
     """A key value pair used when you provision a project as a service catalog product. For
-    information, see What is Amazon Web Services Service Catalog."""
+    information, see What is Amazon Web Services Service Catalog
+    (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html)."""
 
     key: str | None = attrs.field(
         default=None,

@@ -11,8 +11,9 @@ class PutModelPackageGroupPolicyOutput:
     """Response of the ``PutModelPackageGroupPolicy`` operation.
 
     Adds a resouce policy to control access to a model group. For information about
-    resoure policies, see Identity-based policies and resource-based policies in the
-    Amazon Web Services Identity and Access Management User Guide.."""
+    resoure policies, see Identity-based policies and resource-based policies
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
+    in the Amazon Web Services Identity and Access Management User Guide.."""
 
     model_package_group_arn: str = attrs.field(
         metadata={

@@ -9,7 +9,9 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class QualityCheckStepMetadata:
     """Container for the metadata for a Quality check step. For more information, see the
-    topic on QualityCheck step in the Amazon SageMaker Developer Guide."""
+    topic on QualityCheck step
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-steps.html#step-type-quality-check)
+    in the Amazon SageMaker Developer Guide."""
 
     check_type: str | None = attrs.field(
         default=None,

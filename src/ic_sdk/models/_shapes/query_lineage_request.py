@@ -15,8 +15,9 @@ class QueryLineageRequest:
     """Request of the ``QueryLineage`` operation.
 
     Use this action to inspect your lineage and discover relationships between entities.
-    For more information, see Querying Lineage Entities in the Amazon SageMaker
-    Developer Guide."""
+    For more information, see Querying Lineage Entities
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/querying-lineage-entities.html) in
+    the Amazon SageMaker Developer Guide."""
 
     start_arns: list[str] | None = attrs.field(
         default=None,
@@ -57,8 +58,10 @@ class QueryLineageRequest:
         metadata={"wire": "IncludeEdges", "required": False, "type": "boolean", "shape": "Boolean"},
     )
     """Setting this value to `True` retrieves not only the entities of interest but also
-    the Associations and lineage entities on the path. Set to `False` to only return
-    lineage entities that match your query."""
+    the Associations
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/lineage-tracking-entities.html) and
+    lineage entities on the path. Set to `False` to only return lineage entities that
+    match your query."""
 
     filters: QueryFilters | None = attrs.field(
         default=None,

@@ -15,8 +15,9 @@ class QueryLineageResponse:
     """Response of the ``QueryLineage`` operation.
 
     Use this action to inspect your lineage and discover relationships between entities.
-    For more information, see Querying Lineage Entities in the Amazon SageMaker
-    Developer Guide."""
+    For more information, see Querying Lineage Entities
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/querying-lineage-entities.html) in
+    the Amazon SageMaker Developer Guide."""
 
     vertices: list[Vertex] | None = attrs.field(
         default=None,

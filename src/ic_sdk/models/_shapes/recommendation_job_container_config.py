@@ -13,10 +13,11 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class RecommendationJobContainerConfig:
     """Specifies mandatory fields for running an Inference Recommender job directly in the
-    CreateInferenceRecommendationsJob API. The fields specified in `ContainerConfig`
-    override the corresponding fields in the model package. Use `ContainerConfig` if you
-    want to specify these fields for the recommendation job but don't want to edit them
-    in your model package."""
+    CreateInferenceRecommendationsJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceRecommendationsJob.html)
+    API. The fields specified in `ContainerConfig` override the corresponding fields in
+    the model package. Use `ContainerConfig` if you want to specify these fields for the
+    recommendation job but don't want to edit them in your model package."""
 
     domain: str | None = attrs.field(
         default=None,
@@ -126,7 +127,8 @@ class RecommendationJobContainerConfig:
     )
     """Specifies the name and shape of the expected data inputs for your trained model with
     a JSON dictionary form. This field is used for optimizing your model using SageMaker
-    Neo. For more information, see DataInputConfig."""
+    Neo. For more information, see DataInputConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InputConfig.html#sagemaker-Type-InputConfig-DataInputConfig)."""
 
     supported_response_mime_types: list[str] | None = attrs.field(
         default=None,

@@ -56,8 +56,10 @@ class RecommendationJobOutputConfig:
 
     `"arn:aws:kms:<region>:<account>:alias/<ExampleAlias>"`
 
-    For more information about key identifiers, see Key identifiers (KeyID) in the
-    Amazon Web Services Key Management Service (Amazon Web Services KMS) documentation."""
+    For more information about key identifiers, see Key identifiers (KeyID)
+    (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id)
+    in the Amazon Web Services Key Management Service (Amazon Web Services KMS)
+    documentation."""
 
     compiled_output_config: RecommendationJobCompiledOutputConfig | None = attrs.field(
         default=None,

@@ -61,7 +61,8 @@ class RenderUiTemplateRequest:
     """The `HumanTaskUiArn` of the worker UI that you want to render. Do not provide a
     `HumanTaskUiArn` if you use the `UiTemplate` parameter.
 
-    See a list of available Human Ui Amazon Resource Names (ARNs) in UiConfig."""
+    See a list of available Human Ui Amazon Resource Names (ARNs) in UiConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UiConfig.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

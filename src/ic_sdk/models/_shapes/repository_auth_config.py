@@ -28,8 +28,9 @@ class RepositoryAuthConfig:
     """The Amazon Resource Name (ARN) of an Amazon Web Services Lambda function that
     provides credentials to authenticate to the private Docker registry where your model
     image is hosted. For information about how to create an Amazon Web Services Lambda
-    function, see Create a Lambda function with the console in the Amazon Web Services
-    Lambda Developer Guide."""
+    function, see Create a Lambda function with the console
+    (https://docs.aws.amazon.com/lambda/latest/dg/getting-started-create-function.html)
+    in the Amazon Web Services Lambda Developer Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -16,7 +16,9 @@ class ReservedCapacityOffering:
     """Details about a reserved capacity offering for a training plan offering.
 
     For more information about how to reserve GPU capacity for your SageMaker HyperPod
-    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     reserved_capacity_type: ReservedCapacityType | str | None = attrs.field(
         default=None,

@@ -17,7 +17,9 @@ class ReservedCapacitySummary:
     """Details of a reserved capacity for the training plan.
 
     For more information about how to reserve GPU capacity for your SageMaker HyperPod
-    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     reserved_capacity_arn: str = attrs.field(
         metadata={

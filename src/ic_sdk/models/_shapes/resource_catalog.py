@@ -12,7 +12,9 @@ class ResourceCatalog:
     """A resource catalog containing all of the resources of a specific resource type
     within a resource owner account. For an example on sharing the Amazon SageMaker
     Feature Store `DefaultFeatureGroupCatalog`, see Share Amazon SageMaker Catalog
-    resource type in the Amazon SageMaker Developer Guide."""
+    resource type
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/feature-store-cross-account-discoverability-share-sagemaker-catalog.html)
+    in the Amazon SageMaker Developer Guide."""
 
     resource_catalog_arn: str = attrs.field(
         metadata={

@@ -288,12 +288,13 @@ class ResourceConfig:
     training data in the ML storage volume, choose `File` as the `TrainingInputMode` in
     the algorithm specification.
 
-    When using an ML instance with NVMe SSD volumes, SageMaker doesn't provision Amazon
-    EBS General Purpose SSD (gp2) storage. Available storage is fixed to the NVMe-type
-    instance's storage capacity. SageMaker configures storage paths for training
-    datasets, checkpoints, model artifacts, and outputs to use the entire capacity of
-    the instance storage. For example, ML instance families with the NVMe-type instance
-    storage include `ml.p4d`, `ml.g4dn`, and `ml.g5`.
+    When using an ML instance with NVMe SSD volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ssd-instance-store.html#nvme-ssd-volumes),
+    SageMaker doesn't provision Amazon EBS General Purpose SSD (gp2) storage. Available
+    storage is fixed to the NVMe-type instance's storage capacity. SageMaker configures
+    storage paths for training datasets, checkpoints, model artifacts, and outputs to
+    use the entire capacity of the instance storage. For example, ML instance families
+    with the NVMe-type instance storage include `ml.p4d`, `ml.g4dn`, and `ml.g5`.
 
     When using an ML instance with the EBS-only storage option and without instance
     storage, you must define the size of EBS volume through `VolumeSizeInGB` in the
@@ -301,11 +302,12 @@ class ResourceConfig:
     `ml.c5` and `ml.p2`.
 
     To look up instance types and their instance storage types and volumes, see Amazon
-    EC2 Instance Types.
+    EC2 Instance Types (http://aws.amazon.com/ec2/instance-types/).
 
     To find the default local paths defined by the SageMaker training platform, see
     Amazon SageMaker Training Storage Folders for Training Datasets, Checkpoints, Model
-    Artifacts, and Outputs."""
+    Artifacts, and Outputs
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-train-storage.html)."""
 
     volume_kms_key_id: str | None = attrs.field(
         default=None,
@@ -327,10 +329,12 @@ class ResourceConfig:
     can't request a `VolumeKmsKeyId` when using an instance type with local storage.
 
     For a list of instance types that support local instance storage, see Instance Store
-    Volumes.
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html#instance-store-volumes).
 
     For more information about local instance storage encryption, see SSD Instance Store
-    Volumes.
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ssd-instance-store.html).
 
     The `VolumeKmsKeyId` can be in any of the following formats:
 
@@ -661,8 +665,10 @@ class ResourceConfig:
     )
     """The instance type that SageMaker selected for the job from the provided
     `InstancePreferences`. The job is billed for this instance type and count. Returned
-    by ` DescribeTrainingJob ` after an instance type is selected. This field is
-    read-only and isn't accepted in `CreateTrainingJob` requests."""
+    by ` DescribeTrainingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html)
+    ` after an instance type is selected. This field is read-only and isn't accepted in
+    `CreateTrainingJob` requests."""
 
     selected_instance_count: int | None = attrs.field(
         default=None,

@@ -290,7 +290,8 @@ class ResourceSpec:
     for JupyterLab and CodeEditor app types.
 
     For more information about how to reserve GPU capacity with SageMaker AI Training
-    Plans, see Using training plans in Studio applications."""
+    Plans, see Using training plans in Studio applications
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/training-plan-utilization-for-studio-apps.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

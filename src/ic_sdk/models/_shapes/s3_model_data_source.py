@@ -123,11 +123,12 @@ class S3ModelDataSource:
 
     -
 
-    Do not organize the model artifacts in S3 console using folders. When you create a
-    folder in S3 console, S3 creates a 0-byte object with a key set to the folder name
-    you provide. They key of the 0-byte object ends with a slash (/) which violates
-    SageMaker restrictions on model artifact file names, leading to model deployment
-    failure."""
+    Do not organize the model artifacts in S3 console using folders
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-folders.html). When you
+    create a folder in S3 console, S3 creates a 0-byte object with a key set to the
+    folder name you provide. They key of the 0-byte object ends with a slash (/) which
+    violates SageMaker restrictions on model artifact file names, leading to model
+    deployment failure."""
 
     model_access_config: ModelAccessConfig | None = attrs.field(
         default=None,

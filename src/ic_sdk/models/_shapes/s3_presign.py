@@ -15,7 +15,8 @@ class S3Presign:
     in custom worker task templates using the Liquid filter, `grant_read_access`.
 
     To learn more about how custom templates are created, see Create custom worker task
-    templates."""
+    templates
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/a2i-custom-templates.html)."""
 
     iam_policy_constraints: IamPolicyConstraints | None = attrs.field(
         default=None,

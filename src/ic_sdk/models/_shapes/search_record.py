@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class SearchRecord:
-    """A single resource returned as part of the Search API response."""
+    """A single resource returned as part of the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API
+    response."""
 
     training_job: TrainingJob | None = attrs.field(
         default=None,

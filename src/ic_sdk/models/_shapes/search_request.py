@@ -138,9 +138,10 @@ class SearchRequest:
     will only include resources made discoverable to you from other accounts. When the
     value is `"SameAccount"` or `null` the search results will only include resources
     from your account. Default is `null`. For more information on searching for
-    resources made discoverable to your account, see Search discoverable resources in
-    the SageMaker Developer Guide. The maximum number of `ResourceCatalog`s viewable is
-    1000."""
+    resources made discoverable to your account, see Search discoverable resources
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-cross-account-discoverability-use.html)
+    in the SageMaker Developer Guide. The maximum number of `ResourceCatalog`s viewable
+    is 1000."""
 
     visibility_conditions: list[VisibilityConditions] | None = attrs.field(
         default=None,

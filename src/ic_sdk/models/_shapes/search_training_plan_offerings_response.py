@@ -40,8 +40,9 @@ class SearchTrainingPlanOfferingsResponse:
         },
     )
     """A list of extension offerings available for the specified training plan. These
-    offerings can be used with the ` ExtendTrainingPlan ` API to extend an existing
-    training plan."""
+    offerings can be used with the ` ExtendTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ExtendTrainingPlan.html)
+    ` API to extend an existing training plan."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class SecondaryStatusTransition:
-    """An array element of `SecondaryStatusTransitions` for DescribeTrainingJob. It
-    provides additional details about a status that the training job has transitioned
+    """An array element of `SecondaryStatusTransitions` for DescribeTrainingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html).
+    It provides additional details about a status that the training job has transitioned
     through. A training job can be in one of several states, for example, starting,
     downloading, training, or uploading. Within each state, there are a number of
     intermediate states. For example, within the starting state, SageMaker could be
@@ -175,8 +176,10 @@ class SecondaryStatusTransition:
     messages in if statements.
 
     To have an overview of your training job's progress, view `TrainingJobStatus` and
-    `SecondaryStatus` in DescribeTrainingJob, and `StatusMessage` together. For example,
-    at the start of a training job, you might see the following:
+    `SecondaryStatus` in DescribeTrainingJob
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html),
+    and `StatusMessage` together. For example, at the start of a training job, you might
+    see the following:
 
     -
 

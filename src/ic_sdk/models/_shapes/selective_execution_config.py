@@ -31,7 +31,8 @@ class SelectiveExecutionConfig:
 
     This field is required if the steps you specify for `SelectedSteps` depend on output
     collaterals from any non-specified pipeline steps. For more information, see
-    Selective Execution for Pipeline Steps."""
+    Selective Execution for Pipeline Steps
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/pipelines-selective-ex.html)."""
 
     selected_steps: list[SelectedStep] = attrs.field(
         metadata={

@@ -27,8 +27,9 @@ class ServerlessJobConfig:
             "pattern": "(arn:[a-z0-9-\\.]{1,63}:sagemaker:\\w+(?:-\\w+)+:(\\d{12}|aws):hub-content\\/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\\/Model\\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}(\\/\\d{1,4}.\\d{1,4}.\\d{1,4})?",
         }
     )
-    """The base model Amazon Resource Name (ARN) in SageMaker Public Hub. SageMaker always
-    selects the latest version of the provided model."""
+    """The base model Amazon Resource Name (ARN) in SageMaker Public Hub
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-foundation-models-use.html).
+    SageMaker always selects the latest version of the provided model."""
 
     accept_eula: bool | None = attrs.field(
         default=None,
@@ -44,6 +45,7 @@ class ServerlessJobConfig:
     model requires. You are responsible for reviewing and complying with any applicable
     license terms and making sure they are acceptable for your use case before
     downloading or using a model. For more information, see End-user license agreements
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-foundation-models-choose.html#jumpstart-foundation-models-choose-eula)
     section for more details on accepting the EULA."""
 
     job_type: ServerlessJobType | str = attrs.field(

@@ -9,7 +9,8 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class ServiceCatalogProvisionedProductDetails:
     """Details of a provisioned service catalog product. For information about service
-    catalog, see What is Amazon Web Services Service Catalog."""
+    catalog, see What is Amazon Web Services Service Catalog
+    (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html)."""
 
     provisioned_product_id: str | None = attrs.field(
         default=None,

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class ServiceCatalogProvisioningDetails:
     """Details that you specify to provision a service catalog product. For information
-    about service catalog, see What is Amazon Web Services Service Catalog."""
+    about service catalog, see What is Amazon Web Services Service Catalog
+    (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html)."""
 
     product_id: str = attrs.field(
         metadata={

@@ -12,7 +12,8 @@ class SessionChainingConfig:
     The session chaining configuration uses Amazon Security Token Service (STS) for your
     training job to request temporary, limited-privilege credentials to tenants. For
     more information, see Attribute-based access control (ABAC) for multi-tenancy
-    training."""
+    training
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-access-training-data.html#model-access-training-data-abac)."""
 
     enable_session_tag_chaining: bool | None = attrs.field(
         default=None,

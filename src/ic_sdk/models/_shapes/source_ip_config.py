@@ -8,10 +8,11 @@ import attrs
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class SourceIpConfig:
-    """A list of IP address ranges (CIDRs). Used to create an allow list of IP addresses
-    for a private workforce. Workers will only be able to log in to their worker portal
-    from an IP address within this range. By default, a workforce isn't restricted to
-    specific IP addresses."""
+    """A list of IP address ranges (CIDRs
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)). Used to create
+    an allow list of IP addresses for a private workforce. Workers will only be able to
+    log in to their worker portal from an IP address within this range. By default, a
+    workforce isn't restricted to specific IP addresses."""
 
     cidrs: list[str] = attrs.field(
         metadata={
@@ -28,7 +29,8 @@ class SourceIpConfig:
             },
         }
     )
-    """A list of one to ten Classless Inter-Domain Routing (CIDR) values.
+    """A list of one to ten Classless Inter-Domain Routing
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html) (CIDR) values.
 
     Maximum: Ten CIDR values
 

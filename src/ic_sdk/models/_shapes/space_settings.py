@@ -84,8 +84,10 @@ class SpaceSettings:
     )
     """The type of app created within the space.
 
-    If using the UpdateSpace API, you can't change the app type of your space by
-    specifying a different value for this field."""
+    If using the UpdateSpace
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateSpace.html)
+    API, you can't change the app type of your space by specifying a different value for
+    this field."""
 
     space_storage_settings: SpaceStorageSettings | None = attrs.field(
         default=None,

@@ -14,9 +14,13 @@ class StartClusterHealthCheckRequest:
     """Request of the ``StartClusterHealthCheck`` operation.
 
     Start deep health checks for a SageMaker HyperPod cluster. You can use
-    DescribeClusterNode API to track progress of the deep health checks. The unhealthy
-    nodes will be automatically rebooted or replaced. Please see Resilience-related
-    Kubernetes labels by SageMaker HyperPod for details."""
+    DescribeClusterNode
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeClusterNode.html)
+    API to track progress of the deep health checks. The unhealthy nodes will be
+    automatically rebooted or replaced. Please see Resilience-related Kubernetes labels
+    by SageMaker HyperPod
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-labels.html)
+    for details."""
 
     cluster_name: str = attrs.field(
         metadata={

@@ -85,8 +85,9 @@ class StoppingCondition:
     """The maximum length of time, in seconds, that a training or compilation job can be
     pending before it is stopped.
 
-    When working with training jobs that use capacity from training plans, not all
-    `Pending` job states count against the `MaxPendingTimeInSeconds` limit. The
+    When working with training jobs that use capacity from training plans
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/reserve-capacity-with-training-plans.html),
+    not all `Pending` job states count against the `MaxPendingTimeInSeconds` limit. The
     following scenarios do not increment the `MaxPendingTimeInSeconds` counter:
 
     -

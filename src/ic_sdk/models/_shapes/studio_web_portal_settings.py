@@ -82,8 +82,9 @@ class StudioWebPortalSettings:
             },
         },
     )
-    """The Applications supported in Studio that are hidden from the Studio left navigation
-    pane."""
+    """The Applications supported in Studio
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-apps.html) that are
+    hidden from the Studio left navigation pane."""
 
     hidden_instance_types: list[AppInstanceType | str] | None = attrs.field(
         default=None,

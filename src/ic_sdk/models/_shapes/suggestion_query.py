@@ -11,8 +11,9 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class SuggestionQuery:
-    """Specified in the GetSearchSuggestions request. Limits the property names that are
-    included in the response."""
+    """Specified in the GetSearchSuggestions
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_GetSearchSuggestions.html)
+    request. Limits the property names that are included in the response."""
 
     property_name_query: PropertyNameQuery | None = attrs.field(
         default=None,

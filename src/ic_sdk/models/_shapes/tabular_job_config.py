@@ -97,14 +97,16 @@ class TabularJobConfig:
     several base models to produce an optimal predictive model. It then uses a stacking
     ensemble method to combine predictions from contributing members. A multi-stack
     ensemble model can provide better performance over a single model by combining the
-    predictive capabilities of multiple models. See Autopilot algorithm support for a
-    list of algorithms supported by `ENSEMBLING` mode.
+    predictive capabilities of multiple models. See Autopilot algorithm support
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-model-support-validation.html#autopilot-algorithm-support)
+    for a list of algorithms supported by `ENSEMBLING` mode.
 
     The `HYPERPARAMETER_TUNING` (HPO) mode uses the best hyperparameters to train the
     best version of a model. HPO automatically selects an algorithm for the type of
     problem you want to solve. Then HPO finds the best hyperparameters according to your
-    objective metric. See Autopilot algorithm support for a list of algorithms supported
-    by `HYPERPARAMETER_TUNING` mode."""
+    objective metric. See Autopilot algorithm support
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-model-support-validation.html#autopilot-algorithm-support)
+    for a list of algorithms supported by `HYPERPARAMETER_TUNING` mode."""
 
     generate_candidate_definitions_only: bool | None = attrs.field(
         default=None,
@@ -129,10 +131,13 @@ class TabularJobConfig:
         },
     )
     """The type of supervised learning problem available for the model candidates of the
-    AutoML job V2. For more information, see SageMaker Autopilot problem types.
+    AutoML job V2. For more information, see SageMaker Autopilot problem types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-datasets-problem-types.html#autopilot-problem-types).
 
     You must either specify the type of supervised learning problem in `ProblemType` and
-    provide the AutoMLJobObjective metric, or none at all."""
+    provide the AutoMLJobObjective
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateAutoMLJobV2.html#sagemaker-CreateAutoMLJobV2-request-AutoMLJobObjective)
+    metric, or none at all."""
 
     target_attribute_name: str = attrs.field(
         metadata={
@@ -161,13 +166,16 @@ class TabularJobConfig:
     treated as sample weights for use by the objective metric during the training,
     evaluation, and the selection of the best model. This column is not considered as a
     predictive feature. For more information on Autopilot metrics, see Metrics and
-    validation.
+    validation
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-metrics-validation.html).
 
     Sample weights should be numeric, non-negative, with larger values indicating which
     rows are more important than others. Data points that have invalid or no weight
     value are excluded.
 
-    Support for sample weights is available in Ensembling mode only."""
+    Support for sample weights is available in Ensembling
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoMLAlgorithmConfig.html)
+    mode only."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

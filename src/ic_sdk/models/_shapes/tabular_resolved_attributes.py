@@ -25,7 +25,8 @@ class TabularResolvedAttributes:
     )
     """The type of supervised learning problem available for the model candidates of the
     AutoML job V2 (Binary Classification, Multiclass Classification, Regression). For
-    more information, see SageMaker Autopilot problem types."""
+    more information, see SageMaker Autopilot problem types
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-datasets-problem-types.html#autopilot-problem-types)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -14,8 +14,10 @@ class TargetTrackingScalingPolicyConfiguration:
     """A target tracking scaling policy. Includes support for predefined or customized
     metrics.
 
-    When using the PutScalingPolicy API, this parameter is required when you are
-    creating a policy with the policy type `TargetTrackingScaling`."""
+    When using the PutScalingPolicy
+    (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html)
+    API, this parameter is required when you are creating a policy with the policy type
+    `TargetTrackingScaling`."""
 
     metric_specification: MetricSpecification | None = attrs.field(
         default=None,

@@ -17,7 +17,8 @@ class TextGenerationJobConfig:
 
     The text generation models that support fine-tuning in Autopilot are currently
     accessible exclusively in regions supported by Canvas. Refer to the documentation of
-    Canvas for the full list of its supported Regions."""
+    Canvas for the full list of its supported Regions
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/canvas.html)."""
 
     completion_criteria: AutoMLJobCompletionCriteria | None = attrs.field(
         default=None,
@@ -46,8 +47,9 @@ class TextGenerationJobConfig:
     )
     """The name of the base model to fine-tune. Autopilot supports fine-tuning a variety of
     large language models. For information on the list of supported models, see Text
-    generation models supporting fine-tuning in Autopilot. If no `BaseModelName` is
-    provided, the default model used is Falcon7BInstruct."""
+    generation models supporting fine-tuning in Autopilot
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-llms-finetuning-models.html#autopilot-llms-finetuning-supported-llms).
+    If no `BaseModelName` is provided, the default model used is Falcon7BInstruct."""
 
     text_generation_hyper_parameters: dict[str, str] | None = attrs.field(
         default=None,
@@ -77,7 +79,8 @@ class TextGenerationJobConfig:
     """The hyperparameters used to configure and optimize the learning process of the base
     model. You can set any combination of the following hyperparameters for all base
     models. For more information on each supported hyperparameter, see Optimize the
-    learning process of your text generation models with hyperparameters.
+    learning process of your text generation models with hyperparameters
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/autopilot-llms-finetuning-set-hyperparameters.html).
 
     -
 

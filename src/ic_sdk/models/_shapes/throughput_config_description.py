@@ -22,7 +22,9 @@ class ThroughputConfigDescription:
     being throttled.
 
     Note: `PROVISIONED` throughput mode is supported only for feature groups that are
-    offline-only, or use the `Standard` tier online store."""
+    offline-only, or use the `Standard`
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OnlineStoreConfig.html#sagemaker-Type-OnlineStoreConfig-StorageType)
+    tier online store."""
 
     throughput_mode: ThroughputMode | str = attrs.field(
         metadata={

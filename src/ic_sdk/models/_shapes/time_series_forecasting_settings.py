@@ -43,8 +43,10 @@ class TimeSeriesForecastingSettings:
     the Canvas application. If an execution role is not specified in the `UserProfile`,
     Canvas uses the execution role specified in the Domain that owns the `UserProfile`.
     To allow time series forecasting, this IAM role should have the
-    AmazonSageMakerCanvasForecastAccess policy attached and `forecast.amazonaws.com`
-    added in the trust relationship as a service principal."""
+    AmazonSageMakerCanvasForecastAccess
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-canvas.html#security-iam-awsmanpol-AmazonSageMakerCanvasForecastAccess)
+    policy attached and `forecast.amazonaws.com` added in the trust relationship as a
+    service principal."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -6,7 +6,8 @@ import enum
 
 class TrainingInputMode(enum.StrEnum):
     """The training input mode that the algorithm supports. For more information about
-    input modes, see Algorithms.
+    input modes, see Algorithms
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/algos.html).
 
     Pipe mode
 

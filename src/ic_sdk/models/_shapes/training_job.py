@@ -185,7 +185,8 @@ class TrainingJob:
     )
     """Provides detailed information about the state of the training job. For detailed
     information about the secondary status of the training job, see `StatusMessage`
-    under SecondaryStatusTransition.
+    under SecondaryStatusTransition
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_SecondaryStatusTransition.html).
 
     SageMaker provides primary statuses and secondary statuses that apply to each of
     them:
@@ -382,9 +383,11 @@ class TrainingJob:
             "shape": "VpcConfig",
         },
     )
-    """A VpcConfig object that specifies the VPC that this training job has access to. For
-    more information, see Protect Training Jobs by Using an Amazon Virtual Private
-    Cloud."""
+    """A VpcConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html)
+    object that specifies the VPC that this training job has access to. For more
+    information, see Protect Training Jobs by Using an Amazon Virtual Private Cloud
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html)."""
 
     stopping_condition: StoppingCondition | None = attrs.field(
         default=None,
@@ -520,7 +523,8 @@ class TrainingJob:
     )
     """When true, enables managed spot training using Amazon EC2 Spot instances to run
     training jobs instead of on-demand instances. For more information, see Managed Spot
-    Training."""
+    Training
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-managed-spot-training.html)."""
 
     checkpoint_config: CheckpointConfig | None = attrs.field(
         default=None,
@@ -703,7 +707,8 @@ class TrainingJob:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources."""
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -10,7 +10,9 @@ import attrs
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class TrainingPlanExtensionOffering:
     """Details about an available extension offering for a training plan. Use the offering
-    ID with the ` ExtendTrainingPlan ` API to extend a training plan."""
+    ID with the ` ExtendTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ExtendTrainingPlan.html)
+    ` API to extend a training plan."""
 
     training_plan_extension_offering_id: str = attrs.field(
         metadata={

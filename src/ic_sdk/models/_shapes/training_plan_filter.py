@@ -14,7 +14,9 @@ class TrainingPlanFilter:
     """A filter to apply when listing or searching for training plans.
 
     For more information about how to reserve GPU capacity for your SageMaker HyperPod
-    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     name: TrainingPlanFilterName | str = attrs.field(
         metadata={

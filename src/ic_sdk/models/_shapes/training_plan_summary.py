@@ -17,7 +17,9 @@ class TrainingPlanSummary:
     """Details of the training plan.
 
     For more information about how to reserve GPU capacity for your SageMaker HyperPod
-    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan `."""
+    clusters using Amazon SageMaker Training Plan, see ` CreateTrainingPlan
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingPlan.html)
+    `."""
 
     training_plan_arn: str = attrs.field(
         metadata={
@@ -56,7 +58,9 @@ class TrainingPlanSummary:
     )
     """The current status of the training plan (e.g., Pending, Active, Expired). To see the
     complete list of status values available for a training plan, refer to the `Status`
-    attribute within the ` TrainingPlanSummary ` object."""
+    attribute within the ` TrainingPlanSummary
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrainingPlanSummary.html)
+    ` object."""
 
     status_message: str | None = attrs.field(
         default=None,

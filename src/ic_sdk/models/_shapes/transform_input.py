@@ -94,9 +94,11 @@ class TransformInput:
     value of `BatchStrategy` is set to `SingleRecord`. Padding is not removed if the
     value of `BatchStrategy` is set to `MultiRecord`.
 
-    For more information about `RecordIO`, see Create a Dataset Using RecordIO in the
-    MXNet documentation. For more information about `TFRecord`, see Consuming TFRecord
-    data in the TensorFlow documentation."""
+    For more information about `RecordIO`, see Create a Dataset Using RecordIO
+    (https://mxnet.apache.org/api/faq/recordio) in the MXNet documentation. For more
+    information about `TFRecord`, see Consuming TFRecord data
+    (https://www.tensorflow.org/guide/data#consuming_tfrecord_data) in the TensorFlow
+    documentation."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class TransformJob:
     """A batch transform job. For information about SageMaker batch transform, see Use
-    Batch Transform."""
+    Batch Transform
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform.html)."""
 
     transform_job_name: str | None = attrs.field(
         default=None,

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class TransformJobSummary:
     """Provides a summary of a transform job. Multiple `TransformJobSummary` objects are
-    returned as a list after in response to a ListTransformJobs call."""
+    returned as a list after in response to a ListTransformJobs
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListTransformJobs.html)
+    call."""
 
     transform_job_name: str = attrs.field(
         metadata={

@@ -105,11 +105,15 @@ class TransformOutput:
 
     If you don't provide a KMS key ID, Amazon SageMaker uses the default KMS key for
     Amazon S3 for your role's account. For more information, see KMS-Managed Encryption
-    Keys in the Amazon Simple Storage Service Developer Guide.
+    Keys (https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingKMSEncryption.html) in
+    the Amazon Simple Storage Service Developer Guide.
 
     The KMS key policy must grant permission to the IAM role that you specify in your
-    CreateModel request. For more information, see Using Key Policies in Amazon Web
-    Services KMS in the Amazon Web Services Key Management Service Developer Guide."""
+    CreateModel
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html)
+    request. For more information, see Using Key Policies in Amazon Web Services KMS
+    (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html) in the
+    Amazon Web Services Key Management Service Developer Guide."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -178,10 +178,12 @@ class TransformResources:
     can't request a `VolumeKmsKeyId` when using an instance type with local storage.
 
     For a list of instance types that support local instance storage, see Instance Store
-    Volumes.
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html#instance-store-volumes).
 
     For more information about local instance storage encryption, see SSD Instance Store
-    Volumes.
+    Volumes
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ssd-instance-store.html).
 
     The `VolumeKmsKeyId` can be any of the following formats:
 

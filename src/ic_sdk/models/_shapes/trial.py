@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class Trial:
-    """The properties of a trial as returned by the Search API."""
+    """The properties of a trial as returned by the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API."""
 
     trial_name: str | None = attrs.field(
         default=None,
@@ -145,7 +146,8 @@ class Trial:
             "member": {"type": "structure", "shape": "Tag"},
         },
     )
-    """The list of tags that are associated with the trial. You can use Search API to
+    """The list of tags that are associated with the trial. You can use Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
     search on the tags."""
 
     trial_component_summaries: list[TrialComponentSimpleSummary] | None = attrs.field(

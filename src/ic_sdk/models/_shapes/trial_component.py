@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class TrialComponent:
-    """The properties of a trial component as returned by the Search API."""
+    """The properties of a trial component as returned by the Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API."""
 
     trial_component_name: str | None = attrs.field(
         default=None,
@@ -269,7 +270,8 @@ class TrialComponent:
             "member": {"type": "structure", "shape": "Tag"},
         },
     )
-    """The list of tags that are associated with the component. You can use Search API to
+    """The list of tags that are associated with the component. You can use Search
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Search.html) API to
     search on the tags."""
 
     parents: list[Parent] | None = attrs.field(

@@ -10,7 +10,9 @@ import attrs
 class TrialComponentArtifact:
     """Represents an input or output artifact of a trial component. You specify
     `TrialComponentArtifact` as part of the `InputArtifacts` and `OutputArtifacts`
-    parameters in the CreateTrialComponent request.
+    parameters in the CreateTrialComponent
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrialComponent.html)
+    request.
 
     Examples of input artifacts are datasets, algorithms, hyperparameters, source code,
     and instance types. Examples of output artifacts are metrics, snapshots, logs, and

@@ -11,7 +11,9 @@ class TrialComponentParameterValue:
     """The value of a hyperparameter. Only one of `NumberValue` or `StringValue` can be
     specified.
 
-    This object is specified in the CreateTrialComponent request."""
+    This object is specified in the CreateTrialComponent
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrialComponent.html)
+    request."""
 
     string_value: str | None = attrs.field(
         default=None,

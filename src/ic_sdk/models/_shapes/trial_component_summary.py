@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class TrialComponentSummary:
     """A summary of the properties of a trial component. To get all the properties, call
-    the DescribeTrialComponent API and provide the `TrialComponentName`."""
+    the DescribeTrialComponent
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrialComponent.html)
+    API and provide the `TrialComponentName`."""
 
     trial_component_name: str | None = attrs.field(
         default=None,

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class TrialSummary:
     """A summary of the properties of a trial. To get the complete set of properties, call
-    the DescribeTrial API and provide the `TrialName`."""
+    the DescribeTrial
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrial.html)
+    API and provide the `TrialName`."""
 
     trial_arn: str | None = attrs.field(
         default=None,

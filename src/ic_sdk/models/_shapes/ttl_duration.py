@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 class TtlDuration:
     """Time to live duration, where the record is hard deleted after the expiration time is
     reached; `ExpiresAt` = `EventTime` + `TtlDuration`. For information on HardDelete,
-    see the DeleteRecord API in the Amazon SageMaker API Reference guide."""
+    see the DeleteRecord
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_feature_store_DeleteRecord.html)
+    API in the Amazon SageMaker API Reference guide."""
 
     unit: TtlDurationUnit | str | None = attrs.field(
         default=None,

@@ -32,7 +32,8 @@ class UiConfig:
     """The Amazon S3 bucket location of the UI template, or worker task template. This is
     the template used to render the worker UI and tools for labeling job tasks. For more
     information about the contents of a UI template, see Creating Your Custom Labeling
-    Task Template."""
+    Task Template
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-custom-templates-step2.html)."""
 
     human_task_ui_arn: str | None = attrs.field(
         default=None,

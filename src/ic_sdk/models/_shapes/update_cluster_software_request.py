@@ -18,7 +18,8 @@ class UpdateClusterSoftwareRequest:
 
     Updates the platform software of a SageMaker HyperPod cluster for security patching.
     To learn how to use this API, see Update the SageMaker HyperPod platform software of
-    a cluster."""
+    a cluster
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-operate.html#sagemaker-hyperpod-operate-cli-command-update-cluster-software)."""
 
     cluster_name: str = attrs.field(
         metadata={

@@ -18,7 +18,8 @@ class UpdateEndpointInput:
     SageMaker shifts endpoint traffic to the new instances with the updated endpoint
     configuration and then deletes the old instances using the previous `EndpointConfig`
     (there is no availability loss). For more information about how to control the
-    update and traffic shifting process, see Update models in production."""
+    update and traffic shifting process, see Update models in production
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails.html)."""
 
     endpoint_name: str = attrs.field(
         metadata={
@@ -56,11 +57,12 @@ class UpdateEndpointInput:
         },
     )
     """When updating endpoint resources, enables or disables the retention of variant
-    properties, such as the instance count or the variant weight. To retain the variant
-    properties of an endpoint when updating it, set `RetainAllVariantProperties` to
-    `true`. To use the variant properties specified in a new `EndpointConfig` call when
-    updating an endpoint, set `RetainAllVariantProperties` to `false`. The default is
-    `false`."""
+    properties
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VariantProperty.html),
+    such as the instance count or the variant weight. To retain the variant properties
+    of an endpoint when updating it, set `RetainAllVariantProperties` to `true`. To use
+    the variant properties specified in a new `EndpointConfig` call when updating an
+    endpoint, set `RetainAllVariantProperties` to `false`. The default is `false`."""
 
     exclude_retained_variant_properties: list[VariantProperty] | None = attrs.field(
         default=None,
@@ -76,9 +78,10 @@ class UpdateEndpointInput:
     )
     """When you are updating endpoint resources with `RetainAllVariantProperties`, whose
     value is set to `true`, `ExcludeRetainedVariantProperties` specifies the list of
-    type VariantProperty to override with the values provided by `EndpointConfig`. If
-    you don't specify a value for `ExcludeRetainedVariantProperties`, no variant
-    properties are overridden."""
+    type VariantProperty
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VariantProperty.html)
+    to override with the values provided by `EndpointConfig`. If you don't specify a
+    value for `ExcludeRetainedVariantProperties`, no variant properties are overridden."""
 
     deployment_config: DeploymentConfig | None = attrs.field(
         default=None,

@@ -14,7 +14,8 @@ class UpdateEndpointOutput:
     SageMaker shifts endpoint traffic to the new instances with the updated endpoint
     configuration and then deletes the old instances using the previous `EndpointConfig`
     (there is no availability loss). For more information about how to control the
-    update and traffic shifting process, see Update models in production."""
+    update and traffic shifting process, see Update models in production
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails.html)."""
 
     endpoint_arn: str = attrs.field(
         metadata={

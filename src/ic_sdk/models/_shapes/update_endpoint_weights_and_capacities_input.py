@@ -17,7 +17,9 @@ class UpdateEndpointWeightsAndCapacitiesInput:
     or capacity of one variant associated with an existing endpoint. When it receives
     the request, SageMaker sets the endpoint status to `Updating`. After updating the
     endpoint, it sets the status to `InService`. To check the status of an endpoint, use
-    the DescribeEndpoint API."""
+    the DescribeEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html)
+    API."""
 
     endpoint_name: str = attrs.field(
         metadata={

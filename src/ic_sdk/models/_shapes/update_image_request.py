@@ -11,7 +11,10 @@ class UpdateImageRequest:
     """Request of the ``UpdateImage`` operation.
 
     Updates the properties of a SageMaker AI image. To change the image's tags, use the
-    AddTags and DeleteTags APIs."""
+    AddTags (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html)
+    and DeleteTags
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteTags.html)
+    APIs."""
 
     delete_properties: list[str] | None = attrs.field(
         default=None,

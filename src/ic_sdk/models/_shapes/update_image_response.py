@@ -11,7 +11,10 @@ class UpdateImageResponse:
     """Response of the ``UpdateImage`` operation.
 
     Updates the properties of a SageMaker AI image. To change the image's tags, use the
-    AddTags and DeleteTags APIs."""
+    AddTags (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html)
+    and DeleteTags
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteTags.html)
+    APIs."""
 
     image_arn: str | None = attrs.field(
         default=None,

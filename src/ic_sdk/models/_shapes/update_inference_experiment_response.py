@@ -12,7 +12,8 @@ class UpdateInferenceExperimentResponse:
 
     Updates an inference experiment that you created. The status of the inference
     experiment has to be either `Created`, `Running`. For more information on the status
-    of an inference experiment, see DescribeInferenceExperiment."""
+    of an inference experiment, see DescribeInferenceExperiment
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceExperiment.html)."""
 
     inference_experiment_arn: str = attrs.field(
         metadata={

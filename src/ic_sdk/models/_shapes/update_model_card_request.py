@@ -44,8 +44,9 @@ class UpdateModelCardRequest:
             "sensitive": True,
         },
     )
-    """The updated model card content. Content must be in model card JSON schema and
-    provided as a string.
+    """The updated model card content. Content must be in model card JSON schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html#model-cards-json-schema)
+    and provided as a string.
 
     When updating model card content, be sure to include the full content and not just
     updated content."""

@@ -192,9 +192,11 @@ class UpdateModelPackageInput:
     simplified compared to the schema of `ModelCard`. The `ModelPackageModelCard` schema
     does not include `model_package_details`, and `model_overview` is composed of the
     `model_creator` and `model_artifact` properties. For more information about the
-    model package model card schema, see Model package model card schema. For more
-    information about the model card associated with the model package, see View the
-    Details of a Model Version."""
+    model package model card schema, see Model package model card schema
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html#model-card-schema).
+    For more information about the model card associated with the model package, see
+    View the Details of a Model Version
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html)."""
 
     model_life_cycle: ModelLifeCycle | None = attrs.field(
         default=None,

@@ -278,7 +278,8 @@ class UpdateNotebookInstanceInput:
         },
     )
     """The Amazon Resource Name (ARN) of the IAM role that SageMaker AI can assume to
-    access the notebook instance. For more information, see SageMaker AI Roles.
+    access the notebook instance. For more information, see SageMaker AI Roles
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html).
 
     To be able to pass this role to SageMaker AI, the caller of this API must have the
     `iam:PassRole` permission."""
@@ -297,7 +298,8 @@ class UpdateNotebookInstanceInput:
     )
     """The name of a lifecycle configuration to associate with the notebook instance. For
     information about lifestyle configurations, see Step 2.1: (Optional) Customize a
-    Notebook Instance."""
+    Notebook Instance
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html)."""
 
     disassociate_lifecycle_config: bool | None = attrs.field(
         default=None,
@@ -345,10 +347,12 @@ class UpdateNotebookInstanceInput:
     )
     """The Git repository to associate with the notebook instance as its default code
     repository. This can be either the name of a Git repository stored as a resource in
-    your account, or the URL of a Git repository in Amazon Web Services CodeCommit or in
-    any other Git repository. When you open a notebook instance, it opens in the
-    directory that contains this repository. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    your account, or the URL of a Git repository in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
+    other Git repository. When you open a notebook instance, it opens in the directory
+    that contains this repository. For more information, see Associating Git
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     additional_code_repositories: list[str] | None = attrs.field(
         default=None,
@@ -370,10 +374,12 @@ class UpdateNotebookInstanceInput:
     )
     """An array of up to three Git repositories to associate with the notebook instance.
     These can be either the names of Git repositories stored as resources in your
-    account, or the URL of Git repositories in Amazon Web Services CodeCommit or in any
+    account, or the URL of Git repositories in Amazon Web Services CodeCommit
+    (https://docs.aws.amazon.com/codecommit/latest/userguide/welcome.html) or in any
     other Git repository. These repositories are cloned at the same level as the default
     repository of your notebook instance. For more information, see Associating Git
-    Repositories with SageMaker AI Notebook Instances."""
+    Repositories with SageMaker AI Notebook Instances
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-git-repo.html)."""
 
     accelerator_types: list[NotebookInstanceAcceleratorType | str] | None = attrs.field(
         default=None,

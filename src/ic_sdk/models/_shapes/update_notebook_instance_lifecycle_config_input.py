@@ -14,7 +14,9 @@ class UpdateNotebookInstanceLifecycleConfigInput:
     """Request of the ``UpdateNotebookInstanceLifecycleConfig`` operation.
 
     Updates a notebook instance lifecycle configuration created with the
-    CreateNotebookInstanceLifecycleConfig API."""
+    CreateNotebookInstanceLifecycleConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html)
+    API."""
 
     notebook_instance_lifecycle_config_name: str = attrs.field(
         metadata={

@@ -11,7 +11,9 @@ class UpdateNotebookInstanceLifecycleConfigOutput:
     """Response of the ``UpdateNotebookInstanceLifecycleConfig`` operation.
 
     Updates a notebook instance lifecycle configuration created with the
-    CreateNotebookInstanceLifecycleConfig API."""
+    CreateNotebookInstanceLifecycleConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html)
+    API."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

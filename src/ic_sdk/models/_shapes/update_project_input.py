@@ -59,7 +59,8 @@ class UpdateProjectInput:
     """The product ID and provisioning artifact ID to provision a service catalog. The
     provisioning artifact ID will default to the latest provisioning artifact ID of the
     product, if you don't provide the provisioning artifact ID. For more information,
-    see What is Amazon Web Services Service Catalog."""
+    see What is Amazon Web Services Service Catalog
+    (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/introduction.html)."""
 
     tags: list[Tag] | None = attrs.field(
         default=None,
@@ -75,10 +76,12 @@ class UpdateProjectInput:
     )
     """An array of key-value pairs. You can use tags to categorize your Amazon Web Services
     resources in different ways, for example, by purpose, owner, or environment. For
-    more information, see Tagging Amazon Web Services Resources. In addition, the
+    more information, see Tagging Amazon Web Services Resources
+    (https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html). In addition, the
     project must have tag update constraints set in order to include this parameter in
     the request. For more information, see Amazon Web Services Service Catalog Tag
-    Update Constraints."""
+    Update Constraints
+    (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-resourceupdate.html)."""
 
     template_providers_to_update: list[UpdateTemplateProvider] | None = attrs.field(
         default=None,

@@ -83,7 +83,8 @@ class UpdateTrainingJobRequest:
     the remote debugging configuration when the `SecondaryStatus` of the job is
     `Downloading` or `Training`.To learn more about the remote debugging functionality
     of SageMaker, see Access a training container through Amazon Web Services Systems
-    Manager (SSM) for remote debugging."""
+    Manager (SSM) for remote debugging
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/train-remote-debugging.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

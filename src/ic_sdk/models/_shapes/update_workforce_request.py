@@ -32,7 +32,9 @@ class UpdateWorkforceRequest:
         }
     )
     """The name of the private workforce that you want to update. You can find your
-    workforce name by using the ListWorkforces operation."""
+    workforce name by using the ListWorkforces
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListWorkforces.html)
+    operation."""
 
     source_ip_config: SourceIpConfig | None = attrs.field(
         default=None,
@@ -43,8 +45,9 @@ class UpdateWorkforceRequest:
             "shape": "SourceIpConfig",
         },
     )
-    """A list of one to ten worker IP address ranges (CIDRs) that can be used to access
-    tasks assigned to this workforce.
+    """A list of one to ten worker IP address ranges (CIDRs
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)) that can be
+    used to access tasks assigned to this workforce.
 
     Maximum: Ten CIDR values"""
 

@@ -23,7 +23,8 @@ class UpdateWorkforceResponse:
     """A single private workforce. You can create one private work force in each Amazon Web
     Services Region. By default, any workforce-related API operation used in a specific
     region will apply to the workforce created in that region. To learn how to create a
-    private workforce, see Create a Private Workforce."""
+    private workforce, see Create a Private Workforce
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-create-private.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

@@ -56,7 +56,8 @@ class UpdateWorkteamRequest:
     `CognitoMemberDefinition` objects that make up the member definition must have the
     same `ClientId` and `UserPool` values. To add a Amazon Cognito user group to an
     existing worker pool, see Adding groups to a User Pool. For more information about
-    user pools, see Amazon Cognito User Pools.
+    user pools, see Amazon Cognito User Pools
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html).
 
     For workforces created using your own OIDC IdP, specify the user groups that you
     want to include in your private work team in `OidcMemberDefinition` by listing those

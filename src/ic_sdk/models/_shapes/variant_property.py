@@ -14,9 +14,12 @@ class VariantProperty:
     """Specifies a production variant property type for an Endpoint.
 
     If you are updating an endpoint with the `RetainAllVariantProperties` option of
-    UpdateEndpointInput set to `true`, the `VariantProperty` objects listed in the
-    `ExcludeRetainedVariantProperties` parameter of UpdateEndpointInput override the
-    existing variant properties of the endpoint."""
+    UpdateEndpointInput
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html)
+    set to `true`, the `VariantProperty` objects listed in the
+    `ExcludeRetainedVariantProperties` parameter of UpdateEndpointInput
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html)
+    override the existing variant properties of the endpoint."""
 
     variant_property_type: VariantPropertyType | str = attrs.field(
         metadata={
@@ -32,12 +35,14 @@ class VariantProperty:
     -
 
     `DesiredInstanceCount`: Overrides the existing variant instance counts using the
-    `InitialInstanceCount` values in the `ProductionVariants` of CreateEndpointConfig.
+    `InitialInstanceCount` values in the `ProductionVariants` of CreateEndpointConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html).
 
     -
 
     `DesiredWeight`: Overrides the existing variant weights using the
-    `InitialVariantWeight` values in the `ProductionVariants` of CreateEndpointConfig.
+    `InitialVariantWeight` values in the `ProductionVariants` of CreateEndpointConfig
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html).
 
     -
 

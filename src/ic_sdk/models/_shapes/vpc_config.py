@@ -11,7 +11,8 @@ class VpcConfig:
     """Specifies an Amazon Virtual Private Cloud (VPC) that your SageMaker jobs, hosted
     models, and compute resources have access to. You can control access to and from
     your resources by configuring a VPC. For more information, see Give SageMaker Access
-    to Resources in your Amazon VPC."""
+    to Resources in your Amazon VPC
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/infrastructure-give-access.html)."""
 
     security_group_ids: list[str] = attrs.field(
         metadata={
@@ -52,7 +53,8 @@ class VpcConfig:
     )
     """The ID of the subnets in the VPC to which you want to connect your training job or
     model. For information about the availability of specific instance types, see
-    Supported Instance Types and Availability Zones."""
+    Supported Instance Types and Availability Zones
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/instance-types-az.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

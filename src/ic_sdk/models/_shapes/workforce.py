@@ -21,7 +21,8 @@ class Workforce:
     first private work team. You can create one private work force in each Amazon Web
     Services Region. By default, any workforce-related API operation used in a specific
     region will apply to the workforce created in that region. To learn how to create a
-    private workforce, see Create a Private Workforce."""
+    private workforce, see Create a Private Workforce
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-create-private.html)."""
 
     workforce_name: str = attrs.field(
         metadata={
@@ -58,8 +59,11 @@ class Workforce:
             "shape": "Timestamp",
         },
     )
-    """The most recent date that UpdateWorkforce was used to successfully add one or more
-    IP address ranges (CIDRs) to a private workforce's allow list."""
+    """The most recent date that UpdateWorkforce
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateWorkforce.html)
+    was used to successfully add one or more IP address ranges (CIDRs
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)) to a private
+    workforce's allow list."""
 
     source_ip_config: SourceIpConfig | None = attrs.field(
         default=None,
@@ -70,8 +74,10 @@ class Workforce:
             "shape": "SourceIpConfig",
         },
     )
-    """A list of one to ten IP address ranges (CIDRs) to be added to the workforce allow
-    list. By default, a workforce isn't restricted to specific IP addresses."""
+    """A list of one to ten IP address ranges (CIDRs
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html)) to be added to
+    the workforce allow list. By default, a workforce isn't restricted to specific IP
+    addresses."""
 
     sub_domain: str | None = attrs.field(
         default=None,
@@ -89,7 +95,8 @@ class Workforce:
         },
     )
     """The configuration of an Amazon Cognito workforce. A single Cognito workforce is
-    created using and corresponds to a single Amazon Cognito user pool."""
+    created using and corresponds to a single Amazon Cognito user pool
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-identity-pools.html)."""
 
     oidc_config: OidcConfigForResponse | None = attrs.field(
         default=None,

@@ -27,7 +27,8 @@ class InvokeEndpointAsyncInput:
         }
     )
     """The name of the endpoint that you specified when you created the endpoint using the
-    CreateEndpoint API."""
+    CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html) API."""
 
     content_type: str | None = attrs.field(
         default=None,
@@ -73,8 +74,9 @@ class InvokeEndpointAsyncInput:
     that is forwarded verbatim. You could use this value, for example, to provide an ID
     that you can use to track a request or to provide other metadata that a service
     endpoint was programmed to process. The value must consist of no more than 1024
-    visible US-ASCII characters as specified in Section 3.3.6. Field Value Components of
-    the Hypertext Transfer Protocol (HTTP/1.1).
+    visible US-ASCII characters as specified in Section 3.3.6. Field Value Components
+    (https://datatracker.ietf.org/doc/html/rfc7230#section-3.2.6) of the Hypertext
+    Transfer Protocol (HTTP/1.1).
 
     The code in your model is responsible for setting or updating any custom attributes
     in the response. If your code does not set this value in the response, an empty
@@ -192,7 +194,8 @@ class InvokeEndpointAsyncInput:
     `Body` and `InputLocation` are mutually exclusive. Provide exactly one of them.
 
     For information about the format of the request body, see Common Data
-    Formats-Inference."""
+    Formats-Inference
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html)."""
 
     _unknown: dict[str, Any] | None = attrs.field(
         default=None, init=False, repr=False, eq=False, metadata={"unknown": True}

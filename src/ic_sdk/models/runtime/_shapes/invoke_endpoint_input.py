@@ -27,7 +27,8 @@ class InvokeEndpointInput:
         }
     )
     """The name of the endpoint that you specified when you created the endpoint using the
-    CreateEndpoint API."""
+    CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html) API."""
 
     body: bytes = attrs.field(
         repr=redact,
@@ -44,7 +45,8 @@ class InvokeEndpointInput:
     Amazon SageMaker AI passes all of the data in the body to the model.
 
     For information about the format of the request body, see Common Data
-    Formats-Inference."""
+    Formats-Inference
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html)."""
 
     content_type: str | None = attrs.field(
         default=None,
@@ -90,8 +92,9 @@ class InvokeEndpointInput:
     that is forwarded verbatim. You could use this value, for example, to provide an ID
     that you can use to track a request or to provide other metadata that a service
     endpoint was programmed to process. The value must consist of no more than 1024
-    visible US-ASCII characters as specified in Section 3.3.6. Field Value Components of
-    the Hypertext Transfer Protocol (HTTP/1.1).
+    visible US-ASCII characters as specified in Section 3.3.6. Field Value Components
+    (https://datatracker.ietf.org/doc/html/rfc7230#section-3.2.6) of the Hypertext
+    Transfer Protocol (HTTP/1.1).
 
     The code in your model is responsible for setting or updating any custom attributes
     in the response. If your code does not set this value in the response, an empty
@@ -133,7 +136,8 @@ class InvokeEndpointInput:
     based on the variant weights.
 
     For information about how to use variant targeting to perform a/b testing, see Test
-    models in production"""
+    models in production
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-ab-testing.html)"""
 
     target_container_hostname: str | None = attrs.field(
         default=None,
@@ -162,7 +166,8 @@ class InvokeEndpointInput:
         },
     )
     """If you provide a value, it is added to the captured data when you enable data
-    capture on the endpoint. For information about data capture, see Capture Data."""
+    capture on the endpoint. For information about data capture, see Capture Data
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html)."""
 
     enable_explanations: str | None = attrs.field(
         default=None,
@@ -177,8 +182,9 @@ class InvokeEndpointInput:
         },
     )
     """An optional JMESPath expression used to override the `EnableExplanations` parameter
-    of the `ClarifyExplainerConfig` API. See the EnableExplanations section in the
-    developer guide for more information."""
+    of the `ClarifyExplainerConfig` API. See the EnableExplanations
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-create-endpoint.html#clarify-online-explainability-create-endpoint-enable)
+    section in the developer guide for more information."""
 
     inference_component_name: str | None = attrs.field(
         default=None,

@@ -30,11 +30,13 @@ class InvokeEndpointOutput:
     """Includes the inference provided by the model.
 
     For information about the format of the response body, see Common Data
-    Formats-Inference.
+    Formats-Inference
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
 
     If the explainer is activated, the body includes the explanations provided by the
-    model. For more information, see the Response section under Invoke the Endpoint in
-    the Developer Guide."""
+    model. For more information, see the Response section under Invoke the Endpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-online-explainability-invoke-endpoint.html#clarify-online-explainability-response)
+    in the Developer Guide."""
 
     content_type: str | None = attrs.field(
         default=None,
@@ -81,9 +83,9 @@ class InvokeEndpointOutput:
     received in the `CustomAttributes` header of a request or other metadata that a
     service endpoint was programmed to produce. The value must consist of no more than
     1024 visible US-ASCII characters as specified in Section 3.3.6. Field Value
-    Components of the Hypertext Transfer Protocol (HTTP/1.1). If the customer wants the
-    custom attribute returned, the model must set the custom attribute to be included on
-    the way back.
+    Components (https://tools.ietf.org/html/rfc7230#section-3.2.6) of the Hypertext
+    Transfer Protocol (HTTP/1.1). If the customer wants the custom attribute returned,
+    the model must set the custom attribute to be included on the way back.
 
     The code in your model is responsible for setting or updating any custom attributes
     in the response. If your code does not set this value in the response, an empty

@@ -29,7 +29,8 @@ class InvokeEndpointWithResponseStreamInput:
         }
     )
     """The name of the endpoint that you specified when you created the endpoint using the
-    CreateEndpoint API."""
+    CreateEndpoint
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html) API."""
 
     body: bytes = attrs.field(
         repr=redact,
@@ -46,7 +47,8 @@ class InvokeEndpointWithResponseStreamInput:
     Amazon SageMaker AI passes all of the data in the body to the model.
 
     For information about the format of the request body, see Common Data
-    Formats-Inference."""
+    Formats-Inference
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html)."""
 
     content_type: str | None = attrs.field(
         default=None,
@@ -92,8 +94,9 @@ class InvokeEndpointWithResponseStreamInput:
     that is forwarded verbatim. You could use this value, for example, to provide an ID
     that you can use to track a request or to provide other metadata that a service
     endpoint was programmed to process. The value must consist of no more than 1024
-    visible US-ASCII characters as specified in Section 3.3.6. Field Value Components of
-    the Hypertext Transfer Protocol (HTTP/1.1).
+    visible US-ASCII characters as specified in Section 3.3.6. Field Value Components
+    (https://datatracker.ietf.org/doc/html/rfc7230#section-3.2.6) of the Hypertext
+    Transfer Protocol (HTTP/1.1).
 
     The code in your model is responsible for setting or updating any custom attributes
     in the response. If your code does not set this value in the response, an empty
@@ -121,7 +124,8 @@ class InvokeEndpointWithResponseStreamInput:
     based on the variant weights.
 
     For information about how to use variant targeting to perform a/b testing, see Test
-    models in production"""
+    models in production
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-ab-testing.html)"""
 
     target_container_hostname: str | None = attrs.field(
         default=None,

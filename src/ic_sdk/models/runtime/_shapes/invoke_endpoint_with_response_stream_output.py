@@ -70,9 +70,9 @@ class InvokeEndpointWithResponseStreamOutput:
     received in the `CustomAttributes` header of a request or other metadata that a
     service endpoint was programmed to produce. The value must consist of no more than
     1024 visible US-ASCII characters as specified in Section 3.3.6. Field Value
-    Components of the Hypertext Transfer Protocol (HTTP/1.1). If the customer wants the
-    custom attribute returned, the model must set the custom attribute to be included on
-    the way back.
+    Components (https://tools.ietf.org/html/rfc7230#section-3.2.6) of the Hypertext
+    Transfer Protocol (HTTP/1.1). If the customer wants the custom attribute returned,
+    the model must set the custom attribute to be included on the way back.
 
     The code in your model is responsible for setting or updating any custom attributes
     in the response. If your code does not set this value in the response, an empty
