@@ -43,7 +43,11 @@ def bench_import() -> None:
         row("sagemaker-core not installed: no baseline", "-")
         return
     theirs = command_time("import sagemaker_core.main.resources", runs=5)
-    row(f"sagemaker_core.main.resources ({version})", f"{theirs * 1e3:.1f} ms", f"{theirs / ours:.1f}x slower")
+    row(
+        f"sagemaker_core.main.resources ({version})",
+        f"{theirs * 1e3:.1f} ms",
+        f"{theirs / ours:.1f}x slower",
+    )
     row("ratio ic_sdk / sagemaker-core", "", f"{ours / theirs:.3f}")
 
 
@@ -88,7 +92,9 @@ class PSpecSummary(_P):
     model_name: str | None = Field(None, alias="ModelName")
     container: PContainerSummary | None = Field(None, alias="Container")
     startup_parameters: PStartup | None = Field(None, alias="StartupParameters")
-    compute_resource_requirements: PCompute | None = Field(None, alias="ComputeResourceRequirements")
+    compute_resource_requirements: PCompute | None = Field(
+        None, alias="ComputeResourceRequirements"
+    )
     base_inference_component_name: str | None = Field(None, alias="BaseInferenceComponentName")
 
 
@@ -121,7 +127,9 @@ class PSpec(_P):
     model_name: str | None = Field(None, alias="ModelName")
     container: PContainer | None = Field(None, alias="Container")
     startup_parameters: PStartup | None = Field(None, alias="StartupParameters")
-    compute_resource_requirements: PCompute | None = Field(None, alias="ComputeResourceRequirements")
+    compute_resource_requirements: PCompute | None = Field(
+        None, alias="ComputeResourceRequirements"
+    )
 
 
 class PRuntime(_P):
@@ -205,7 +213,12 @@ def bench_serde() -> None:
     wire_create = converter.unstructure(create)
     pcreate = PCreate.model_validate(wire_create)
     assert pcreate.model_dump(by_alias=True, exclude_none=True) == wire_create
-    assert converter.unstructure(converter.structure(DESCRIBE, models.DescribeInferenceComponentOutput)) == DESCRIBE
+    assert (
+        converter.unstructure(
+            converter.structure(DESCRIBE, models.DescribeInferenceComponentOutput)
+        )
+        == DESCRIBE
+    )
 
     structure = converter.get_structure_hook(models.DescribeInferenceComponentOutput)
     unstructure = converter.get_unstructure_hook(models.CreateInferenceComponentInput)
@@ -217,11 +230,25 @@ def bench_serde() -> None:
     u_conv = per_op(lambda: converter.unstructure(create))
     u_pyd = per_op(lambda: pcreate.model_dump(by_alias=True, exclude_none=True))
     print("serde (best of 7, per operation; ratio = ic_sdk / pydantic v2, ≤ 1.0 is the goal)")
-    row("pydantic model_validate(DescribeInferenceComponent response)", f"{s_pyd * 1e6:.2f} µs", "1.00")
-    row("converter.structure(..., DescribeInferenceComponentOutput)", f"{s_conv * 1e6:.2f} µs", f"{s_conv / s_pyd:.2f}")
+    row(
+        "pydantic model_validate(DescribeInferenceComponent response)",
+        f"{s_pyd * 1e6:.2f} µs",
+        "1.00",
+    )
+    row(
+        "converter.structure(..., DescribeInferenceComponentOutput)",
+        f"{s_conv * 1e6:.2f} µs",
+        f"{s_conv / s_pyd:.2f}",
+    )
     row("  its cached hook called directly", f"{s_ours * 1e6:.2f} µs", f"{s_ours / s_pyd:.2f}")
-    row("pydantic model_dump(by_alias, exclude_none) of the create", f"{u_pyd * 1e6:.2f} µs", "1.00")
-    row("converter.unstructure(CreateInferenceComponentInput)", f"{u_conv * 1e6:.2f} µs", f"{u_conv / u_pyd:.2f}")
+    row(
+        "pydantic model_dump(by_alias, exclude_none) of the create", f"{u_pyd * 1e6:.2f} µs", "1.00"
+    )
+    row(
+        "converter.unstructure(CreateInferenceComponentInput)",
+        f"{u_conv * 1e6:.2f} µs",
+        f"{u_conv / u_pyd:.2f}",
+    )
     row("  its cached hook called directly", f"{u_ours * 1e6:.2f} µs", f"{u_ours / u_pyd:.2f}")
 
 

@@ -1,1 +1,109 @@
-"""ic_sdk."""
+"""ic_sdk: an async, fully typed SDK for Amazon SageMaker inference components.
+
+```python
+import ic_sdk
+
+spec = ic_sdk.base_component(name="llama-base", endpoint="shared", model="llama", memory_mb=16_384)
+async with ic_sdk.InferenceComponentClient(region="us-east-1") as client:
+    await client.create(spec)
+    await client.wait_until_in_service("llama-base")
+```
+
+Importing ``ic_sdk`` is cheap: the names below load on first use (PEP 562), the
+generated :mod:`ic_sdk.models` load one shape at a time, and aiobotocore is imported
+only when a client is first opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ic_sdk.errors import (
+    ComponentFailed,
+    IcSdkError,
+    ResourceInUse,
+    ResourceLimitExceeded,
+    ResourceNotFound,
+    ServiceError,
+    ServiceValidationError,
+    ThrottlingError,
+    TransportError,
+    ValidationError,
+    WaiterError,
+    WaiterTimeout,
+)
+
+if TYPE_CHECKING:
+    from ic_sdk import models as models
+    from ic_sdk.builders import adapter_component as adapter_component
+    from ic_sdk.builders import base_component as base_component
+    from ic_sdk.builders import rolling_deployment as rolling_deployment
+    from ic_sdk.builders import update_component as update_component
+    from ic_sdk.client import CreateResult as CreateResult
+    from ic_sdk.client import InferenceComponentClient as InferenceComponentClient
+    from ic_sdk.validation import Problem as Problem
+    from ic_sdk.validation import validate as validate
+    from ic_sdk.waiters import Backoff as Backoff
+    from ic_sdk.waiters import WaiterEvent as WaiterEvent
+    from ic_sdk.waiters import WaitPolicy as WaitPolicy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Backoff",
+    "ComponentFailed",
+    "CreateResult",
+    "IcSdkError",
+    "InferenceComponentClient",
+    "Problem",
+    "ResourceInUse",
+    "ResourceLimitExceeded",
+    "ResourceNotFound",
+    "ServiceError",
+    "ServiceValidationError",
+    "ThrottlingError",
+    "TransportError",
+    "ValidationError",
+    "WaitPolicy",
+    "WaiterError",
+    "WaiterEvent",
+    "WaiterTimeout",
+    "adapter_component",
+    "base_component",
+    "models",
+    "rolling_deployment",
+    "update_component",
+    "validate",
+]
+
+#: Lazily loaded public names → the module that defines them.
+_LAZY: dict[str, str] = {
+    "Backoff": "ic_sdk.waiters",
+    "CreateResult": "ic_sdk.client",
+    "InferenceComponentClient": "ic_sdk.client",
+    "Problem": "ic_sdk.validation",
+    "WaitPolicy": "ic_sdk.waiters",
+    "WaiterEvent": "ic_sdk.waiters",
+    "adapter_component": "ic_sdk.builders",
+    "base_component": "ic_sdk.builders",
+    "models": "ic_sdk.models",
+    "rolling_deployment": "ic_sdk.builders",
+    "update_component": "ic_sdk.builders",
+    "validate": "ic_sdk.validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'ic_sdk' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"ic_sdk.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
