@@ -135,6 +135,9 @@ def _render_structure(shape: Shape, ctx: _Ctx, head: str) -> str:
     redact = False
     for m in shape.members:
         meta = {"wire": m.wire, "required": m.required, **describe(ctx.service, m.target)}
+        if m.jsonvalue:
+            # botocore (de)serializes the member as any JSON value despite its string shape.
+            meta["jsonvalue"] = True
         annotation = "Any" if m.jsonvalue else ctx.annotation(m.target)
         if not m.required:
             annotation += " | None"

@@ -176,6 +176,17 @@ def test_unstructure_omits_none_and_uses_wire_names() -> None:
     }
 
 
+def test_nulls_and_odd_values_in_responses_are_kept_as_sent() -> None:
+    tags = {"Tags": [None, {"Key": "a", "Value": "b"}]}
+    obj = converter.structure(tags, models.ListTagsOutput)
+    assert obj.tags == [None, models.Tag(key="a", value="b")]
+    assert converter.unstructure(obj) == tags
+    odd = {**DESCRIBE, "Specification": "not-an-object"}
+    desc = converter.structure(odd, models.DescribeInferenceComponentOutput)
+    assert desc.specification == "not-an-object"  # type: ignore[comparison-overlap]
+    assert converter.unstructure(desc) == odd
+
+
 def test_recursive_shapes() -> None:
     wire = {
         "SubExpressions": [{"Operator": "And", "SubExpressions": [{"Filters": [{"Name": "a"}]}]}]

@@ -3,7 +3,9 @@
 ```python
 import ic_sdk
 
-spec = ic_sdk.base_component(name="llama-base", endpoint="shared", model="llama", memory_mb=16_384)
+spec = ic_sdk.base_component(
+    name="llama-base", endpoint_name="shared", model_name="llama", memory_mb=16_384, accelerators=1
+)
 async with ic_sdk.InferenceComponentClient(region="us-east-1") as client:
     await client.create(spec)
     await client.wait_until_in_service("llama-base")
@@ -37,7 +39,9 @@ from ic_sdk.errors import (
 if TYPE_CHECKING:
     from ic_sdk import models as models
     from ic_sdk.builders import adapter_component as adapter_component
+    from ic_sdk.builders import adapter_spec as adapter_spec
     from ic_sdk.builders import base_component as base_component
+    from ic_sdk.builders import base_spec as base_spec
     from ic_sdk.builders import rolling_deployment as rolling_deployment
     from ic_sdk.builders import update_component as update_component
     from ic_sdk.client import CreateResult as CreateResult
@@ -70,7 +74,9 @@ __all__ = [
     "WaiterEvent",
     "WaiterTimeout",
     "adapter_component",
+    "adapter_spec",
     "base_component",
+    "base_spec",
     "models",
     "rolling_deployment",
     "update_component",
@@ -86,7 +92,9 @@ _LAZY: dict[str, str] = {
     "WaitPolicy": "ic_sdk.waiters",
     "WaiterEvent": "ic_sdk.waiters",
     "adapter_component": "ic_sdk.builders",
+    "adapter_spec": "ic_sdk.builders",
     "base_component": "ic_sdk.builders",
+    "base_spec": "ic_sdk.builders",
     "models": "ic_sdk.models",
     "rolling_deployment": "ic_sdk.builders",
     "update_component": "ic_sdk.builders",

@@ -94,6 +94,8 @@ class _HookBuilder:
     def _value_structurer(self, meta: Mapping[str, Any], package: str) -> StructureFn | None:
         """A function for one value of this kind, or ``None`` when it passes through."""
         kind = meta["type"]
+        if meta.get("jsonvalue"):
+            return None
         if kind in _PASS_THROUGH:
             if "enum" in meta:
                 enum_cls = model_class(package, meta["shape"])
@@ -102,17 +104,18 @@ class _HookBuilder:
             return None
         if kind == "structure":
             fn: StructureFn = self.structurer(model_class(package, meta["shape"]))
-            return fn
+            # Tolerant: a value that is not an object (a null in a list, say) stays as sent.
+            return lambda v: fn(v) if v.__class__ is dict else v
         if kind == "list":
             item = self._value_structurer(meta["member"], package)
             if item is None:
                 return None
-            return lambda v: [item(x) for x in v]
+            return lambda v: [None if x is None else item(x) for x in v]
         if kind == "map":
             value = self._value_structurer(meta["value"], package)
             if value is None:
                 return None
-            return lambda v: {k: value(x) for k, x in v.items()}
+            return lambda v: {k: None if x is None else value(x) for k, x in v.items()}
         raise TypeError(f"unknown value kind {kind!r}")
 
     def structurer(self, cls: type) -> Any:
@@ -158,21 +161,23 @@ class _HookBuilder:
 
     def _value_unstructurer(self, meta: Mapping[str, Any], package: str) -> UnstructureFn | None:
         kind = meta["type"]
-        if kind in _PASS_THROUGH:
+        if kind in _PASS_THROUGH or meta.get("jsonvalue"):
             return None
         if kind == "structure":
             fn: UnstructureFn = self.unstructurer(model_class(package, meta["shape"]))
-            return fn
+            cls = model_class(package, meta["shape"])
+            # Values kept as sent by a tolerant structure go back unchanged.
+            return lambda v: fn(v) if v.__class__ is cls else v
         if kind == "list":
             item = self._value_unstructurer(meta["member"], package)
             if item is None:
                 return list
-            return lambda v: [item(x) for x in v]
+            return lambda v: [None if x is None else item(x) for x in v]
         if kind == "map":
             value = self._value_unstructurer(meta["value"], package)
             if value is None:
                 return dict
-            return lambda v: {k: value(x) for k, x in v.items()}
+            return lambda v: {k: None if x is None else value(x) for k, x in v.items()}
         raise TypeError(f"unknown value kind {kind!r}")
 
     def unstructurer(self, cls: type) -> Any:

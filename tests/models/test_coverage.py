@@ -78,7 +78,16 @@ def test_every_shape_exists_with_exactly_its_members(
                 assert (f.default is attrs.NOTHING) is (wire in required), (name, wire)
                 target = raw["members"][wire]["shape"]
                 expected = _expected_value_meta(shapes, target)
-                got = _strip({k: v for k, v in f.metadata.items() if k not in ("wire", "required")})
+                assert f.metadata.get("jsonvalue", False) is bool(
+                    raw["members"][wire].get("jsonvalue")
+                ), (name, wire)
+                got = _strip(
+                    {
+                        k: v
+                        for k, v in f.metadata.items()
+                        if k not in ("wire", "required", "jsonvalue")
+                    }
+                )
                 assert got == expected, (name, wire)
         elif raw["type"] == "string" and "enum" in raw:
             counts["enum"] += 1

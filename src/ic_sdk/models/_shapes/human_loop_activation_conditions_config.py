@@ -23,6 +23,7 @@ class HumanLoopActivationConditionsConfig:
             "shape": "HumanLoopActivationConditions",
             "min": 0,
             "max": 10240,
+            "jsonvalue": True,
         }
     )
     """JSON expressing use-case specific conditions declaratively. If any condition is
