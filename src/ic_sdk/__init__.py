@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ic_sdk.validation import Problem as Problem
     from ic_sdk.validation import validate as validate
     from ic_sdk.waiters import Backoff as Backoff
+    from ic_sdk.waiters import EventKind as EventKind
     from ic_sdk.waiters import WaiterEvent as WaiterEvent
     from ic_sdk.waiters import WaitPolicy as WaitPolicy
 
@@ -58,6 +59,7 @@ __all__ = [
     "Backoff",
     "ComponentFailed",
     "CreateResult",
+    "EventKind",
     "IcSdkError",
     "InferenceComponentClient",
     "Problem",
@@ -87,6 +89,7 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "Backoff": "ic_sdk.waiters",
     "CreateResult": "ic_sdk.client",
+    "EventKind": "ic_sdk.waiters",
     "InferenceComponentClient": "ic_sdk.client",
     "Problem": "ic_sdk.validation",
     "WaitPolicy": "ic_sdk.waiters",

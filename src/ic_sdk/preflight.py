@@ -1,0 +1,399 @@
+"""Remote pre-flight: what only the account can tell about a create request.
+
+:func:`preflight` returns the static problems of :func:`ic_sdk.validate` plus, all at
+once, what needs the service to answer:
+
+===================================  ======================================================
+rule                                 problem
+===================================  ======================================================
+``remote.name-in-use``               an inference component with this name exists
+``remote.endpoint-not-found``        the endpoint does not exist
+``remote.endpoint-not-in-service``   the endpoint is not ``InService``
+``remote.endpoint-not-ic-capable``   its config has no ``ExecutionRoleArn``, or a variant
+                                     names a ``ModelName`` (the service then refuses ICs)
+``remote.variant-not-found``         ``VariantName`` is not a variant of the endpoint
+``remote.model-not-found``           a ``ModelName`` does not exist
+``remote.base-not-found``            an adapter's base component does not exist
+``remote.base-not-in-service``       an adapter's base component is not ``InService``
+``remote.capacity-exceeded``         the requested copies do not fit on the variant's
+                                     instances beside the components already there
+``remote.capacity-not-checked``      a notice, not an error: the instance type is not in
+                                     :mod:`ic_sdk.instance_types`, so capacity was not
+                                     checked (never guessed)
+===================================  ======================================================
+
+Capacity follows the instance table's published figures (vCPUs, memory, accelerator
+devices per instance) and places copies first-fit decreasing, a copy never spanning
+instances. SageMaker keeps some memory for its agents, so the real limit can be slightly
+lower than this check allows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from ic_sdk import models
+from ic_sdk.errors import ResourceNotFound
+from ic_sdk.instance_types import Requirement, fitting_copies, lookup
+from ic_sdk.validation import RULES, Problem, validate
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine, Iterable, Mapping, Sequence
+
+    from ic_sdk.client import InferenceComponentClient
+
+__all__ = ["NOTICE_RULES", "REMOTE_RULES", "preflight"]
+
+#: Every rule id the remote checks can report, with what it means.
+REMOTE_RULES: Final[Mapping[str, str]] = {
+    "remote.name-in-use": "An inference component with this name already exists.",
+    "remote.endpoint-not-found": "The endpoint does not exist.",
+    "remote.endpoint-not-in-service": "The endpoint is not InService.",
+    "remote.endpoint-not-ic-capable": (
+        "The endpoint's config has no ExecutionRoleArn, or a variant names a ModelName."
+    ),
+    "remote.variant-not-found": "VariantName is not a production variant of the endpoint.",
+    "remote.model-not-found": "A ModelName names no existing model.",
+    "remote.base-not-found": "The adapter's base inference component does not exist.",
+    "remote.base-not-in-service": "The adapter's base inference component is not InService.",
+    "remote.capacity-exceeded": "The requested copies do not fit on the variant's instances.",
+    "remote.capacity-not-checked": (
+        "Notice: the instance type is unknown to ic_sdk, so capacity was not checked."
+    ),
+}
+
+#: Rules that inform rather than object; ``create(preflight=True)`` does not fail on them.
+NOTICE_RULES: Final = frozenset({"remote.capacity-not-checked"})
+
+_T = TypeVar("_T")
+
+#: How many existing components are described at once for the capacity check.
+_DESCRIBE_CONCURRENCY = 8
+
+
+async def _gather(*coros: Coroutine[Any, Any, _T]) -> list[_T]:
+    """Run concurrently; on a failure cancel the rest and raise the first error itself."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c) for c in coros]
+    except ExceptionGroup as group_error:
+        raise group_error.exceptions[0] from None
+    return [t.result() for t in tasks]
+
+
+async def _find(
+    client: InferenceComponentClient, method: str, request: object, out: type[_T]
+) -> _T | None:
+    """Describe something; ``None`` when the service says it does not exist."""
+    try:
+        return await client._call(method, request, out)
+    except ResourceNotFound:
+        return None
+
+
+async def _describe_ic(
+    client: InferenceComponentClient, name: str
+) -> models.DescribeInferenceComponentOutput | None:
+    return await _find(
+        client,
+        "describe_inference_component",
+        models.DescribeInferenceComponentInput(inference_component_name=name),
+        models.DescribeInferenceComponentOutput,
+    )
+
+
+def _specs(
+    spec: models.CreateInferenceComponentInput,
+) -> list[tuple[str, models.InferenceComponentSpecification]]:
+    """``(wire path, specification)`` for the single or the several specifications."""
+    if spec.specification is not None:
+        return [("Specification", spec.specification)]
+    return [(f"Specifications[{i}]", s) for i, s in enumerate(spec.specifications or ())]
+
+
+def _requirement(
+    compute: models.InferenceComponentComputeResourceRequirements | None,
+) -> Requirement | None:
+    if compute is None:
+        return None
+    return Requirement(
+        cpus=float(compute.number_of_cpu_cores_required or 0.0),
+        memory_mib=float(compute.min_memory_required_in_mb or 0.0),
+        accelerators=float(compute.number_of_accelerator_devices_required or 0.0),
+    )
+
+
+def _for_instance_type(
+    specs: Sequence[models.InferenceComponentSpecification]
+    | Sequence[models.InferenceComponentSpecificationSummary],
+    instance_type: str,
+) -> models.InferenceComponentComputeResourceRequirements | None:
+    if len(specs) == 1 and specs[0].instance_type is None:
+        return specs[0].compute_resource_requirements
+    for s in specs:
+        if s.instance_type == instance_type:
+            return s.compute_resource_requirements
+    return None
+
+
+async def _placed(
+    client: InferenceComponentClient, endpoint: str, variant: str, instance_type: str, skip: str
+) -> list[tuple[Requirement, int]]:
+    """What the components already on the variant reserve: (per-copy need, copies)."""
+    names = [
+        s.inference_component_name
+        async for s in client.list(endpoint_name_equals=endpoint, variant_name_equals=variant)
+        if s.inference_component_name and s.inference_component_name != skip
+    ]
+    gate = asyncio.Semaphore(_DESCRIBE_CONCURRENCY)
+
+    async def one(name: str) -> models.DescribeInferenceComponentOutput | None:
+        async with gate:
+            return await _describe_ic(client, name)
+
+    placed: list[tuple[Requirement, int]] = []
+    for desc in await _gather(*(one(n) for n in names)):
+        if desc is None:
+            continue
+        summaries = (
+            [desc.specification] if desc.specification is not None else desc.specifications or []
+        )
+        req = _requirement(_for_instance_type(summaries, instance_type))
+        copies = _reserved_copies(desc)
+        if req is not None and copies:
+            placed.append((req, copies))
+    return placed
+
+
+def _reserved_copies(desc: models.DescribeInferenceComponentOutput) -> int:
+    """Copies holding capacity: none when Failed, running ones while Deleting, else the
+    larger of desired and current (a scale-in frees capacity only once done)."""
+    status = str(desc.inference_component_status)
+    rc = desc.runtime_config
+    desired = (rc.desired_copy_count if rc else None) or 0
+    current = (rc.current_copy_count if rc else None) or 0
+    if status == "Failed":
+        return 0
+    if status == "Deleting":
+        return current
+    return max(desired, current)
+
+
+async def _capacity(
+    client: InferenceComponentClient,
+    spec: models.CreateInferenceComponentInput,
+    endpoint: models.DescribeEndpointOutput,
+    variant: models.ProductionVariant,
+) -> list[Problem]:
+    instance_type = variant.instance_type
+    specs = [s for _, s in _specs(spec)]
+    if instance_type is None or not specs:
+        return []
+    compute = _for_instance_type(specs, instance_type)
+    need = _requirement(compute)
+    if need is None:
+        return []
+    instance = lookup(instance_type)
+    if instance is None:
+        return [
+            Problem(
+                path="VariantName",
+                rule="remote.capacity-not-checked",
+                message=(
+                    f"instance type {instance_type} is not in ic_sdk's instance table; "
+                    "whether the copies fit was not checked"
+                ),
+            )
+        ]
+    summary = next(
+        (v for v in endpoint.production_variants or () if v.variant_name == variant.variant_name),
+        None,
+    )
+    count = (summary.current_instance_count if summary else None) or variant.initial_instance_count
+    count = count or 0
+    copies = spec.runtime_config.copy_count if spec.runtime_config else 1
+    placed = await _placed(
+        client,
+        spec.endpoint_name,
+        variant.variant_name,
+        instance_type,
+        spec.inference_component_name,
+    )
+    fit = fitting_copies(instance, count, placed, need, copies)
+    if fit >= copies:
+        return []
+    where = f"{count} x {instance_type} ({instance.describe()} each)"
+    if not need.fits_on(instance):
+        why = f"one copy ({need.describe()}) is larger than an instance: {where}"
+    else:
+        beside = f", beside {len(placed)} other component(s)" if placed else ""
+        why = f"only {fit} of {copies} copies of {need.describe()} fit on {where}{beside}"
+    return [Problem(path="RuntimeConfig.CopyCount", rule="remote.capacity-exceeded", message=why)]
+
+
+async def _endpoint_checks(
+    client: InferenceComponentClient, spec: models.CreateInferenceComponentInput
+) -> list[Problem]:
+    endpoint = await _find(
+        client,
+        "describe_endpoint",
+        models.DescribeEndpointInput(endpoint_name=spec.endpoint_name),
+        models.DescribeEndpointOutput,
+    )
+    if endpoint is None:
+        return [
+            Problem(
+                path="EndpointName",
+                rule="remote.endpoint-not-found",
+                message=f"endpoint {spec.endpoint_name!r} does not exist",
+            )
+        ]
+    out: list[Problem] = []
+    status = str(endpoint.endpoint_status)
+    if status != "InService":
+        out.append(
+            Problem(
+                path="EndpointName",
+                rule="remote.endpoint-not-in-service",
+                message=f"endpoint {spec.endpoint_name!r} is {status}, not InService",
+            )
+        )
+    config = None
+    if endpoint.endpoint_config_name:
+        config = await _find(
+            client,
+            "describe_endpoint_config",
+            models.DescribeEndpointConfigInput(endpoint_config_name=endpoint.endpoint_config_name),
+            models.DescribeEndpointConfigOutput,
+        )
+    if config is None:
+        return out
+    variants = config.production_variants or []
+    with_model = [v.variant_name for v in variants if v.model_name]
+    if not config.execution_role_arn or with_model:
+        why = (
+            f"variant(s) {', '.join(with_model)} name a ModelName"
+            if with_model
+            else "its endpoint config has no ExecutionRoleArn"
+        )
+        out.append(
+            Problem(
+                path="EndpointName",
+                rule="remote.endpoint-not-ic-capable",
+                message=f"endpoint {spec.endpoint_name!r} cannot host inference components: {why}",
+            )
+        )
+    if spec.variant_name is not None:
+        variant = next((v for v in variants if v.variant_name == spec.variant_name), None)
+        if variant is None:
+            known = ", ".join(v.variant_name for v in variants) or "none"
+            out.append(
+                Problem(
+                    path="VariantName",
+                    rule="remote.variant-not-found",
+                    message=(
+                        f"endpoint {spec.endpoint_name!r} has no variant {spec.variant_name!r} "
+                        f"(its variants: {known})"
+                    ),
+                )
+            )
+            return out
+    elif len(variants) == 1:
+        variant = variants[0]
+    else:
+        return out
+    out.extend(await _capacity(client, spec, endpoint, variant))
+    return out
+
+
+async def _name_checks(
+    client: InferenceComponentClient, spec: models.CreateInferenceComponentInput
+) -> list[Problem]:
+    existing = await _describe_ic(client, spec.inference_component_name)
+    if existing is None:
+        return []
+    return [
+        Problem(
+            path="InferenceComponentName",
+            rule="remote.name-in-use",
+            message=(
+                f"inference component {spec.inference_component_name!r} already exists "
+                f"({existing.inference_component_status})"
+            ),
+        )
+    ]
+
+
+async def _model_checks(client: InferenceComponentClient, path: str, name: str) -> list[Problem]:
+    found = await _find(
+        client,
+        "describe_model",
+        models.DescribeModelInput(model_name=name),
+        models.DescribeModelOutput,
+    )
+    if found is not None:
+        return []
+    return [
+        Problem(
+            path=f"{path}.ModelName",
+            rule="remote.model-not-found",
+            message=f"model {name!r} does not exist",
+        )
+    ]
+
+
+async def _base_checks(client: InferenceComponentClient, path: str, name: str) -> list[Problem]:
+    base = await _describe_ic(client, name)
+    where = f"{path}.BaseInferenceComponentName"
+    if base is None:
+        return [
+            Problem(
+                path=where,
+                rule="remote.base-not-found",
+                message=f"base inference component {name!r} does not exist",
+            )
+        ]
+    status = str(base.inference_component_status)
+    if status != "InService":
+        return [
+            Problem(
+                path=where,
+                rule="remote.base-not-in-service",
+                message=f"base inference component {name!r} is {status}, not InService",
+            )
+        ]
+    return []
+
+
+async def preflight(
+    client: InferenceComponentClient,
+    spec: models.CreateInferenceComponentInput,
+    *,
+    ignore: Iterable[str] = (),
+) -> list[Problem]:
+    """Every problem with ``spec``: :func:`ic_sdk.validate`'s and the remote ones above.
+
+    ``ignore`` switches rules off by id (static or ``remote.*``). The remote checks run
+    concurrently; an error other than "not found" (throttling, access denied) raises.
+    """
+    skip = frozenset(ignore)
+    unknown = sorted(skip.difference(RULES).difference(REMOTE_RULES))
+    if unknown:
+        raise ValueError(f"unknown rule id(s) in ignore: {', '.join(unknown)}")
+    static = validate(spec)
+    # A value with a static problem cannot be looked up (the client refuses to send it).
+    bad = {p.path for p in static}
+    checks = []
+    if "InferenceComponentName" not in bad:
+        checks.append(_name_checks(client, spec))
+    if "EndpointName" not in bad:
+        checks.append(_endpoint_checks(client, spec))
+    for path, s in _specs(spec):
+        if s.model_name and f"{path}.ModelName" not in bad:
+            checks.append(_model_checks(client, path, s.model_name))
+        base = s.base_inference_component_name
+        if base and f"{path}.BaseInferenceComponentName" not in bad:
+            checks.append(_base_checks(client, path, base))
+    found = await _gather(*checks)
+    return [p for p in static + [p for group in found for p in group] if p.rule not in skip]

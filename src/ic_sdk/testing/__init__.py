@@ -1,0 +1,206 @@
+"""LocalSageMaker: a local emulator of the SageMaker inference-component service.
+
+```python
+from aiobotocore.session import get_session
+from ic_sdk.clock import FakeClock
+from ic_sdk.testing import LocalSageMaker
+
+clock = FakeClock()
+async with LocalSageMaker(clock=clock) as sm:
+    session = get_session()
+    async with session.create_client("sagemaker", **sm.client_kwargs("sagemaker")) as sagemaker:
+        await sagemaker.create_endpoint_config(...)   # any plain aiobotocore call
+        clock.advance(1)                              # Creating -> InService
+```
+
+It serves the SageMaker JSON 1.1 protocol and the runtime REST protocol on 127.0.0.1 over
+aiohttp, so plain aiobotocore and boto3 clients work against it unchanged (any fake
+credentials). The same core also answers through respx routes for socket-free tests with
+aiobotocore's httpx session (``with sm.mock(): ...``, no server started), and stands alone
+with ``python -m ic_sdk.testing --port 4566``.
+
+State changes follow an injectable clock (:class:`~ic_sdk.clock.FakeClock` in tests);
+faults are injected through :attr:`LocalSageMaker.faults`; each inference component
+answers invocations with a pluggable handler (:meth:`LocalSageMaker.set_handler`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+from ic_sdk.clock import Clock, FakeClock, SystemClock
+from ic_sdk.testing import _handlers, _protocol, _server, _state
+from ic_sdk.testing._faults import FaultRule, Faults
+from ic_sdk.testing._handlers import Handler, Invocation, ModelError, Reply, StreamHandler
+from ic_sdk.testing._state import Delays
+
+if TYPE_CHECKING:
+    import respx
+
+__all__ = [
+    "Delays",
+    "FakeClock",
+    "FaultRule",
+    "Faults",
+    "Handler",
+    "Invocation",
+    "LocalSageMaker",
+    "ModelError",
+    "Reply",
+    "StreamHandler",
+    "serve",
+]
+
+
+class LocalSageMaker:
+    """The emulator: an async context manager serving on ``127.0.0.1``.
+
+    ``port=0`` picks a free port. ``clock`` drives every state change (a real clock by
+    default); ``delays`` says how long each change takes (a :class:`Delays`, or one number
+    for all; at most half a second by default). ``require_in_service_endpoint`` refuses
+    base components on endpoints that are not yet InService (the service's exact rule is
+    undocumented). ``seed`` makes rate-based faults repeatable.
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        clock: Clock | None = None,
+        delays: Delays | float | None = None,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        require_in_service_endpoint: bool = True,
+        seed: int = 0,
+    ) -> None:
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        if delays is None:
+            delays = Delays()
+        elif not isinstance(delays, Delays):
+            delays = Delays.uniform(float(delays))
+        self.region = region
+        #: Inject throttling, 5xx, latency, dropped connections and failed deployments.
+        self.faults = Faults(seed=seed)
+        self._state = _state.EmulatorState(
+            clock=self.clock,
+            delays=delays,
+            faults=self.faults,
+            region=region,
+            account_id=account_id,
+            require_in_service_endpoint=require_in_service_endpoint,
+        )
+        self._handlers = _handlers.HandlerRegistry()
+        self._service = _protocol.Service(
+            self._state, faults=self.faults, handlers=self._handlers, clock=self.clock
+        )
+        self._server = _server.Server(self._service, port=port)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._server.start()
+
+    async def stop(self) -> None:
+        await self._server.stop()
+
+    async def __aenter__(self) -> LocalSageMaker:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- where to connect --------------------------------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        """The control plane (``endpoint_url`` of a ``sagemaker`` client)."""
+        return self._server.url
+
+    @property
+    def runtime_endpoint_url(self) -> str:
+        """The runtime (``endpoint_url`` of a ``sagemaker-runtime`` client)."""
+        return self._server.url
+
+    def client_kwargs(self, service: Literal["sagemaker", "sagemaker-runtime"]) -> dict[str, Any]:
+        """Keyword arguments for ``session.create_client(service, **kwargs)``.
+
+        Fake credentials, and ``verify=False``: the emulator speaks plain HTTP, so there is
+        no certificate to check, and skipping the CA bundle makes each new client's first
+        call about ten times faster.
+        """
+        url = self.endpoint_url if service == "sagemaker" else self.runtime_endpoint_url
+        return {
+            "endpoint_url": url,
+            "region_name": self.region,
+            "aws_access_key_id": "testing",
+            "aws_secret_access_key": "testing",
+            "verify": False,
+        }
+
+    # -- behaviour ---------------------------------------------------------------------
+
+    def set_handler(
+        self,
+        name: str,
+        handler: Handler | None = None,
+        *,
+        stream: StreamHandler | None = None,
+    ) -> None:
+        """Answer invocations of component ``name`` with ``handler`` / ``stream``.
+
+        ``None`` restores the default JSON echo. A component with only one kind of handler
+        serves both operations with it. For an endpoint hosting models directly, name the
+        endpoint.
+        """
+        self._handlers.set(name, handler, stream=stream)
+
+    def mock(self, *, assert_all_called: bool = False) -> respx.MockRouter:
+        """A respx router answering SageMaker's default AWS URLs from this emulator.
+
+        ``with sm.mock():`` then use an aiobotocore client built with
+        ``AioConfig(http_session_cls=HttpxSession)`` and no ``endpoint_url``. No server
+        needs to run.
+        """
+        from ic_sdk.testing._respx import mock_router
+
+        return mock_router(self._service, region=self.region, assert_all_called=assert_all_called)
+
+
+async def serve(
+    *,
+    port: int = 4566,
+    delays: Delays | float | None = None,
+    region: str = "us-east-1",
+    account_id: str = "123456789012",
+    ready: Callable[[LocalSageMaker], None] | None = None,
+) -> None:
+    """Serve a :class:`LocalSageMaker` until SIGINT (Ctrl-C) or SIGTERM, then stop cleanly.
+
+    ``ready`` is called once the server listens (to print where). Raises ``OSError`` when
+    the port cannot be bound.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for signum in signals:
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with LocalSageMaker(
+            port=port, delays=delays, region=region, account_id=account_id
+        ) as sm:
+            if ready is not None:
+                ready(sm)
+            await stop.wait()
+    finally:
+        for signum in signals:
+            loop.remove_signal_handler(signum)

@@ -1,0 +1,55 @@
+"""Fixtures: a LocalSageMaker on a FakeClock and raw aiobotocore clients pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+
+from ic_sdk.clock import FakeClock
+from ic_sdk.testing import LocalSageMaker
+from tests.testing.emulator_support import SETTLE, ic_endpoint_config
+
+# One attempt: every error the emulator answers reaches the test as botocore raises it.
+NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+# One session for the whole run: it caches the parsed service models (slow to load).
+SESSION = get_session()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def sm(clock: FakeClock) -> AsyncIterator[LocalSageMaker]:
+    async with LocalSageMaker(clock=clock) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def sagemaker(sm: LocalSageMaker) -> AsyncIterator[Any]:
+    async with SESSION.create_client(
+        "sagemaker", config=NO_RETRIES, **sm.client_kwargs("sagemaker")
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def runtime(sm: LocalSageMaker) -> AsyncIterator[Any]:
+    async with SESSION.create_client(
+        "sagemaker-runtime", config=NO_RETRIES, **sm.client_kwargs("sagemaker-runtime")
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def endpoint(sagemaker: Any, clock: FakeClock) -> str:
+    """An InService endpoint for inference components: one ml.g5.12xlarge."""
+    await sagemaker.create_endpoint_config(**ic_endpoint_config("ic-config"))
+    await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="ic-config")
+    clock.advance(SETTLE)
+    return "ep"

@@ -1,0 +1,98 @@
+"""Shared request builders and assertions for the LocalSageMaker tests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/SageMakerRole"
+#: 48 vCPU, 192 GiB memory, 4 x NVIDIA A10G per instance.
+INSTANCE_TYPE = "ml.g5.12xlarge"
+VARIANT = "AllTraffic"
+IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
+#: Longer than any default state change (each is at most 0.5 s).
+SETTLE = 1.0
+
+
+def ic_endpoint_config(
+    name: str, *, instance_type: str = INSTANCE_TYPE, count: int = 1
+) -> dict[str, Any]:
+    """CreateEndpointConfig for an endpoint that hosts inference components."""
+    return {
+        "EndpointConfigName": name,
+        "ExecutionRoleArn": ROLE_ARN,
+        "ProductionVariants": [
+            {
+                "VariantName": VARIANT,
+                "InstanceType": instance_type,
+                "InitialInstanceCount": count,
+                "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+            }
+        ],
+    }
+
+
+def base_request(
+    name: str,
+    endpoint: str,
+    *,
+    copies: int = 1,
+    accelerators: float | None = 1,
+    cpus: float = 4,
+    memory: int = 8192,
+    image: str = IMAGE,
+) -> dict[str, Any]:
+    """CreateInferenceComponent for a base component running ``image``."""
+    return {
+        "InferenceComponentName": name,
+        "EndpointName": endpoint,
+        "VariantName": VARIANT,
+        "Specification": {
+            "Container": {
+                "Image": image,
+                "Environment": {"HF_MODEL_ID": "meta-llama/Llama-3.1-8B", "HF_TOKEN": "hf_secret"},
+            },
+            "ComputeResourceRequirements": {
+                "NumberOfCpuCoresRequired": cpus,
+                "MinMemoryRequiredInMb": memory,
+                **(
+                    {}
+                    if accelerators is None
+                    else {"NumberOfAcceleratorDevicesRequired": accelerators}
+                ),
+            },
+            "StartupParameters": {"ModelDataDownloadTimeoutInSeconds": 600},
+        },
+        "RuntimeConfig": {"CopyCount": copies},
+    }
+
+
+def adapter_request(name: str, endpoint: str, base: str) -> dict[str, Any]:
+    """CreateInferenceComponent for an adapter of ``base``."""
+    return {
+        "InferenceComponentName": name,
+        "EndpointName": endpoint,
+        "Specification": {
+            "BaseInferenceComponentName": base,
+            "Container": {"ArtifactUrl": f"s3://adapters/{name}/"},
+        },
+    }
+
+
+async def expect_error(
+    call: Awaitable[Any], code: str, message: str = "", *, status: int = 400
+) -> ClientError:
+    """Await ``call``; it must fail with ``code`` (and a message containing ``message``)."""
+    with pytest.raises(ClientError) as info:
+        await call
+    error = info.value.response["Error"]
+    meta = info.value.response["ResponseMetadata"]
+    assert error["Code"] == code, error
+    assert message in error["Message"], error
+    assert meta["HTTPStatusCode"] == status
+    if not code.isdigit():  # botocore keeps no metadata of a bare (body-less) 5xx
+        assert meta["RequestId"]
+    return info.value
