@@ -260,15 +260,17 @@ class InferenceComponentClient:
 
             self._session = AioSession(profile=self._profile)
         logger.debug("creating %s client (endpoint %s)", service, endpoint_url or "default")
-        creator = self._session.create_client(
-            service,
-            region_name=self._region,
-            endpoint_url=endpoint_url,
-            config=self._aio_config(),
-            **{k: v for k, v in self._credentials.items() if v is not None},
-        )
         try:
+            creator = self._session.create_client(
+                service,
+                region_name=self._region,
+                endpoint_url=endpoint_url,
+                config=self._aio_config(),
+                **{k: v for k, v in self._credentials.items() if v is not None},
+            )
             return await self._stack.enter_async_context(creator)
+        except ValueError as exc:  # botocore: invalid region or endpoint URL
+            raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
         except Exception as exc:
             mapped = _map_error(exc, f"creating the {service} client")
             if mapped is None:

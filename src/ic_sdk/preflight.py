@@ -3,24 +3,18 @@
 :func:`preflight` returns the static problems of :func:`ic_sdk.validate` plus, all at
 once, what needs the service to answer:
 
-===================================  ======================================================
-rule                                 problem
-===================================  ======================================================
-``remote.name-in-use``               an inference component with this name exists
-``remote.endpoint-not-found``        the endpoint does not exist
-``remote.endpoint-not-in-service``   the endpoint is not ``InService``
-``remote.endpoint-not-ic-capable``   its config has no ``ExecutionRoleArn``, or a variant
-                                     names a ``ModelName`` (the service then refuses ICs)
-``remote.variant-not-found``         ``VariantName`` is not a variant of the endpoint
-``remote.model-not-found``           a ``ModelName`` does not exist
-``remote.base-not-found``            an adapter's base component does not exist
-``remote.base-not-in-service``       an adapter's base component is not ``InService``
-``remote.capacity-exceeded``         the requested copies do not fit on the variant's
-                                     instances beside the components already there
-``remote.capacity-not-checked``      a notice, not an error: the instance type is not in
-                                     :mod:`ic_sdk.instance_types`, so capacity was not
-                                     checked (never guessed)
-===================================  ======================================================
+| rule | problem |
+| --- | --- |
+| `remote.name-in-use` | an inference component with this name exists |
+| `remote.endpoint-not-found` | the endpoint does not exist |
+| `remote.endpoint-not-in-service` | the endpoint is not `InService` |
+| `remote.endpoint-not-ic-capable` | its config has no `ExecutionRoleArn`, or a variant names a `ModelName` (the service then refuses ICs) |
+| `remote.variant-not-found` | `VariantName` is not a variant of the endpoint |
+| `remote.model-not-found` | a `ModelName` does not exist |
+| `remote.base-not-found` | an adapter's base component does not exist |
+| `remote.base-not-in-service` | an adapter's base component is not `InService` |
+| `remote.capacity-exceeded` | the requested copies do not fit on the variant's instances beside the components already there |
+| `remote.capacity-not-checked` | a notice, not an error: the instance type is not in `ic_sdk.instance_types`, so capacity was not checked (never guessed) |
 
 Capacity follows the instance table's published figures (vCPUs, memory, accelerator
 devices per instance) and places copies first-fit decreasing, a copy never spanning

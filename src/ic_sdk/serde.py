@@ -152,7 +152,13 @@ class _HookBuilder:
                 body.append(f"    s{i}(o, None if (v := get({wire!r})) is None else f{i}(v))")
         env["KNOWN"] = frozenset(known)
         name = f"structure_{cls.__name__}"
-        lines = [f"def {name}(d, _type=None):", "    get = d.get", "    o = new(cls)", *body, "    return o"]
+        lines = [
+            f"def {name}(d, _type=None):",
+            "    get = d.get",
+            "    o = new(cls)",
+            *body,
+            "    return o",
+        ]
         fn = _compile(name, lines, env)
         self.structure_fns[cls] = fn
         return fn
