@@ -11,7 +11,6 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from typing import Any
 
 import pytest
 
@@ -45,37 +44,6 @@ from tests.client_support import (
     make_endpoint,
     raw_client,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def sm(clock: FakeClock) -> AsyncIterator[LocalSageMaker]:
-    async with LocalSageMaker(clock=clock) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def client(sm: LocalSageMaker, clock: FakeClock) -> AsyncIterator[InferenceComponentClient]:
-    async with facade(sm, clock) as c:
-        yield c
-
-
-@pytest.fixture
-async def raw(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    """A plain aiobotocore SageMaker client, for what the facade does not cover."""
-    async with raw_client(sm) as c:
-        yield c
-
-
-@pytest.fixture
-async def endpoint(raw: Any, clock: FakeClock) -> str:
-    """An InService endpoint for inference components: one ml.g5.12xlarge (4 x A10G)."""
-    return await make_endpoint(raw, clock)
-
 
 # -- the whole lifecycle -------------------------------------------------------------------
 

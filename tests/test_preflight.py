@@ -3,7 +3,6 @@ LocalSageMaker: static problems plus what only the account knows, all at once.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -14,37 +13,7 @@ from ic_sdk.errors import ResourceNotFound, ValidationError
 from ic_sdk.preflight import NOTICE_RULES, REMOTE_RULES
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.validation import RULES
-from tests.client_support import ROLE, VARIANT, adapter, base, facade, make_endpoint, raw_client
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def sm(clock: FakeClock) -> AsyncIterator[LocalSageMaker]:
-    async with LocalSageMaker(clock=clock) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def client(sm: LocalSageMaker, clock: FakeClock) -> AsyncIterator[InferenceComponentClient]:
-    async with facade(sm, clock) as c:
-        yield c
-
-
-@pytest.fixture
-async def raw(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    """A plain aiobotocore SageMaker client, for what the facade does not cover."""
-    async with raw_client(sm) as c:
-        yield c
-
-
-@pytest.fixture
-async def endpoint(raw: Any, clock: FakeClock) -> str:
-    """An InService endpoint for inference components: one ml.g5.12xlarge (4 x A10G)."""
-    return await make_endpoint(raw, clock)
+from tests.client_support import ROLE, VARIANT, adapter, base, make_endpoint
 
 
 async def test_preflight_of_a_good_request_is_empty(

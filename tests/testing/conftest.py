@@ -1,4 +1,4 @@
-"""Fixtures: a LocalSageMaker on a FakeClock and raw aiobotocore clients pointed at it."""
+"""Fixtures: raw aiobotocore clients pointed at the shared LocalSageMaker (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -17,17 +17,6 @@ from tests.testing.emulator_support import SETTLE, ic_endpoint_config
 NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 # One session for the whole run: it caches the parsed service models (slow to load).
 SESSION = get_session()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def sm(clock: FakeClock) -> AsyncIterator[LocalSageMaker]:
-    async with LocalSageMaker(clock=clock) as emulator:
-        yield emulator
 
 
 @pytest.fixture
