@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -37,8 +38,11 @@ def described(
     desired: int | None = None,
     current: int | None = None,
     reason: str | None = None,
+    modified: datetime | None = None,
 ) -> models.DescribeInferenceComponentOutput:
     wire: dict[str, Any] = {"InferenceComponentName": "ic", "EndpointName": "ep"}
+    if modified is not None:
+        wire["LastModifiedTime"] = modified
     if status is not None:
         wire["InferenceComponentStatus"] = status
     if reason is not None:
@@ -502,3 +506,53 @@ async def test_manual_clock_drives_the_waiter() -> None:
     desc = await task
     assert desc is not None
     assert script.calls == [0.0, 4.0, 8.0, 12.0]
+
+
+# -- waiting out a change (update_and_wait) --------------------------------------------
+
+BEFORE = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+AFTER = datetime(2026, 11, 24, 12, 5, tzinfo=UTC)
+
+
+async def test_changed_since_ignores_an_in_service_answer_that_predates_the_change() -> None:
+    clock = FakeClock()
+    script = Script(
+        clock,
+        [
+            (0.0, described("InService", modified=BEFORE)),  # the service lags its own update
+            (3.0, described("Updating", modified=AFTER)),
+            (60.0, described("InService", modified=AFTER)),
+        ],
+    )
+    policy = WaitPolicy(backoff=Backoff(initial=2.0, jitter=0.0))
+    desc = await wait("ic", script, policy=policy, clock=clock, changed_since=BEFORE)
+    assert desc is not None
+    assert desc.inference_component_status == "InService"
+    assert clock.now() >= 60.0
+    # without changed_since the stale answer ends the wait at once
+    clock2 = FakeClock()
+    stale = Script(clock2, script.timeline)
+    await wait("ic", stale, policy=policy, clock=clock2)
+    assert stale.calls == [0.0]
+
+
+async def test_changed_since_accepts_a_newer_last_modified_time_without_a_transition() -> None:
+    clock = FakeClock()
+    script = Script(
+        clock,
+        [
+            (0.0, described("InService", modified=BEFORE)),
+            (5.0, described("InService", modified=AFTER)),
+        ],
+    )
+    policy = WaitPolicy(backoff=Backoff(initial=2.0, jitter=0.0))
+    await wait("ic", script, policy=policy, clock=clock, changed_since=BEFORE)
+    assert 5.0 <= clock.now() < 30.0
+
+
+async def test_changed_since_gives_up_on_seeing_the_change_after_the_grace_period() -> None:
+    clock = FakeClock()
+    script = Script(clock, [(0.0, described("InService", modified=BEFORE))])
+    policy = WaitPolicy(backoff=Backoff(initial=2.0, jitter=0.0), not_found_grace=30.0)
+    await wait("ic", script, policy=policy, clock=clock, changed_since=BEFORE)
+    assert 30.0 <= clock.now() < 80.0

@@ -346,6 +346,7 @@ class InferenceComponentClient:
         policy: waiters.WaitPolicy | None,
         timeout: float | None,  # noqa: ASYNC109 - runs on the injected Clock
         on_event: waiters.OnEvent | None,
+        changed_since: datetime | None = None,
     ) -> models.DescribeInferenceComponentOutput | None:
         return await waiters.wait(
             name,
@@ -356,6 +357,7 @@ class InferenceComponentClient:
             clock=self._clock,
             rng=self._rng,
             on_event=on_event,
+            changed_since=changed_since,
         )
 
     # -- control plane -----------------------------------------------------------------
@@ -422,14 +424,26 @@ class InferenceComponentClient:
         timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
-        """:meth:`update`, then :meth:`wait_until_in_service`.
+        """:meth:`update`, then wait until the update has shown and ended ``InService``.
 
-        A rolled-back update ends ``InService`` with ``failure_reason`` set: check it.
+        The component is described once first: the wait does not end on an ``InService``
+        answer that predates the update (see ``changed_since`` in
+        :func:`ic_sdk.waiters.watch`). A rolled-back update ends ``InService`` with
+        ``failure_reason`` set: check it.
         """
+        name = spec.inference_component_name
+        before = await self.describe(name)
         await self.update(spec)
-        return await self.wait_until_in_service(
-            spec.inference_component_name, policy=policy, timeout=timeout, on_event=on_event
+        desc = await self._wait_for(
+            name,
+            "in_service",
+            policy=policy,
+            timeout=timeout,
+            on_event=on_event,
+            changed_since=before.last_modified_time,
         )
+        assert desc is not None  # only "deleted" waits end without a description
+        return desc
 
     async def scale(
         self, name: str, copies: int

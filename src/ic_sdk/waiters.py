@@ -30,6 +30,7 @@ import logging
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -235,6 +236,7 @@ async def watch(
     policy: WaitPolicy | None = None,
     clock: Clock | None = None,
     rng: Callable[[], float] | None = None,
+    changed_since: datetime | None = None,
 ) -> AsyncGenerator[WaiterEvent, None]:
     """Poll ``describe`` until ``until`` holds, yielding a :class:`WaiterEvent` per step.
 
@@ -243,6 +245,12 @@ async def watch(
     component vanished while awaited in service) or a non-transient error of
     ``describe``. For ``until="scaled"``, ``copies`` (when given) is the desired copy
     count the component must report; current copies must equal desired copies.
+
+    ``changed_since`` (the component's ``LastModifiedTime`` before a change was asked
+    for) makes ``InService`` count only once the change shows: a transitional status was
+    seen, ``LastModifiedTime`` moved past it, or the service had ``not_found_grace``
+    seconds to show the change. Without it, a describe that still answers the old
+    ``InService`` right after an update would end the wait early.
     """
     policy = policy or WaitPolicy()
     clock = clock or SystemClock()
@@ -253,6 +261,7 @@ async def watch(
     attempt = 0
     describes = 0
     seen = False
+    transitioned = False
     status: str | None = None
     desired: int | None = None
     current: int | None = None
@@ -333,7 +342,16 @@ async def watch(
                 logger.debug("inference component %r copies: %s/%s", name, current, desired)
             else:
                 kind = EventKind.POLLED
-            done = _reached(until, latest, copies)
+            transitioned = transitioned or status not in (None, "InService")
+            done = _reached(until, latest, copies) and (
+                changed_since is None
+                or transitioned
+                or (
+                    latest.last_modified_time is not None
+                    and latest.last_modified_time > changed_since
+                )
+                or clock.now() - start >= policy.not_found_grace
+            )
             failed = until != "deleted" and status in ("Failed", "Deleting")
             delay = None if done or failed else plan()
             yield event(
@@ -370,13 +388,23 @@ async def wait(
     clock: Clock | None = None,
     rng: Callable[[], float] | None = None,
     on_event: OnEvent | None = None,
+    changed_since: datetime | None = None,
 ) -> DescribeInferenceComponentOutput | None:
     """Run :func:`watch` to its end, passing each event to ``on_event``.
 
     Returns the last describe result (``None`` when the component was awaited deleted).
     """
     last: WaiterEvent | None = None
-    steps = watch(name, describe, until=until, copies=copies, policy=policy, clock=clock, rng=rng)
+    steps = watch(
+        name,
+        describe,
+        until=until,
+        copies=copies,
+        policy=policy,
+        clock=clock,
+        rng=rng,
+        changed_since=changed_since,
+    )
     async with aclosing(steps):
         async for last in steps:
             if on_event is not None:
