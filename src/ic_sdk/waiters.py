@@ -212,6 +212,12 @@ def _copies(desc: DescribeInferenceComponentOutput) -> tuple[int | None, int | N
     return rc.desired_copy_count, rc.current_copy_count
 
 
+def _modified_after(desc: DescribeInferenceComponentOutput, moment: datetime) -> bool:
+    # Typed as always present, but the service is the authority on its output.
+    modified: datetime | None = desc.last_modified_time
+    return modified is not None and modified > moment
+
+
 def _reached(until: Until, desc: DescribeInferenceComponentOutput, copies: int | None) -> bool:
     """Whether a described component is in the awaited state ("deleted" never is)."""
     if until == "deleted" or _status(desc) != "InService":
@@ -346,10 +352,7 @@ async def watch(
             done = _reached(until, latest, copies) and (
                 changed_since is None
                 or transitioned
-                or (
-                    latest.last_modified_time is not None
-                    and latest.last_modified_time > changed_since
-                )
+                or _modified_after(latest, changed_since)
                 or clock.now() - start >= policy.not_found_grace
             )
             failed = until != "deleted" and status in ("Failed", "Deleting")
