@@ -52,7 +52,7 @@ def codegen(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks, printed as ratios against a baseline measured in the same run."""
-    session.install("-e", ".[cli]", *_group("bench"), *_group("test"))
+    session.install("-e", ".[cli]", *_group("bench"), *_group("test"), *_group("codegen"))
     import pathlib
 
     for script in sorted(pathlib.Path("benchmarks").glob("bench_*.py")):
