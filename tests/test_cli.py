@@ -413,6 +413,7 @@ def test_spec_paths_are_parsed_like_validation_writes_them() -> None:
 
 def test_shipped_example_specs_match_the_json_schema() -> None:
     import jsonschema
+
     from ic_sdk.models._patterns import compile_pattern
 
     def pattern(validator: Any, regex: str, instance: Any, schema: Any) -> Iterator[Any]:

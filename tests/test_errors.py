@@ -85,7 +85,15 @@ def test_hierarchy_matches_the_design() -> None:
         ("ThrottlingException", "Rate exceeded", 400, ThrottlingError),
         ("Throttling", "Rate exceeded", 400, ThrottlingError),
         ("RequestLimitExceeded", "slow down", 503, ThrottlingError),
-        ("AccessDeniedException", "not authorized", 403, ServiceValidationError),
+        ("AccessDeniedException", "not authorized", 403, ServiceError),
+        (
+            "ValidationError",
+            "Inference Component Name header is required",
+            400,
+            ServiceValidationError,
+        ),
+        ("ModelError", "the model answered 500", 424, ServiceError),
+        ("ModelNotReadyException", "not ready", 429, ServiceError),
         ("InternalFailure", "oops", 500, ServiceError),
         ("ServiceUnavailable", "later", 503, ServiceError),
     ],
@@ -111,6 +119,9 @@ def test_client_errors_map_to_the_matching_class(
         ("ValidationException", 400, False),
         ("ResourceLimitExceeded", 400, False),
         ("SomethingNew", None, False),
+        ("ModelError", 424, False),
+        ("ModelNotReadyException", 429, True),
+        ("InternalDependencyException", 530, True),
     ],
 )
 def test_retryable(code: str, status: int | None, retryable: bool) -> None:

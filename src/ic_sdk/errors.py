@@ -192,9 +192,15 @@ def _error_class(code: str, message: str, http_status: int | None) -> type[Servi
         if message.startswith(NOT_FOUND_PREFIX) or message.startswith("Could not find "):
             return ResourceNotFound
         return ServiceValidationError
-    if http_status is not None and 400 <= http_status < 500:
+    if http_status == 400:
         return ServiceValidationError
+    # Everything else stays a plain ServiceError: the runtime's ModelError (424) is the
+    # model's answer, not a malformed request; 5xx are the service's own failures.
     return ServiceError
+
+
+#: Runtime errors worth retrying although their status is below 500.
+_RETRYABLE_CODES = frozenset({"ModelNotReadyException"})
 
 
 def from_client_error(exc: Any, *, operation: str | None = None) -> ServiceError:
@@ -211,8 +217,8 @@ def from_client_error(exc: Any, *, operation: str | None = None) -> ServiceError
     http_status = int(status) if status is not None else None
     cls = _error_class(code, message, http_status)
     retryable = None
-    if cls is ServiceError and http_status is not None:
-        retryable = http_status >= 500
+    if cls is ServiceError:
+        retryable = code in _RETRYABLE_CODES or (http_status is not None and http_status >= 500)
     return cls(
         message,
         code=code,
