@@ -9,6 +9,7 @@ when the rich rendering is chosen.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
@@ -51,9 +52,10 @@ def copies_text(current: int | None, desired: int | None) -> str:
     return f"copies {'-' if current is None else current}/{'-' if desired is None else desired}"
 
 
-class _EventAdapter:
+class _EventAdapter(abc.ABC):
     """Turns :class:`WaiterEvent` into :meth:`Tracker.update` calls."""
 
+    @abc.abstractmethod
     def update(
         self,
         name: str,
@@ -104,18 +106,22 @@ class _EventAdapter:
             self.update(event.name, status=event.status, detail=copies, elapsed=event.elapsed)
 
 
-class Reporter:
+class Reporter(abc.ABC):
     """Steps and notes as plain lines; subclasses draw them differently."""
 
+    @abc.abstractmethod
     def step(self, title: str) -> None:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def note(self, text: str) -> None:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def tracking(self) -> contextlib.AbstractContextManager[Tracker]:
         """A context in which waits report to the returned :class:`Tracker`."""
         raise NotImplementedError
