@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from codegen import ir, load, render, schema, write
+from codegen import ir, load, patterns, render, schema, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if regeneration differs")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root")
     args = parser.parse_args(argv)
+    patterns.check_unicode_version()
     started = time.perf_counter()
     files = generate()
     pyproject = ROOT / "pyproject.toml"

@@ -13,7 +13,9 @@ __all__ = ["enum_member_names", "field_name", "module_name"]
 def field_name(member: str) -> str:
     """botocore's snake_case of a member name; Python keywords get a trailing ``_``."""
     name: str = xform_name(member)
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in {"_unknown"}:
+    # Hard keywords only: soft keywords (match, case, type) are valid names, and their
+    # list changes between Python versions, which would make generation version-dependent.
+    if keyword.iskeyword(name) or name == "_unknown":
         name += "_"
     return name
 

@@ -16,7 +16,22 @@ import unicodedata
 
 from codegen import overrides
 
-__all__ = ["Piece", "translate"]
+__all__ = ["UNICODE_VERSION", "Piece", "translate"]
+
+#: The Unicode database the expanded classes come from. It changes with the Python
+#: version, so generation is pinned to it (``nox -s codegen`` runs Python 3.11): a
+#: different one would regenerate different ranges and turn ``--check`` red.
+UNICODE_VERSION = "14.0.0"
+
+
+def check_unicode_version() -> None:
+    """Refuse to generate with a Unicode database other than the pinned one."""
+    if unicodedata.unidata_version != UNICODE_VERSION:
+        raise SystemExit(
+            f"codegen expands \\p{{..}} classes from Unicode {UNICODE_VERSION} (Python 3.11); "
+            f"this Python has {unicodedata.unidata_version}. Run it through `nox -s codegen`."
+        )
+
 
 #: A translated pattern as a sequence of literal text and named class references.
 Piece = tuple[str, str]  # ("lit", text) | ("cls", class-name)

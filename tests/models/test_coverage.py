@@ -71,7 +71,7 @@ def test_every_shape_exists_with_exactly_its_members(
             for f in fields:
                 wire = f.metadata["wire"]
                 py = xform_name(wire)
-                if keyword.iskeyword(py) or keyword.issoftkeyword(py):
+                if keyword.iskeyword(py):
                     py += "_"
                 assert f.name == py, (name, wire)
                 assert f.metadata["required"] is (wire in required), (name, wire)
