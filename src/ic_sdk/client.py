@@ -647,6 +647,32 @@ class InferenceComponentClient:
         ):
             self._endpoints.pop(name, None)
 
+    async def _invoke_raw(
+        self,
+        shape: type[rt.InvokeEndpointInput] | type[rt.InvokeEndpointWithResponseStreamInput],
+        operation: str,
+        method: str,
+        name: str,
+        body: Body,
+        *,
+        endpoint_name: str | None,
+        **options: str | None,
+    ) -> dict[str, Any]:
+        """Validate and send one runtime invocation of component ``name``; the raw answer."""
+        endpoint = await self._endpoint_for(name, endpoint_name)
+        request = shape(
+            endpoint_name=endpoint,
+            inference_component_name=name,
+            body=_body_bytes(body),
+            **options,
+        )
+        _raise_problems(validate(request), operation)
+        try:
+            return await self._send(method, converter.unstructure(request), runtime=True)
+        except IcSdkError as exc:
+            self._forget_endpoint(name, exc)
+            raise
+
     async def invoke(
         self,
         name: str,
@@ -664,23 +690,19 @@ class InferenceComponentClient:
         Without ``endpoint_name`` the endpoint is found by describing the component
         (once; it is cached).
         """
-        endpoint = await self._endpoint_for(name, endpoint_name)
-        request = rt.InvokeEndpointInput(
-            endpoint_name=endpoint,
-            inference_component_name=name,
-            body=_body_bytes(body),
+        raw = await self._invoke_raw(
+            rt.InvokeEndpointInput,
+            "InvokeEndpoint",
+            "invoke_endpoint",
+            name,
+            body,
+            endpoint_name=endpoint_name,
             content_type=content_type,
             accept=accept,
             custom_attributes=custom_attributes,
             inference_id=inference_id,
             session_id=session_id,
         )
-        _raise_problems(validate(request), "InvokeEndpoint")
-        try:
-            raw = await self._send("invoke_endpoint", converter.unstructure(request), runtime=True)
-        except IcSdkError as exc:
-            self._forget_endpoint(name, exc)
-            raise
         return converter.structure(raw, rt.InvokeEndpointOutput)
 
     async def invoke_stream(
@@ -701,24 +723,20 @@ class InferenceComponentClient:
         (``ModelStreamError``, ``InternalStreamFailure``) raises ``ServiceError``. The
         response is closed when the iteration ends, fails, or is closed early.
         """
-        endpoint = await self._endpoint_for(name, endpoint_name)
-        request = rt.InvokeEndpointWithResponseStreamInput(
-            endpoint_name=endpoint,
-            inference_component_name=name,
-            body=_body_bytes(body),
+        operation = "invoke_endpoint_with_response_stream"
+        raw = await self._invoke_raw(
+            rt.InvokeEndpointWithResponseStreamInput,
+            "InvokeEndpointWithResponseStream",
+            operation,
+            name,
+            body,
+            endpoint_name=endpoint_name,
             content_type=content_type,
             accept=accept,
             custom_attributes=custom_attributes,
             inference_id=inference_id,
             session_id=session_id,
         )
-        operation = "invoke_endpoint_with_response_stream"
-        _raise_problems(validate(request), "InvokeEndpointWithResponseStream")
-        try:
-            raw = await self._send(operation, converter.unstructure(request), runtime=True)
-        except IcSdkError as exc:
-            self._forget_endpoint(name, exc)
-            raise
         stream = raw["Body"]
         events = aiter(stream)
         try:
