@@ -22,7 +22,6 @@ import enum
 import importlib
 import inspect
 import itertools
-import logging
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
@@ -31,7 +30,6 @@ from typing import Any
 
 import attrs
 
-log = logging.getLogger("mkdocs.hooks.models_reference")
 
 SAGEMAKER_ROOTS = [
     "CreateInferenceComponentInput",
@@ -52,11 +50,6 @@ RUNTIME_ROOTS = [
     "InvokeEndpointWithResponseStreamInput",
     "InvokeEndpointWithResponseStreamOutput",
 ]
-#: Pages other authors write; a placeholder keeps ``--strict`` green until they land.
-EXPECTED_PAGES = {
-    "guides/waiters.md": "Waiters and progress",
-    "guides/validation-rules.md": "Validation rules",
-}
 _ENUM_INLINE = 12
 _ROLE = re.compile(
     r":(?:py:)?(?:class|func|meth|data|mod|attr|exc|obj|const):<code>~?([\w.]+)</code>"
@@ -391,12 +384,6 @@ def on_files(files: Any, config: Any) -> Any:
 
     for uri, content in generated_pages().items():
         files.append(File.generated(config, uri, content=content))
-    for uri, title in EXPECTED_PAGES.items():
-        if files.get_file_from_path(uri) is None:
-            log.info("%s is not written yet: using a placeholder", uri)
-            files.append(
-                File.generated(config, uri, content=f"# {title}\n\nThis page is being written.\n")
-            )
     return files
 
 
