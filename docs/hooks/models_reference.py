@@ -30,7 +30,6 @@ from typing import Any
 
 import attrs
 
-
 SAGEMAKER_ROOTS = [
     "CreateInferenceComponentInput",
     "CreateInferenceComponentOutput",
