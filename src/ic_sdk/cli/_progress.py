@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import contextlib
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from ic_sdk.waiters import EventKind, WaiterEvent
 
@@ -25,26 +25,6 @@ State = Literal["running", "done", "failed"]
 Mode = Literal["auto", "rich", "plain", "quiet"]
 
 
-class Tracker(Protocol):
-    """Receives the progress of one or more concurrent waits."""
-
-    def update(
-        self,
-        name: str,
-        *,
-        status: str | None,
-        detail: str = "",
-        elapsed: float = 0.0,
-        state: State = "running",
-    ) -> None:
-        """Show ``name`` at ``status``; ``state`` ends its row (``done`` or ``failed``)."""
-        ...
-
-    def on_event(self, event: WaiterEvent) -> None:
-        """Show a waiter's event (pass this as ``on_event=`` to any ``wait_until_*``)."""
-        ...
-
-
 def copies_text(current: int | None, desired: int | None) -> str:
     """``copies 1/2`` (current/desired), or ``""`` when the component reports none."""
     if current is None and desired is None:
@@ -52,8 +32,12 @@ def copies_text(current: int | None, desired: int | None) -> str:
     return f"copies {'-' if current is None else current}/{'-' if desired is None else desired}"
 
 
-class _EventAdapter(abc.ABC):
-    """Turns :class:`WaiterEvent` into :meth:`Tracker.update` calls."""
+class Tracker(abc.ABC):
+    """Receives the progress of one or more concurrent waits.
+
+    Subclasses draw rows (:meth:`update`); :meth:`on_event` turns a waiter's
+    :class:`WaiterEvent` into those calls (pass it as ``on_event=`` to any ``wait_until_*``).
+    """
 
     @abc.abstractmethod
     def update(
@@ -130,7 +114,7 @@ class Reporter(abc.ABC):
 # --------------------------------------------------------------------------- plain
 
 
-class _PlainTracker(_EventAdapter):
+class _PlainTracker(Tracker):
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._last: dict[str, tuple[str | None, str, State]] = {}
@@ -206,7 +190,7 @@ class QuietReporter(Reporter):
         yield _QuietTracker()
 
 
-class _QuietTracker(_EventAdapter):
+class _QuietTracker(Tracker):
     def update(
         self,
         name: str,
@@ -231,7 +215,7 @@ _STATUS_STYLES = {
 }
 
 
-class _RichTracker(_EventAdapter):
+class _RichTracker(Tracker):
     def __init__(self, progress: Any) -> None:
         self._progress = progress
         self._tasks: dict[str, Any] = {}
