@@ -175,18 +175,18 @@ def _render_enum(shape: Shape, service: Service, head: str) -> str:
 
 
 def _render_aliases(service: Service, modules: dict[str, str], head: str) -> str:
-    ctx = _Ctx(service, modules)
+    imports: set[tuple[str, str]] = set()
     aliases = []
     for name, shape in service.shapes.items():
         if shape.kind != "alias":
             continue
-        before = len(ctx.imports)
+        ctx = _Ctx(service, modules)
         annotation = ctx.annotation(name)
         # Aliases naming classes are strings so importing this module imports no class.
-        quoted = len(ctx.imports) != before or any(n in annotation for _, n in ctx.imports)
-        aliases.append((name, annotation, quoted))
+        aliases.append((name, annotation, bool(ctx.imports)))
+        imports |= ctx.imports
     return _ENV.get_template("aliases.py.jinja2").render(
-        header=head, aliases=aliases, imports=sorted(ctx.imports)
+        header=head, aliases=aliases, imports=sorted(imports)
     )
 
 
