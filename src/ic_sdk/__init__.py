@@ -18,9 +18,9 @@ only when a client is first opened.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ic_sdk._lazy import attach
 from ic_sdk.errors import (
     ComponentFailed,
     IcSdkError,
@@ -104,17 +104,5 @@ _LAZY: dict[str, str] = {
     "validate": "ic_sdk.validation",
 }
 
-
-def __getattr__(name: str) -> Any:
-    try:
-        module_name = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'ic_sdk' has no attribute {name!r}") from None
-    module = importlib.import_module(module_name)
-    value = module if module_name == f"ic_sdk.{name}" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = attach(__name__, _LAZY, __all__)

@@ -1,4 +1,4 @@
-"""Lazy attribute loading for the generated model packages (PEP 562)."""
+"""Lazy attribute loading (PEP 562) for `ic_sdk` and the generated model packages."""
 
 from __future__ import annotations
 
