@@ -28,8 +28,9 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ic_sdk import models
+from ic_sdk.capacity import Requirement, fitting_copies, reserved_copies
 from ic_sdk.errors import ResourceNotFound
-from ic_sdk.instance_types import Requirement, fitting_copies, lookup
+from ic_sdk.instance_types import lookup
 from ic_sdk.validation import RULES, Problem, validate
 
 if TYPE_CHECKING:
@@ -161,17 +162,10 @@ async def _placed(
 
 
 def _reserved_copies(desc: models.DescribeInferenceComponentOutput) -> int:
-    """Copies holding capacity: none when Failed, running ones while Deleting, else the
-    larger of desired and current (a scale-in frees capacity only once done)."""
-    status = str(desc.inference_component_status)
     rc = desc.runtime_config
     desired = (rc.desired_copy_count if rc else None) or 0
     current = (rc.current_copy_count if rc else None) or 0
-    if status == "Failed":
-        return 0
-    if status == "Deleting":
-        return current
-    return max(desired, current)
+    return reserved_copies(str(desc.inference_component_status), desired, current)
 
 
 async def _capacity(

@@ -36,7 +36,7 @@ from ic_sdk.clock import Clock, FakeClock, SystemClock
 from ic_sdk.testing import _handlers, _protocol, _server, _state
 from ic_sdk.testing._faults import FaultRule, Faults
 from ic_sdk.testing._handlers import Handler, Invocation, ModelError, Reply, StreamHandler
-from ic_sdk.testing._state import Delays
+from ic_sdk.testing._timeline import Delays
 
 if TYPE_CHECKING:
     import respx

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Final
 from urllib.parse import unquote
 
@@ -30,7 +30,9 @@ from ic_sdk.clock import Clock
 from ic_sdk.testing._eventstream import exception_event, payload_part
 from ic_sdk.testing._faults import FaultKind, FaultRule, Faults
 from ic_sdk.testing._handlers import HandlerRegistry, Invocation, ModelError
-from ic_sdk.testing._state import EmulatorState, InvocationTarget, ServiceFault
+from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._runtime import InvocationTarget, invocation_target
+from ic_sdk.testing._state import EmulatorState
 
 __all__ = ["DropConnection", "Service", "WireRequest", "WireResponse"]
 
@@ -38,7 +40,9 @@ JSON_CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 EVENT_STREAM_CONTENT_TYPE: Final = "application/vnd.amazon.eventstream"
 MAX_PAYLOAD_BYTES: Final = 6 * 1024 * 1024  # InvokeEndpoint's documented body limit
 
-_TARGET_PREFIX: Final = "SageMaker."
+#: A JSON 1.1 service: operation name and request dict in, response dict out (raises
+#: :class:`ServiceFault`).
+JsonService = Callable[[str, dict[str, Any]], dict[str, Any]]
 _RUNTIME_PATH: Final = re.compile(
     r"^/endpoints/(?P<name>[^/]+)/(?P<kind>invocations(?:-response-stream)?)$"
 )
@@ -134,6 +138,18 @@ class Service:
         self.faults = faults
         self.handlers = handlers
         self.clock = clock
+        #: The JSON 1.1 services by ``X-Amz-Target`` prefix (``SageMaker.CreateModel``).
+        self.json_services: dict[str, JsonService] = {"SageMaker": state.call}
+
+    def add_json_service(self, target_prefix: str, service: JsonService) -> None:
+        """Answer requests whose ``X-Amz-Target`` is ``<target_prefix>.<Operation>``."""
+        self.json_services[target_prefix] = service
+
+    def _json_target(self, request: WireRequest) -> tuple[JsonService | None, str]:
+        target = request.headers.get("x-amz-target", "")
+        prefix, _, operation = target.partition(".")
+        service = self.json_services.get(prefix)
+        return (service, operation) if service is not None else (None, target)
 
     async def handle(self, request: WireRequest) -> WireResponse:
         """Answer one request (raises :class:`DropConnection` to hang up)."""
@@ -142,7 +158,7 @@ class Service:
             operation = _RUNTIME_OPERATIONS[runtime["kind"]]
             error = self._runtime_error
         else:
-            operation = request.headers.get("x-amz-target", "").removeprefix(_TARGET_PREFIX)
+            operation = self._json_target(request)[1]
             error = self._json_error
         if request.method != "POST" or (runtime is None and request.path != "/"):
             return error(ServiceFault("UnknownOperationException", "", status=404))
@@ -166,7 +182,8 @@ class Service:
     # -- control plane ---------------------------------------------------------------
 
     def _control(self, operation: str, request: WireRequest) -> WireResponse:
-        if not request.headers.get("x-amz-target", "").startswith(_TARGET_PREFIX):
+        service, _ = self._json_target(request)
+        if service is None:
             raise ServiceFault("UnknownOperationException", "")
         try:
             body = json.loads(request.body or b"{}")
@@ -174,7 +191,7 @@ class Service:
             raise ServiceFault("SerializationException", "Malformed JSON request body.") from None
         if not isinstance(body, dict):
             raise ServiceFault("SerializationException", "The request body must be a JSON object.")
-        result = self.state.call(operation, body)
+        result = service(operation, body)
         return WireResponse(
             200,
             {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": _request_id()},
@@ -230,7 +247,8 @@ class Service:
                 f"{MAX_PAYLOAD_BYTES} bytes.",
             )
         headers = request.headers
-        target = self.state.invocation_target(
+        target = invocation_target(
+            self.state,
             endpoint_name,
             headers.get(_IC_HEADER),
             headers.get("x-amzn-sagemaker-target-variant"),
