@@ -6,13 +6,14 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ic_sdk.testing import _rollout
 from ic_sdk.testing._checks import (
     check_adapter_entry,
     check_base_entries,
     decode_token,
     encode_token,
 )
-from ic_sdk.testing._placement import component_requirement, ensure_fits
+from ic_sdk.testing._placement import component_requirement, ensure_fits, ensure_rollout_fits
 from ic_sdk.testing._resources import (
     COPY_COUNT_ZERO_MESSAGE,
     IC_NOT_SUPPORTED_MESSAGE,
@@ -184,10 +185,16 @@ def describe_inference_component(state: EmulatorState, body: Wire) -> Wire:
             _summary_of(component, entry) for entry in component.specifications
         ]
     if component.base is None:
-        out["RuntimeConfig"] = {
-            "DesiredCopyCount": component.desired,
-            "CurrentCopyCount": component.current,
+        runtime: Wire = {
+            "DesiredCopyCount": component.wanted_copies,
+            "CurrentCopyCount": component.running_copies,
         }
+        instance_type = (component.endpoint.variant(component.variant) or {}).get("InstanceType")
+        if instance_type:
+            runtime["PlacementStatus"] = [
+                {"InstanceType": instance_type, "CurrentCopyCount": component.running_copies}
+            ]
+        out["RuntimeConfig"] = runtime
     out["CreationTime"] = component.created
     out["LastModifiedTime"] = component.modified
     out["InferenceComponentStatus"] = str(component.status)
@@ -235,37 +242,51 @@ def update_inference_component(state: EmulatorState, body: Wire) -> Wire:
         )
 
     copies = int(runtime["CopyCount"]) if runtime is not None else component.desired
-    if spec is not None:
-        new_spec, new_specs = spec, None
-    elif specs is not None:
-        new_spec, new_specs = None, specs
-    else:
-        new_spec, new_specs = component.specification, component.specifications
-    if component.base is None:
+    deployment = body.get("DeploymentConfig")
+    rollout = None
+    if component.base is None and (spec is not None or specs is not None):
+        rollout = _rollout.plan(
+            state,
+            component,
+            specification=spec,
+            specifications=specs,
+            target=copies,
+            deployment=deployment,
+        )
+        ensure_rollout_fits(state, component, rollout)
+    elif component.base is None:
         variant = component.endpoint.variant(component.variant) or {}
-        requirement = component_requirement(new_spec, new_specs, variant.get("InstanceType"))
+        requirement = component_requirement(
+            component.specification, component.specifications, variant.get("InstanceType")
+        )
         ensure_fits(state, component, copies, requirement=requirement)
 
-    previous = (
-        component.specification,
-        component.specifications,
-        component.desired,
-    )
-    component.specification = new_spec
-    component.specifications = new_specs
-    component.desired = copies
-    if body.get("DeploymentConfig") is not None:
-        component.last_deployment = body["DeploymentConfig"]
-    _start_update(state, component, previous, state.faults.take_update_failure(component.name))
+    if deployment is not None:
+        component.last_deployment = deployment
+    failure = state.faults.take_update_failure(component.name)
+    if rollout is not None:
+        rollout.failure = failure
+        _rollout.start(state, component, rollout)
+    elif component.base is not None:  # an adapter: new artifacts on its base's copies
+        previous = component.specification
+        component.specification = spec
+        _start_update(state, component, 0, failure, previous=previous)
+    else:
+        _start_update(state, component, copies, failure)
     return {"InferenceComponentArn": component.arn}
 
 
 def _start_update(
     state: EmulatorState,
     component: Component,
-    previous: tuple[Wire | None, list[Wire] | None, int],
+    copies: int,
     failure: str | None,
+    *,
+    previous: Wire | None = None,
 ) -> None:
+    """A change of copy count (or of an adapter's artifacts): ``Updating`` for a while."""
+    previous_copies = component.desired
+    component.desired = copies
     component.status = Status.UPDATING
     component.modified = state.wall()
 
@@ -274,7 +295,9 @@ def _start_update(
         component.status = Status.IN_SERVICE
         if failure is not None:
             # Rolled back: the old deployment stays, and so does the reason.
-            component.specification, component.specifications, component.desired = previous
+            component.desired = previous_copies
+            if component.base is not None:
+                component.specification = previous
             component.failure_reason = failure
         elif component.base is None:
             component.current = component.desired
@@ -300,9 +323,7 @@ def update_inference_component_runtime_config(state: EmulatorState, body: Wire) 
             component.specification, component.specifications, instance_type
         ),
     )
-    previous = (component.specification, component.specifications, component.desired)
-    component.desired = copies
-    _start_update(state, component, previous, state.faults.take_update_failure(component.name))
+    _start_update(state, component, copies, state.faults.take_update_failure(component.name))
     return {"InferenceComponentArn": component.arn}
 
 
@@ -321,6 +342,8 @@ def delete_inference_component(state: EmulatorState, body: Wire) -> Wire:
             "Delete them first."
         )
     component.generation += 1
+    component.current = component.running_copies
+    component.rollout = None
     component.status = Status.DELETING
     component.modified = state.wall()
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from ic_sdk.capacity import reserved_copies
+
+if TYPE_CHECKING:
+    from ic_sdk.testing._rollout import Rollout
 
 __all__ = [
     "COPY_COUNT_ZERO_MESSAGE",
@@ -151,6 +154,8 @@ class Component:
     base: Component | None = None
     failure_reason: str | None = None
     last_deployment: Wire | None = None
+    #: A deployment of a new specification in progress (``_rollout``).
+    rollout: Rollout | None = None
     generation: int = 0
 
     @property
@@ -159,6 +164,17 @@ class Component:
         if self.specification is not None:
             return [self.specification]
         return list(self.specifications or ())
+
+    @property
+    def running_copies(self) -> int:
+        """Copies running now, of both fleets during a deployment."""
+        if self.rollout is not None:
+            return self.rollout.old_copies + self.rollout.new_copies
+        return self.current
+
+    @property
+    def wanted_copies(self) -> int:
+        return self.rollout.target if self.rollout is not None else self.desired
 
     @property
     def reserved_copies(self) -> int:

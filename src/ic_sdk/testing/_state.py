@@ -1,5 +1,7 @@
-"""The emulator's state: every resource of one account and region, and the operation
-registry that acts on it.
+"""The emulator's state: every resource of one account and region, the operation
+registry that acts on it, and :class:`Accounts`, which keeps one state per account and
+region (requests are isolated by their SigV4 credential: the access key names the
+account, the credential scope the region).
 
 Each control-plane operation is a handler ``(state, request) -> response`` registered by
 name in :data:`SAGEMAKER_OPERATIONS`; the handlers live beside the resources they act on
@@ -18,13 +20,15 @@ plainly what is wrong.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 from ic_sdk.clock import Clock
 from ic_sdk.errors import NOT_FOUND_PREFIX
 from ic_sdk.testing import _component_ops, _endpoint_ops, _tag_ops
-from ic_sdk.testing._checks import validate_request
+from ic_sdk.testing._alarms import AlarmStates
+from ic_sdk.testing._checks import clean_request, validate_request
 from ic_sdk.testing._faults import Faults
 from ic_sdk.testing._resources import (
     Component,
@@ -37,7 +41,7 @@ from ic_sdk.testing._resources import (
 )
 from ic_sdk.testing._timeline import Delays, Timeline
 
-__all__ = ["SAGEMAKER_OPERATIONS", "EmulatorState", "Handler"]
+__all__ = ["SAGEMAKER_OPERATIONS", "Accounts", "EmulatorState", "Handler", "partition"]
 
 #: An operation: the state and the request dict in, the response dict out.
 Handler = Callable[["EmulatorState", Wire], Wire]
@@ -46,6 +50,21 @@ Handler = Callable[["EmulatorState", Wire], Wire]
 SAGEMAKER_OPERATIONS: Mapping[str, Handler] = MappingProxyType(
     {**_endpoint_ops.OPERATIONS, **_component_ops.OPERATIONS, **_tag_ops.OPERATIONS}
 )
+
+
+def partition(region: str) -> str:
+    """The ARN partition of ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
+    for prefix, name in (
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-iso-", "aws-iso"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-isof-", "aws-iso-f"),
+    ):
+        if region.startswith(prefix):
+            return name
+    return "aws"
 
 
 class EmulatorState:
@@ -60,16 +79,20 @@ class EmulatorState:
         region: str = "us-east-1",
         account_id: str = "123456789012",
         require_in_service_endpoint: bool = True,
+        timeline: Timeline | None = None,
+        alarms: AlarmStates | None = None,
     ) -> None:
         self.clock = clock
         self.delays = delays
         self.faults = faults
         self.region = region
         self.account_id = account_id
+        self.partition = partition(region)
         #: Whether a base component needs its endpoint InService (the service's rule is
         #: not documented; strict by default so code that passes here waits properly).
         self.require_in_service_endpoint = require_in_service_endpoint
-        self.timeline = Timeline(clock)
+        self.timeline = timeline if timeline is not None else Timeline(clock)
+        self.alarms = alarms if alarms is not None else AlarmStates()
         self.models: dict[str, Model] = {}
         self.configs: dict[str, EndpointConfig] = {}
         self.endpoints: dict[str, Endpoint] = {}
@@ -88,6 +111,7 @@ class EmulatorState:
         handler = self._operations.get(operation)
         if handler is None:
             raise ServiceFault("UnknownOperationException", "")
+        body = clean_request(operation, body)
         validate_request(operation, body)
         self.settle()
         return handler(self, body)
@@ -108,7 +132,9 @@ class EmulatorState:
 
     def arn(self, kind: str, name: str) -> str:
         # SageMaker ARNs carry the name in lower case; names are unique ignoring case.
-        return f"arn:aws:sagemaker:{self.region}:{self.account_id}:{kind}/{name.lower()}"
+        return (
+            f"arn:{self.partition}:sagemaker:{self.region}:{self.account_id}:{kind}/{name.lower()}"
+        )
 
     def set_tags(self, arn: str, tags: Iterable[Wire] | None) -> None:
         merged = {t["Key"]: t for t in self.tags.get(arn, [])}
@@ -144,3 +170,67 @@ class EmulatorState:
             arn = self.arn("inference-component", name)
             raise invalid(f'{NOT_FOUND_PREFIX} "{arn}".')
         return component
+
+
+def derived_account(access_key: str) -> str:
+    """A stable 12-digit account id for an access key nobody mapped."""
+    digest = hashlib.sha256(access_key.encode()).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**12:012d}"
+
+
+class Accounts:
+    """One :class:`EmulatorState` per account and region, made on first use.
+
+    ``access_keys`` maps access key ids to account ids; the default access key
+    (``default_access_key``, what :meth:`LocalSageMaker.client_kwargs` hands out) belongs
+    to ``default_account``; any other key is an account of its own, with an id derived
+    from the key. The clock, the delays, the faults and the alarms are shared.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        delays: Delays,
+        faults: Faults,
+        alarms: AlarmStates,
+        default_region: str,
+        default_account: str,
+        default_access_key: str,
+        access_keys: Mapping[str, str] | None = None,
+        require_in_service_endpoint: bool = True,
+    ) -> None:
+        self.clock = clock
+        self.delays = delays
+        self.faults = faults
+        self.alarms = alarms
+        self.default_region = default_region
+        self.default_account = default_account
+        self.access_keys = {default_access_key: default_account, **(access_keys or {})}
+        self.require_in_service_endpoint = require_in_service_endpoint
+        self.timeline = Timeline(clock)
+        self._states: dict[tuple[str, str], EmulatorState] = {}
+
+    def account_of(self, access_key: str) -> str:
+        account = self.access_keys.get(access_key)
+        return account if account is not None else derived_account(access_key)
+
+    def state(self, account_id: str | None = None, region: str | None = None) -> EmulatorState:
+        """The state of ``account_id`` in ``region`` (the defaults when ``None``)."""
+        key = (account_id or self.default_account, region or self.default_region)
+        state = self._states.get(key)
+        if state is None:
+            state = self._states[key] = EmulatorState(
+                clock=self.clock,
+                delays=self.delays,
+                faults=self.faults,
+                account_id=key[0],
+                region=key[1],
+                require_in_service_endpoint=self.require_in_service_endpoint,
+                timeline=self.timeline,
+                alarms=self.alarms,
+            )
+        return state
+
+    def for_access_key(self, access_key: str, region: str) -> EmulatorState:
+        return self.state(self.account_of(access_key), region)

@@ -61,12 +61,23 @@ class Timeline:
         self._epoch = time.time() - clock.now()
         self._events: list[_Event] = []
         self._seq = itertools.count()
+        self._at: float | None = None
+
+    def now(self) -> float:
+        """The clock's time, or, while a change is applied, the time it was due: what it
+        schedules next counts from then, however far the clock has moved past it."""
+        return self._at if self._at is not None else self.clock.now()
 
     def settle(self) -> None:
-        """Apply every state change whose time has come."""
+        """Apply every state change whose time has come, in order."""
         now = self.clock.now()
-        while self._events and self._events[0].at <= now:
-            heapq.heappop(self._events).action()
+        try:
+            while self._events and self._events[0].at <= now:
+                event = heapq.heappop(self._events)
+                self._at = event.at
+                event.action()
+        finally:
+            self._at = None
 
     def later(self, delay: float, resource: _Versioned, action: Callable[[], None]) -> None:
         """Run ``action`` after ``delay``, unless ``resource`` moved on (its generation changed)."""
@@ -76,8 +87,8 @@ class Timeline:
             if resource.generation == generation:
                 action()
 
-        heapq.heappush(self._events, _Event(self.clock.now() + delay, next(self._seq), run))
+        heapq.heappush(self._events, _Event(self.now() + delay, next(self._seq), run))
 
     def wall(self) -> float:
         """Wall-clock epoch seconds for the clock's now (timestamps on the wire)."""
-        return round(self._epoch + self.clock.now(), 3)
+        return round(self._epoch + self.now(), 3)
