@@ -44,6 +44,7 @@ from ic_sdk.errors import (
     WaiterError,
     WaiterTimeout,
 )
+from ic_sdk.retry import Backoff, is_transient
 
 if TYPE_CHECKING:
     from ic_sdk.models import DescribeInferenceComponentOutput
@@ -80,46 +81,6 @@ def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) ->
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if value <= 0:
         raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
-
-
-@attrs.define(frozen=True, kw_only=True, slots=True)
-class Backoff:
-    """Exponential backoff with jitter.
-
-    Before poll ``n`` (counting from 0 after the first describe) the ceiling is
-    ``min(max_delay, initial * multiplier**n)``; the delay is drawn uniformly from the top
-    ``jitter`` fraction below that ceiling (``jitter=1.0``, the default, is AWS's "full
-    jitter": anywhere in ``(0, ceiling]``; ``jitter=0.0`` is no randomness), and never
-    shorter than ``min_delay``.
-
-    The defaults (2 s doubling to 40 s, full jitter, at least 1 s) notice a state change
-    within seconds at first, and over a ten-minute creation make about 35 calls where a
-    fixed 5 s poll makes 120 (``benchmarks/bench_client.py`` measures it).
-    """
-
-    initial: float = attrs.field(default=2.0, validator=_positive)
-    multiplier: float = attrs.field(default=2.0, validator=_positive)
-    max_delay: float = attrs.field(default=40.0, validator=_positive)
-    min_delay: float = attrs.field(default=1.0, validator=_non_negative)
-    jitter: float = attrs.field(default=1.0)
-
-    @jitter.validator
-    def _check_jitter(self, _: attrs.Attribute[float], value: float) -> None:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"jitter must be within [0, 1], got {value!r}")
-
-    def ceiling(self, attempt: int) -> float:
-        """The largest delay before poll ``attempt``."""
-        try:
-            grown = self.initial * self.multiplier**attempt
-        except OverflowError:
-            return self.max_delay
-        return min(self.max_delay, grown)
-
-    def delay(self, attempt: int, draw: float) -> float:
-        """The delay before poll ``attempt``, given a uniform ``draw`` in ``[0, 1)``."""
-        delay = self.ceiling(attempt) * (1.0 - self.jitter * draw)
-        return max(self.min_delay, delay)
 
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
@@ -191,13 +152,6 @@ class WaiterEvent:
 
 #: An ``on_event`` callback: called with each event, awaited when it returns an awaitable.
 OnEvent = Callable[[WaiterEvent], Awaitable[None] | None]
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Whether a failed describe is worth repeating: throttling, 5xx, transport."""
-    if isinstance(exc, TransportError):
-        return True
-    return isinstance(exc, ServiceError) and exc.retryable
 
 
 def _status(desc: DescribeInferenceComponentOutput) -> str | None:
