@@ -9,7 +9,11 @@ behaviour (``IC_SEMANTICS.md``):
   ``FailureReason``); a ``FailureReason`` left on an ``InService`` component by a
   rolled-back update is not one;
 - a not-found answer just after a create is tolerated for a short grace period;
-- throttling, 5xx answers and connection errors are retried within the deadline;
+- a change the service rolled back (``InService`` again without it, see ``expect``) ends
+  the wait at once with :class:`~ic_sdk.errors.UpdateRolledBack`;
+- throttling, 5xx answers, connection errors and unreadable answers are retried within
+  the deadline (:func:`ic_sdk.retry.is_transient`): the waiter's own retry budget, apart
+  from every other call's;
 - "deleted" means the not-found answer (:class:`~ic_sdk.errors.ResourceNotFound`).
 
 Every poll, retry and outcome is reported as a :class:`WaiterEvent` (to an ``on_event``
@@ -41,6 +45,7 @@ from ic_sdk.errors import (
     ResourceNotFound,
     ServiceError,
     TransportError,
+    UpdateRolledBack,
     WaiterError,
     WaiterTimeout,
 )
@@ -197,6 +202,8 @@ async def watch(
     clock: Clock | None = None,
     rng: Callable[[], float] | None = None,
     changed_since: datetime | None = None,
+    expect: Callable[[DescribeInferenceComponentOutput], bool] | None = None,
+    previous_failure: str | None = None,
 ) -> AsyncGenerator[WaiterEvent, None]:
     """Poll ``describe`` until ``until`` holds, yielding a :class:`WaiterEvent` per step.
 
@@ -211,6 +218,14 @@ async def watch(
     seen, ``LastModifiedTime`` moved past it, or the service had ``not_found_grace``
     seconds to show the change. Without it, a describe that still answers the old
     ``InService`` right after an update would end the wait early.
+
+    ``expect`` (whether a description shows the requested change) detects rollbacks: an
+    ``InService`` component that does not show the change although the change has had
+    its turn (a transitional status was seen, ``LastModifiedTime`` moved past
+    ``changed_since``, a ``FailureReason`` other than ``previous_failure`` appeared, or
+    ``not_found_grace`` passed) raises :class:`~ic_sdk.errors.UpdateRolledBack` at once.
+    ``previous_failure`` is the ``FailureReason`` before the change: the service keeps
+    an old one after later successful updates, so only a different one is news.
     """
     policy = policy or WaitPolicy()
     clock = clock or SystemClock()
@@ -303,13 +318,21 @@ async def watch(
             else:
                 kind = EventKind.POLLED
             transitioned = transitioned or status not in (None, "InService")
-            done = _reached(until, latest, copies) and (
+            shown = (
                 changed_since is None
                 or transitioned
                 or _modified_after(latest, changed_since)
                 or clock.now() - start >= policy.not_found_grace
             )
-            failed = until != "deleted" and status in ("Failed", "Deleting")
+            applied = expect is None or expect(latest)
+            done = _reached(until, latest, copies) and shown and applied
+            rolled_back = (
+                until != "deleted"
+                and status == "InService"
+                and not applied
+                and (shown or (reason is not None and reason != previous_failure))
+            )
+            failed = rolled_back or (until != "deleted" and status in ("Failed", "Deleting"))
             delay = None if done or failed else plan()
             yield event(
                 kind,
@@ -321,6 +344,9 @@ async def watch(
                 return
             if failed:
                 yield event(EventKind.FAILED)
+                if rolled_back:
+                    news = reason if reason != previous_failure else None
+                    raise UpdateRolledBack(name, failure_reason=news or reason, description=desc)
                 if status == "Failed":
                     raise ComponentFailed(name, status="Failed", failure_reason=reason)
                 raise WaiterError(
@@ -329,7 +355,11 @@ async def watch(
         if delay is None:
             yield event(EventKind.TIMED_OUT)
             raise WaiterTimeout(
-                name, last_status=status, elapsed=clock.now() - start, waiting_for=waiting_for
+                name,
+                last_status=status,
+                elapsed=clock.now() - start,
+                waiting_for=waiting_for,
+                failure_reason=reason,
             )
         await clock.sleep(delay)
         attempt += 1
@@ -346,6 +376,8 @@ async def wait(
     rng: Callable[[], float] | None = None,
     on_event: OnEvent | None = None,
     changed_since: datetime | None = None,
+    expect: Callable[[DescribeInferenceComponentOutput], bool] | None = None,
+    previous_failure: str | None = None,
 ) -> DescribeInferenceComponentOutput | None:
     """Run :func:`watch` to its end, passing each event to ``on_event``.
 
@@ -361,6 +393,8 @@ async def wait(
         clock=clock,
         rng=rng,
         changed_since=changed_since,
+        expect=expect,
+        previous_failure=previous_failure,
     )
     async with aclosing(steps):
         async for last in steps:
