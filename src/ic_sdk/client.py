@@ -42,7 +42,7 @@ from ic_sdk.errors import (
 )
 from ic_sdk.models import runtime as rt
 from ic_sdk.serde import converter
-from ic_sdk.validation import validate
+from ic_sdk.validation import errors_only, validate
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
@@ -116,7 +116,7 @@ def _map_error(exc: Exception, operation: str) -> IcSdkError | None:
 
 
 def _raise_problems(problems: Sequence[Problem], operation: str) -> None:
-    if problems:
+    if problems := errors_only(problems):  # warnings (unknown enum values) are sent
         raise ValidationError(problems, operation=operation)
 
 
