@@ -91,8 +91,12 @@ class Rules:
         return rule not in self.ignore
 
     def add(self, path: str, rule: str, message: str) -> None:
-        if rule not in self.ignore:
-            self.out.append(Problem(path, rule, message))
+        if rule in self.ignore:
+            return
+        # a value the model rules already found wrong is not reported twice
+        if any(p.path == path and p.is_error for p in self.out):
+            return
+        self.out.append(Problem(path, rule, message))
 
 
 def _join(path: str, wire: str) -> str:
