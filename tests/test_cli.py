@@ -316,6 +316,7 @@ def test_validate_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert first == {
         "path": "InferenceComponentName",
         "rule": "pattern",
+        "severity": "error",
         "message": first["message"],
         "line": 5,
     }
@@ -650,7 +651,8 @@ def test_component_commands(
     assert re.search(r"✓ llama-sql +deleted", capsys.readouterr().out)
     assert cli(emu, "--output", "json", "delete", "llama-base", "gone", "--missing-ok") == 0
     assert json.loads(capsys.readouterr().out) == {
-        "deleted": ["llama-base", "gone"],
+        "deleted": ["llama-base"],
+        "skipped": ["gone"],  # never existed: not reported as deleted
         "waited": False,
     }
     emu.clock.advance(5)
