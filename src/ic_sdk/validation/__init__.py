@@ -43,6 +43,10 @@ RULES: Final[Mapping[str, str]] = {**GENERIC_RULES, **IC_RULES}
 
 _NO_RULES: Final[frozenset[str]] = frozenset()
 
+# Public names say where they are imported from (as httpx does), not the private module.
+for _public in (Problem, errors_only, warnings_only):
+    _public.__module__ = __name__
+
 # --------------------------------------------------------------------------- entry point
 
 
