@@ -36,7 +36,6 @@ __all__ = [
     "shape_in",
     "shape_package",
     "unknown_field",
-    "value_class",
     "wire_name",
 ]
 
@@ -229,14 +228,3 @@ def shape_in(package: str, shape: str) -> Any:
         raise LookupError(f"{package}.{shape} is not a class")
     _RESOLVED[key] = found
     return found
-
-
-def value_class(owner: type, meta: ValueMeta) -> Any:
-    """The class of a structure or enum value described by ``meta``, else ``None``."""
-    shape = meta.get("shape")
-    if shape is None or not (meta.get("type") == "structure" or "enum" in meta):
-        return None
-    try:
-        return resolve_shape(owner, shape)
-    except LookupError:
-        return None

@@ -32,9 +32,9 @@ import attrs
 
 from ic_sdk.validation._engine import GENERIC_RULES, walk
 from ic_sdk.validation._inference_components import IC_RULES, ROOT_RULES, Rules
-from ic_sdk.validation._problem import Problem, Severity, errors_only, warnings_only
+from ic_sdk.validation._problem import Problem, Severity, errors_only
 
-__all__ = ["RULES", "Problem", "Severity", "errors_only", "validate", "warnings_only"]
+__all__ = ["RULES", "Problem", "Severity", "errors_only", "validate"]
 
 #: Every rule id :func:`validate` can report, with what it checks. Generic rules come from
 #: the model's metadata; ``ic.*`` rules are how the service behaves beyond its model
@@ -44,7 +44,7 @@ RULES: Final[Mapping[str, str]] = {**GENERIC_RULES, **IC_RULES}
 _NO_RULES: Final[frozenset[str]] = frozenset()
 
 # Public names say where they are imported from (as httpx does), not the private module.
-for _public in (Problem, errors_only, warnings_only):
+for _public in (Problem, errors_only):
     _public.__module__ = __name__
 
 # --------------------------------------------------------------------------- entry point

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
-__all__ = ["Problem", "Severity", "errors_only", "warnings_only"]
+__all__ = ["Problem", "Severity", "errors_only"]
 
 #: ``"error"``: the service refuses the request (a client call does not send it);
 #: ``"warning"``: the request may be fine, the service decides (a client call sends it).
@@ -44,11 +44,6 @@ class Problem:
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     """The problems that block sending (severity ``"error"``), in order."""
     return [p for p in problems if p.severity == "error"]
-
-
-def warnings_only(problems: Iterable[Problem]) -> list[Problem]:
-    """The problems that do not block sending (severity ``"warning"``), in order."""
-    return [p for p in problems if p.severity == "warning"]
 
 
 # --------------------------------------------------------------------------- messages
