@@ -6,16 +6,23 @@ Run in-process against LocalSageMaker on a FakeClock (see ``tests/cli_support.py
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import tempfile
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from ic_sdk import models
 from ic_sdk.cli import main
 from tests.cli_support import ADAPTER_YAML, BASE_YAML, SECRET, Emulator, cli, no_traceback, write
+from tests.test_validation_never_raises import shaped
 
 STACK = BASE_YAML + "---\n" + ADAPTER_YAML
 
@@ -389,3 +396,44 @@ def test_debug_logs_never_show_secrets(
     for secret in (SECRET, token, "testing"):
         assert secret not in captured.out + captured.err
     assert "Signature=" not in captured.err or "Signature=<redacted>" in captured.err
+
+
+# -- validate never prints a traceback ---------------------------------------------------------
+
+_json_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**600), max_value=10**600)
+    | st.floats()
+    | st.text(max_size=12)
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.sampled_from([models.CreateInferenceComponentInput]).flatmap(shaped)
+    | st.recursive(
+        _json_leaves,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+        ),
+        max_leaves=15,
+    ),
+    st.sampled_from(["json", "yaml"]),
+)
+def test_validate_never_prints_a_traceback(document: object, kind: str) -> None:
+    try:
+        text = json.dumps(document)  # JSON is YAML too
+    except ValueError:  # an integer json.dumps cannot write (> 4,300 digits): files above
+        assume(False)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"spec.{kind}"
+        path.write_text(text, encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(["validate", str(path)])
+    assert status in (0, 1)
+    assert "Traceback" not in err.getvalue()
+    if status == 1 and err.getvalue():
+        assert err.getvalue().startswith("error: ")
+        assert err.getvalue().count("\n") == 1
