@@ -306,26 +306,37 @@ def _not_sagemaker(exc: Any, args: argparse.Namespace) -> str | None:
 
 
 def _debug_logging() -> contextlib.AbstractContextManager[object]:
-    """``--debug``: the SDK's and botocore's logs on stderr, with secrets redacted.
+    """``--debug``: the SDK's and botocore's logs on stderr for the command, secrets redacted.
 
     Redaction is ic_sdk's (``ic_sdk._redact``): container environment values, the
     session token, secret keys and request signatures never reach the output.
     """
     import logging
 
-    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
+    stack = contextlib.ExitStack()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+
+    def restore() -> None:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+    stack.callback(restore)
     from ic_sdk import _redact
 
     start = getattr(_redact, "redacting_logs", None)
-    if start is None:  # pragma: no cover - until the log redaction lands
-        return contextlib.nullcontext()
-    secrets = [
-        os.environ[key]
-        for key in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-        if os.environ.get(key)
-    ]
-    handle: contextlib.AbstractContextManager[object] = start(secrets)
-    return handle
+    if start is not None:  # pragma: no branch - until the log redaction lands
+        secrets = [
+            os.environ[key]
+            for key in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+            if os.environ.get(key)
+        ]
+        stack.enter_context(start(secrets))
+    return stack
 
 
 def main(argv: Sequence[str] | None = None) -> int:
