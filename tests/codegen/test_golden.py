@@ -30,7 +30,7 @@ def _generated() -> dict[str, str]:
     raw = RawService(
         name="fixture", api_version="2024-01-01", botocore_version="0.0.0", model=model
     )
-    files = generate_package(ir.build(raw), "fixture", "The fixture service.")
+    files = generate_package(ir.build(raw), "The fixture service.")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for rel, text in files.items():
