@@ -40,23 +40,31 @@ _PROP = re.compile(r"\\([pP])\{(\w+)\}")
 
 
 @functools.cache
+def _category_runs() -> tuple[tuple[int, int, str], ...]:
+    """(first, last, category) for every run of code points sharing a general category."""
+    runs: list[tuple[int, int, str]] = []
+    start, current = 0, unicodedata.category("\x00")
+    for cp in range(1, sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        if cat != current:
+            runs.append((start, cp - 1, current))
+            start, current = cp, cat
+    runs.append((start, sys.maxunicode, current))
+    return tuple(runs)
+
+
+@functools.cache
 def class_body(name: str) -> str:
     """Character-class body (no brackets) for a Unicode general category or POSIX name."""
     if name in overrides.POSIX_CLASSES:
         return overrides.POSIX_CLASSES[name]
     ranges: list[tuple[int, int]] = []
-    start = prev = -2
-    for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
+    for first, last, cat in _category_runs():
         if cat == name or (len(name) == 1 and cat[0] == name):
-            if cp == prev + 1:
-                prev = cp
-                continue
-            if start >= 0:
-                ranges.append((start, prev))
-            start = prev = cp
-    if start >= 0:
-        ranges.append((start, prev))
+            if ranges and ranges[-1][1] == first - 1:
+                ranges[-1] = (ranges[-1][0], last)
+            else:
+                ranges.append((first, last))
     if not ranges:
         raise ValueError(f"unknown Unicode property class \\p{{{name}}}")
 
@@ -137,6 +145,9 @@ def ecmascript(pattern: str) -> str:
     ``^``/``$``; ``\\s`` keeps Java's ASCII meaning; escapes ``u``-mode forbids
     (``\\_``, ``\\ ``, ``\\-`` outside a class) become the plain character; code points
     beyond the BMP use ``\\u{..}``. Anything else unknown stops the generator.
+
+    ``\\d``, ``\\w`` and ``\\b`` are ASCII in both dialects. One difference stays:
+    ECMAScript's ``.`` matches U+0085 (NEL), Java's does not.
     """
     source = overrides.PATTERN_REWRITES.get(pattern, pattern)
     out: list[str] = []

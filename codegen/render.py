@@ -150,7 +150,8 @@ def render_patterns(services: list[Service]) -> str:
         "@functools.cache",
         "def compile_pattern(pattern: str) -> re.Pattern[str]:",
         '    """Compile a botocore (or shipped ECMAScript) pattern for ``fullmatch`` (they match whole values)."""',
-        "    return re.compile(TRANSLATED.get(pattern, pattern))",
+        "    # ASCII: Java's (and ECMAScript's) \\d, \\w, \\s and \\b are ASCII-only; Python's are not.",
+        "    return re.compile(TRANSLATED.get(pattern, pattern), re.ASCII)",
         "",
     ]
     return "\n".join(lines)
