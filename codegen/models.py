@@ -24,6 +24,8 @@ generation, both services, formatting included, takes about 7 s; see :mod:`codeg
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -175,16 +177,44 @@ def _structure(
     return schema, data
 
 
-def render_classes(service_schema: dict[str, Any], head: str) -> dict[str, str]:
-    """``_shapes/<module>.py`` → source, for every structure and enum of the schema."""
+#: Classes per datamodel-code-generator run below which one process does everything.
+_PARALLEL_MIN = 200
+
+
+def _dmcg(inputs: dict[str, Any], template_data: dict[str, dict[str, Any]]) -> str:
+    """One datamodel-code-generator run over some classes: their source, as one module."""
     # Imported here: datamodel-code-generator takes a second to import, and only this needs it.
     from datamodel_code_generator import InputFileType, generate
     from datamodel_code_generator.enums import DataModelType
 
+    source = generate(
+        # Titled: an untitled root is named ``Model``, which renames the ``Model`` shape.
+        {"title": "IcSdkShapes", "$defs": inputs},
+        input_file_type=InputFileType.JsonSchema,
+        output_model_type=DataModelType.DataclassesDataclass,
+        custom_template_dir=TEMPLATES,
+        field_extra_keys={"x-ic"},
+        extra_template_data=defaultdict(dict, template_data),
+        keep_model_order=True,
+        skip_root_model=True,
+        formatters=[],
+        disable_timestamp=True,
+    )
+    assert isinstance(source, str)
+    return source
+
+
+def render_classes(service_schema: dict[str, Any], head: str, jobs: int = 2) -> dict[str, str]:
+    """``_shapes/<module>.py`` → source, for every structure and enum of the schema.
+
+    A large service is cut into ``jobs`` slices rendered by parallel processes: no
+    class refers to another in datamodel-code-generator's input (annotations come
+    ready-made), so the slices are independent and the output is the same.
+    """
     defs: Defs = service_schema["$defs"]
     modules = module_names(defs)
     inputs: dict[str, Any] = {}
-    template_data: defaultdict[str, dict[str, Any]] = defaultdict(dict)
+    template_data: dict[str, dict[str, Any]] = {}
     for name, d in defs.items():
         kind = d["x-kind"]
         if kind == "structure":
@@ -199,28 +229,32 @@ def render_classes(service_schema: dict[str, Any], head: str) -> dict[str, str]:
         else:
             continue
         template_data[name] = {"ic": data}
-    source = generate(
-        # Titled: an untitled root is named ``Model``, which renames the ``Model`` shape.
-        {"title": "IcSdkShapes", "$defs": inputs},
-        input_file_type=InputFileType.JsonSchema,
-        output_model_type=DataModelType.DataclassesDataclass,
-        custom_template_dir=TEMPLATES,
-        field_extra_keys={"x-ic"},
-        extra_template_data=template_data,
-        keep_model_order=True,
-        skip_root_model=True,
-        formatters=[],
-        disable_timestamp=True,
-    )
-    assert isinstance(source, str)
-    files = split(source)
+    names = list(inputs)
+    if jobs < 2 or len(names) < _PARALLEL_MIN:
+        sources = [_dmcg(inputs, template_data)]
+    else:
+        slices = [names[i::jobs] for i in range(jobs)]
+        ctx = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+            futures = [
+                pool.submit(
+                    _dmcg,
+                    {n: inputs[n] for n in part},
+                    {n: template_data[n] for n in part},
+                )
+                for part in slices
+            ]
+            sources = [f.result() for f in futures]
+    files: dict[str, str] = {}
+    for source in sources:
+        files.update(split(source))
     expected = {f"_shapes/{m}.py" for m in modules.values()}
     if set(files) != expected:
         raise ValueError(
             "datamodel-code-generator output lacks or adds modules: "
             f"{sorted(set(files) ^ expected)[:10]}"
         )
-    return files
+    return dict(sorted(files.items()))
 
 
 def split(source: str) -> dict[str, str]:
