@@ -18,8 +18,9 @@ Two small steps around datamodel-code-generator do what its options cannot:
   per-shape modules (dropping datamodel-code-generator's own import preamble, which the
   templates replace).
 
-Measured on the 2-core build machine (``benchmarks/bench_codegen.py``): the whole
-generation, both services, formatting included, takes about 7 s; see :mod:`codegen.render`.
+The big service is rendered in two parallel slices (:func:`render_classes`).
+Generation times are measured by ``benchmarks/bench_codegen.py`` (figures in
+:mod:`codegen.render`).
 """
 
 from __future__ import annotations
