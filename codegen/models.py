@@ -4,9 +4,11 @@ The input is the service's shipped JSON Schema (:mod:`codegen.schema`), nothing 
 Two small steps around datamodel-code-generator do what its options cannot:
 
 - **before**: each structure member gets one ``x-ic`` key (read with
-  ``field_extra_keys``) holding its Python annotation, its field metadata and its
-  wrapped docstring, all derived from the schema's ``x-`` keys and constraint keywords
-  (:func:`field_metadata`), and its field name (``x-python-name``); each class gets its
+  ``field_extra_keys``) holding its Python annotation, its field metadata (a dict the
+  template writes with datamodel-code-generator's interpreter-independent ``repr``
+  filter) and its wrapped docstring, all derived from the schema's ``x-`` keys and
+  constraint keywords (:func:`field_metadata`), and its field name (``x-python-name``);
+  each class gets its
   module name, imports and docstring as extra template data. datamodel-code-generator
   names the enum members (``x-enum-varnames``) and renders every class through our
   templates (``templates/dmcg``: attrs classes and ``StrEnum`` s). Fields keep their
@@ -160,7 +162,7 @@ def _structure(
                 "name": prop["x-python-name"],
                 "annotation": hint,
                 "required": wire in required,
-                "metadata": repr(meta),
+                "metadata": meta,
                 "redact": sensitive,
                 "doc": docstring(doc, indent="    ") if doc else "",
             }
