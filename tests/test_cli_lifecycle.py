@@ -382,10 +382,6 @@ def test_debug_logs_never_show_secrets(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from ic_sdk import _redact
-
-    if not hasattr(_redact, "redacting_logs"):
-        pytest.skip("the log redaction (ic_sdk._redact.redacting_logs) is not merged yet")
     token = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
     monkeypatch.setenv("AWS_SESSION_TOKEN", token)
     emu.endpoint()

@@ -326,16 +326,14 @@ def _debug_logging() -> contextlib.AbstractContextManager[object]:
         root.setLevel(level)
 
     stack.callback(restore)
-    from ic_sdk import _redact
+    from ic_sdk._redact import redacting_logs
 
-    start = getattr(_redact, "redacting_logs", None)
-    if start is not None:  # pragma: no branch - until the log redaction lands
-        secrets = [
-            os.environ[key]
-            for key in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-            if os.environ.get(key)
-        ]
-        stack.enter_context(start(secrets))
+    secrets = [
+        os.environ[key]
+        for key in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+        if os.environ.get(key)
+    ]
+    stack.enter_context(redacting_logs(secrets))
     return stack
 
 
