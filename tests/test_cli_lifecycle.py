@@ -450,3 +450,30 @@ def test_validate_never_prints_a_traceback(document: object, kind: str) -> None:
     if status == 1 and err.getvalue():
         assert err.getvalue().startswith("error: ")
         assert err.getvalue().count("\n") == 1
+
+
+def test_ctrl_c_during_a_wait_says_how_to_resume(
+    emu: Emulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ic_sdk.client import InferenceComponentClient
+
+    async def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    emu.endpoint()
+    original = InferenceComponentClient.wait_until_in_service
+    monkeypatch.setattr(InferenceComponentClient, "wait_until_in_service", interrupted)
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML), "--wait") == 130
+    err = capsys.readouterr().err
+    assert err == (
+        "interrupted (the changes go on; resume waiting with: "
+        "ic-sdk wait llama-base --until in-service)\n"
+    )
+    assert emu.status("llama-base") == "Creating"  # the create was sent
+    monkeypatch.setattr(InferenceComponentClient, "wait_until_in_service", original)
+    assert cli(emu, "wait", "llama-base") == 0
+    assert cli(emu, "ls") == 0
+    assert capsys.readouterr().err == ""

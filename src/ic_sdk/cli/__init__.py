@@ -346,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (already printed)
         return exc.code if isinstance(exc.code, int) else 2
+    from ic_sdk.cli._lifecycle import forget_waits, interrupted_hint
+
+    forget_waits()
     logs = _debug_logging() if args.debug else contextlib.nullcontext()
     try:
         with logs:
@@ -357,6 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {_error_text(exc, args)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        hint = interrupted_hint()
+        print(f"interrupted ({hint})" if hint else "interrupted", file=sys.stderr)
         return 130
     return status
