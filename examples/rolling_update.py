@@ -4,7 +4,8 @@ An update with a rolling deployment replaces copies in batches, waiting between 
 the new image fails, SageMaker rolls back: the component returns to ``InService`` with
 its ``FailureReason`` set — only status ``Failed`` raises ``ComponentFailed``, so check
 ``failure_reason`` after an update. Here LocalSageMaker is told to fail the second update.
-``python examples/rolling_update.py``
+The emulator and the client share a :class:`~ic_sdk.clock.FakeClock`, so the minutes the
+batches take pass at once. ``python examples/rolling_update.py``
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from _local import IMAGE, create_endpoint, local_client
 
 import ic_sdk
 from ic_sdk.builders import base_spec
+from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 
 NAME = "llama-3-8b"
@@ -29,9 +31,10 @@ def spec_for(image_tag: str) -> ic_sdk.models.InferenceComponentSpecification:
 
 
 async def main() -> None:
-    async with LocalSageMaker(delays=0.2) as sm:
-        await create_endpoint(sm, "shared-gpu", instances=2)
-        async with local_client(sm) as client:
+    clock = FakeClock()
+    async with LocalSageMaker(clock=clock, delays=0.2) as sm:
+        await create_endpoint(sm, "shared-gpu", instances=2, clock=clock)
+        async with local_client(sm, clock=clock) as client:
             await client.create(
                 ic_sdk.base_component(
                     name=NAME,
