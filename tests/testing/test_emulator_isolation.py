@@ -4,6 +4,7 @@ plain boto3 clients (sync, in a thread) against a LocalSageMaker on a FakeClock.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -123,12 +124,15 @@ async def test_an_unknown_key_gets_the_same_account_every_time(boto: Make) -> No
     assert described["ModelArn"] == first["ModelArn"]
 
 
-async def test_a_credential_without_a_scope_is_refused(mapped: LocalSageMaker) -> None:
-    headers = signed("ListInferenceComponents")
+async def test_a_credential_without_a_scope_is_the_default_region(
+    mapped: LocalSageMaker,
+) -> None:
+    headers = signed("CreateModel")
     headers["Authorization"] = (
         "AWS4-HMAC-SHA256 Credential=testing, SignedHeaders=host, Signature=abc"
     )
-    status, answer, body = await post(mapped.endpoint_url, b"{}", headers)
-    assert status == 400
+    body = json.dumps({"ModelName": "m", "PrimaryContainer": {"Image": "i"}}).encode()
+    status, answer, created = await post(mapped.endpoint_url, body, headers)
+    assert status == 200
     assert answer["x-amzn-RequestId"]
-    assert b"IncompleteSignatureException" in body
+    assert json.loads(created)["ModelArn"] == "arn:aws:sagemaker:us-east-1:123456789012:model/m"
