@@ -13,6 +13,7 @@ from ic_sdk.capacity import (
     place,
     requirement_for,
     reserved_copies,
+    rolling_peaks,
 )
 from ic_sdk.instance_types import InstanceSpec, lookup
 
@@ -171,3 +172,17 @@ def test_requirement_for_picks_the_entry_of_the_instance_type() -> None:
 )
 def test_reserved_copies(status: str, desired: int, current: int, expected: int) -> None:
     assert reserved_copies(status, desired, current) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "batch", "peaks"),
+    [
+        (4, 4, 1, [(4, 1), (1, 4)]),  # 4 steps; the last retires the last old copy
+        (4, 4, 4, [(4, 4), (4, 4)]),  # blue/green: one step, both fleets whole
+        (3, 6, 2, [(3, 2), (0, 6)]),  # growing: old copies gone before the last step
+        (6, 2, 1, [(6, 1), (5, 2)]),  # shrinking: the last step retires the rest
+        (2, 2, 5, [(2, 2), (2, 2)]),  # a batch larger than the copies is all of them
+    ],
+)
+def test_rolling_peaks(old: int, new: int, batch: int, peaks: list[tuple[int, int]]) -> None:
+    assert rolling_peaks(old, new, batch) == peaks
