@@ -66,7 +66,8 @@ async def main() -> None:
                 await client.update_and_wait(update)
             except ic_sdk.UpdateRolledBack as rolled_back:
                 print(f"second update rolled back: {rolled_back.failure_reason}")
-                assert rolled_back.description is not None
+                if rolled_back.description is None:
+                    raise AssertionError("a rollback carries the description") from None
             else:
                 raise AssertionError("the second update should have been rolled back")
 
