@@ -74,7 +74,8 @@ async def test_200_adapters_under_faults_all_true() -> None:
             assert lost == []
             assert [r.name for r in results] == [s.inference_component_name for s in specs]
             for result in results:
-                assert result.output is not None and result.description is not None
+                assert result.output is not None
+                assert result.description is not None
                 assert result.output.inference_component_arn == (
                     result.description.inference_component_arn
                 )
