@@ -159,7 +159,9 @@ class ClientCore:
         except Exception as exc:
             if self._closed and not isinstance(exc, IcSdkError):
                 raise self._closed_error(f"{method} was interrupted") from exc
-            mapped = map_error(exc, method, url=getattr(client.meta, "endpoint_url", None))
+            meta = client.meta
+            operation = getattr(meta, "method_to_api_mapping", {}).get(method, method)
+            mapped = map_error(exc, operation, url=getattr(meta, "endpoint_url", None))
             if mapped is None:
                 raise
             logger.debug("%s failed: %s", method, mapped)
