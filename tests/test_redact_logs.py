@@ -87,7 +87,7 @@ async def test_a_full_flow_at_debug_logs_no_secret(everything: Everything) -> No
             runtime_endpoint_url=sm.runtime_endpoint_url,
             session=SESSION,
             clock=clock,
-            aws_access_key_id="ASIAEXAMPLEKEYID",
+            aws_access_key_id="testing",
             aws_secret_access_key=SECRET_KEY,
             aws_session_token=TOKEN,
         ) as client:
