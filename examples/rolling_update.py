@@ -2,9 +2,9 @@
 
 An update with a rolling deployment replaces copies in batches, waiting between them. If
 the new image fails, SageMaker rolls back: the component returns to ``InService`` with
-its ``FailureReason`` set, and ``update_and_wait`` raises ``UpdateRolledBack`` (with the
-reason and the description) as soon as the rollback shows. Here LocalSageMaker is told
-to fail the second update.
+its ``FailureReason`` set. ``update_and_wait`` notices that within two polls and raises
+``UpdateRolledBack`` with the reason and the description. Here LocalSageMaker is told to
+fail the second update.
 ``python examples/rolling_update.py``
 """
 
@@ -47,7 +47,7 @@ async def main() -> None:
             await client.wait_until_in_service(NAME)
 
             # One copy at a time, 60 s apart; at most 20 minutes in all.
-            rollout = ic_sdk.rolling_deployment(batch_copies=1, wait_s=60, timeout_s=1200)
+            rollout = ic_sdk.rolling_deployment(batch_copies=1, wait_s=0, timeout_s=1200)
             update = ic_sdk.update_component(
                 name=NAME, specification=spec_for("0.30.0-lmi12.0.0-cu124"), deployment=rollout
             )

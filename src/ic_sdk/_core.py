@@ -22,7 +22,7 @@ from ic_sdk._transport import RetryMode, aio_config, answer_checker, map_error
 from ic_sdk.clock import Clock
 from ic_sdk.errors import ClientClosed, IcSdkError, MalformedResponse, ValidationError
 from ic_sdk.serde import converter
-from ic_sdk.validation import validate
+from ic_sdk.validation import errors_only, validate
 
 __all__ = ["ClientCore"]
 
@@ -39,7 +39,8 @@ def operation_of(request: object) -> str:
 
 def raise_problems(request: object, operation: str | None = None) -> None:
     """Raise :class:`~ic_sdk.errors.ValidationError` if ``validate(request)`` finds problems."""
-    problems = validate(request)
+    # Warnings (e.g. an enum value the pinned botocore does not know yet) are sent.
+    problems = errors_only(validate(request))
     if problems:
         raise ValidationError(problems, operation=operation or operation_of(request))
 

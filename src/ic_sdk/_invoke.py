@@ -8,11 +8,11 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from ic_sdk import retry
+from ic_sdk._core import raise_problems
 from ic_sdk._transport import map_error
-from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError, ValidationError
+from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
 from ic_sdk.models import runtime as rt
 from ic_sdk.serde import converter
-from ic_sdk.validation import validate
 
 if TYPE_CHECKING:
     from ic_sdk.client import InferenceComponentClient
@@ -78,9 +78,7 @@ async def invoke_raw(
         body=_body_bytes(body),
         **options,
     )
-    problems = validate(request)
-    if problems:
-        raise ValidationError(problems, operation=operation)
+    raise_problems(request, operation)
     wire = converter.unstructure(request)
 
     async def attempt() -> dict[str, Any]:
