@@ -11,7 +11,7 @@ import pytest
 
 from ic_sdk import models
 from ic_sdk.clock import FakeClock
-from ic_sdk.testing import LocalSageMaker
+from ic_sdk.testing import FaultRule, LocalSageMaker
 from tests.client_support import adapter, base, facade, make_endpoint, raw_client
 
 MUTATIONS = (
@@ -30,12 +30,14 @@ def hostile(
     drops: float,
     lost: float,
     lose_on: tuple[str, ...],
-) -> None:
+) -> dict[str, FaultRule]:
     """Faults on every call (rates drawn from the emulator's seeded generator)."""
-    sm.faults.lose_answers(lose_on, times=None, rate=lost)
-    sm.faults.throttle(times=None, rate=throttle)
-    sm.faults.server_error(status=503, times=None, rate=unavailable)
-    sm.faults.drop_connection(times=None, rate=drops)
+    return {
+        "lost": sm.faults.lose_answers(lose_on, times=None, rate=lost),
+        "throttled": sm.faults.throttle(times=None, rate=throttle),
+        "503": sm.faults.server_error(status=503, times=None, rate=unavailable),
+        "dropped": sm.faults.drop_connection(times=None, rate=drops),
+    }
 
 
 async def names_on(sm: LocalSageMaker) -> list[str]:
@@ -59,7 +61,7 @@ async def test_200_adapters_under_faults_all_true() -> None:
             await make_endpoint(raw, clock)
         async with facade(sm, clock) as client:
             await client.create_and_wait(base())
-            hostile(
+            rules = hostile(
                 sm,
                 throttle=0.3,
                 unavailable=0.05,
@@ -70,6 +72,9 @@ async def test_200_adapters_under_faults_all_true() -> None:
             specs = [adapter(f"lora-{i:03d}") for i in range(200)]
             results = await client.create_many(specs, concurrency=16, wait=True)
             sm.faults.clear()
+            fired = {kind: rule.fired for kind, rule in rules.items()}
+            assert fired["lost"] >= 10, fired  # about one create in ten lost its answer
+            assert all(count > 0 for count in fired.values()), fired
             lost = [r for r in results if not r.ok]
             assert lost == []
             assert [r.name for r in results] == [s.inference_component_name for s in specs]
@@ -91,7 +96,7 @@ async def test_full_flow_under_faults(seed: int) -> None:
     async with LocalSageMaker(clock=clock, seed=seed) as sm:
         async with raw_client(sm) as raw:
             await make_endpoint(raw, clock)
-        hostile(sm, throttle=0.2, unavailable=0.05, drops=0.02, lost=0.1, lose_on=MUTATIONS)
+        rules = hostile(sm, throttle=0.2, unavailable=0.05, drops=0.02, lost=0.1, lose_on=MUTATIONS)
         async with facade(sm, clock) as client:
             ready = await client.create_and_wait(base())
             assert ready.inference_component_status == "InService"
@@ -109,5 +114,6 @@ async def test_full_flow_under_faults(seed: int) -> None:
                 await client.delete_and_wait(result.name)
             await client.delete_and_wait("base")
             sm.faults.clear()
+            assert rules["throttled"].fired > 0
             assert await names_on(sm) == []
             assert isinstance(scaled, models.DescribeInferenceComponentOutput)
