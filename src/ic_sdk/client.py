@@ -237,7 +237,7 @@ class InferenceComponentClient(ClientCore):
         spec: models.CreateInferenceComponentInput,
         *,
         preflight: bool,
-        retry: retry.RetryPolicy | None = None,
+        budget: retry.RetryPolicy | None = None,
     ) -> models.CreateInferenceComponentOutput:
         if preflight:
             from ic_sdk.preflight import NOTICE_RULES
@@ -255,7 +255,7 @@ class InferenceComponentClient(ClientCore):
             spec,
             models.CreateInferenceComponentOutput,
             reconcile=settle,
-            policy=retry,
+            policy=budget,
         )
 
     async def create(
