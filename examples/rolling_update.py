@@ -62,10 +62,10 @@ async def main() -> None:
             try:
                 await client.update_and_wait(update)
             except ic_sdk.UpdateRolledBack as rolled_back:
-                # InService again, on the old image; the reason says why.
+                print(f"second update rolled back: {rolled_back.failure_reason}")
+                # InService again, on the old image.
                 now = rolled_back.description
-                status = now.inference_component_status if now is not None else None
-                print(f"second update rolled back ({status}): {rolled_back.failure_reason}")
+                print(f"now: {now.inference_component_status if now is not None else None}")
             else:
                 raise AssertionError("the second update should have been rolled back")
 
