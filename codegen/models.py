@@ -35,6 +35,7 @@ from typing import Any
 
 from codegen import naming
 from codegen.doctext import docstring
+from codegen.schema import BOUNDS
 
 __all__ = ["MARKER", "annotation", "field_metadata", "module_names", "render_classes", "split"]
 
@@ -50,17 +51,6 @@ _PY = {
     "boolean": "bool",
     "timestamp": "datetime",
     "blob": "bytes",
-}
-
-#: botocore type → the JSON Schema keywords holding its ``min``/``max`` (codegen.schema).
-_BOUNDS: dict[str, tuple[str, str]] = {
-    "string": ("minLength", "maxLength"),
-    "integer": ("minimum", "maximum"),
-    "long": ("minimum", "maximum"),
-    "float": ("minimum", "maximum"),
-    "double": ("minimum", "maximum"),
-    "list": ("minItems", "maxItems"),
-    "map": ("minProperties", "maxProperties"),
 }
 
 Defs = dict[str, dict[str, Any]]
@@ -91,7 +81,7 @@ def describe(defs: Defs, name: str) -> dict[str, Any]:
     d = defs[name]
     t = d["x-type"]
     meta: dict[str, Any] = {"type": t, "shape": name}
-    low, high = _BOUNDS.get(t, ("x-min", "x-max"))
+    low, high = BOUNDS.get(t, ("x-min", "x-max"))
     if low in d:
         meta["min"] = d[low]
     if high in d:
