@@ -31,11 +31,12 @@ import concurrent.futures
 import multiprocessing
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from codegen import naming
 from codegen.doctext import docstring
 from codegen.schema import BOUNDS
+from ic_sdk._meta import FieldMeta, ValueKind, ValueMeta, meta_problems
 
 __all__ = ["MARKER", "annotation", "field_metadata", "module_names", "render_classes", "split"]
 
@@ -76,11 +77,11 @@ def annotation(defs: Defs, name: str, uses: set[str]) -> str:
     return _PY[t]
 
 
-def describe(defs: Defs, name: str) -> dict[str, Any]:
-    """Field metadata describing a value of shape ``name`` (type, shape, constraints, nesting)."""
+def describe(defs: Defs, name: str) -> ValueMeta:
+    """Metadata describing a value of shape ``name`` (type, shape, constraints, nesting)."""
     d = defs[name]
     t = d["x-type"]
-    meta: dict[str, Any] = {"type": t, "shape": name}
+    meta: ValueMeta = {"type": cast(ValueKind, t), "shape": name}
     low, high = BOUNDS.get(t, ("x-min", "x-max"))
     if low in d:
         meta["min"] = d[low]
@@ -102,12 +103,19 @@ def describe(defs: Defs, name: str) -> dict[str, Any]:
     return meta
 
 
-def field_metadata(defs: Defs, wire: str, prop: dict[str, Any], required: bool) -> dict[str, Any]:
-    """The ``attrs`` metadata of the field for structure member ``wire`` (see ic_sdk.serde)."""
-    meta = {"wire": wire, "required": required, **describe(defs, _target(prop))}
+def field_metadata(defs: Defs, wire: str, prop: dict[str, Any], required: bool) -> FieldMeta:
+    """The ``attrs`` metadata of the field for structure member ``wire``.
+
+    Typed by, and checked against, the contract its readers share (:mod:`ic_sdk._meta`).
+    """
+    # A FieldMeta is a ValueMeta plus the member's keys (mypy cannot merge the two types).
+    meta = cast(FieldMeta, {"wire": wire, "required": required, **describe(defs, _target(prop))})
     if prop.get("x-jsonvalue"):
         # botocore (de)serializes the member as any JSON value despite its string shape.
         meta["jsonvalue"] = True
+    problems = meta_problems(meta)
+    if problems:
+        raise ValueError(f"metadata of member {wire} breaks ic_sdk._meta's contract: {problems}")
     return meta
 
 
