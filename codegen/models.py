@@ -187,20 +187,26 @@ def _dmcg(inputs: dict[str, Any], template_data: dict[str, dict[str, Any]]) -> s
     # Imported here: datamodel-code-generator takes a second to import, and only this needs it.
     from datamodel_code_generator import InputFileType, generate
     from datamodel_code_generator.enums import DataModelType
+    from jinja2.exceptions import UndefinedError
 
-    source = generate(
-        # Titled: an untitled root is named ``Model``, which renames the ``Model`` shape.
-        {"title": "IcSdkShapes", "$defs": inputs},
-        input_file_type=InputFileType.JsonSchema,
-        output_model_type=DataModelType.DataclassesDataclass,
-        custom_template_dir=TEMPLATES,
-        field_extra_keys={"x-ic"},
-        extra_template_data=defaultdict(dict, template_data),
-        keep_model_order=True,
-        skip_root_model=True,
-        formatters=[],
-        disable_timestamp=True,
-    )
+    try:
+        source = generate(
+            # Titled: an untitled root is named ``Model``, which renames the ``Model`` shape.
+            {"title": "IcSdkShapes", "$defs": inputs},
+            input_file_type=InputFileType.JsonSchema,
+            output_model_type=DataModelType.DataclassesDataclass,
+            custom_template_dir=TEMPLATES,
+            field_extra_keys={"x-ic"},
+            extra_template_data=defaultdict(dict, template_data),
+            keep_model_order=True,
+            skip_root_model=True,
+            formatters=[],
+            disable_timestamp=True,
+        )
+    except UndefinedError as exc:
+        # Template data is keyed by shape name: a class datamodel-code-generator renamed
+        # (to avoid a clash) would find none, and would carry the wrong name anyway.
+        raise ValueError(f"datamodel-code-generator renamed a class: {exc}") from exc
     assert isinstance(source, str)
     return source
 
