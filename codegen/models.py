@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, cast
@@ -237,7 +238,8 @@ def render_classes(service_schema: dict[str, Any], head: str, jobs: int = 2) -> 
             continue
         template_data[name] = {"ic": data}
     names = list(inputs)
-    if jobs < 2 or len(names) < _PARALLEL_MIN:
+    # Forking a process that runs threads may deadlock: then one process does it all.
+    if jobs < 2 or len(names) < _PARALLEL_MIN or threading.active_count() > 1:
         sources = [_dmcg(inputs, template_data)]
     else:
         slices = [names[i::jobs] for i in range(jobs)]
