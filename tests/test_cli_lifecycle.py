@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ic_sdk import models
-from ic_sdk.cli import _commands, main
-from ic_sdk.clock import FakeClock
+from ic_sdk.cli import main
 from tests.cli_support import ADAPTER_YAML, BASE_YAML, SECRET, Emulator, cli, no_traceback, write
 from tests.test_validation_never_raises import shaped
 
@@ -371,13 +370,9 @@ def other_server(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def test_an_http_server_that_is_not_sagemaker_is_one_line(
-    aws_env: None,
-    other_server: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    aws_env: None, other_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # retries of answers that may be transient run on a FakeClock, not in real time
-    monkeypatch.setattr(_commands, "_CLOCK", FakeClock())
+    # (ic_sdk's retries of answers that may be transient run on aws_env's FakeClock)
     for argv in (["ls"], ["describe", "x"], ["delete", "x", "--missing-ok"]):
         assert main(["--endpoint-url", other_server, *argv]) == 1
         err = capsys.readouterr().err

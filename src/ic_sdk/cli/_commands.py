@@ -65,8 +65,11 @@ async def _client(args: argparse.Namespace) -> AsyncIterator[InferenceComponentC
     )
     try:
         await client.__aenter__()
-    except ValueError as exc:  # e.g. an empty region makes an invalid endpoint URL
-        await client.aclose()
+    except BaseException as exc:
+        await client.aclose()  # what opening took (e.g. its log redaction) is given back
+        if not isinstance(exc, ValueError):
+            raise
+        # e.g. an empty region makes an invalid endpoint URL
         raise CliError(
             f"cannot create the SageMaker client: {exc} (check --region and --endpoint-url)"
         ) from exc
