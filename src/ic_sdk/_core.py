@@ -97,9 +97,13 @@ class ClientCore:
                 **{k: v for k, v in self._credentials.items() if v is not None},
             )
             client = await self._stack.enter_async_context(creator)
-        except ValueError as exc:  # botocore: invalid region or endpoint URL
-            raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
         except Exception as exc:
+            if self._sm is None and self._rt is None and self._redaction is not None:
+                # Nothing was opened: callers of a failed __aenter__ never close.
+                self._redaction.remove()
+                self._redaction = None
+            if isinstance(exc, ValueError):  # botocore: invalid region or endpoint URL
+                raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
             mapped = map_error(exc, f"creating the {service} client")
             if mapped is None:
                 raise

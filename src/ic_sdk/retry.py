@@ -134,11 +134,17 @@ def _attempts(_: object, attribute: attrs.Attribute[Any], value: int | None) -> 
 class RetryPolicy:
     """How one call is retried: at most ``max_attempts`` attempts (the first included;
     ``None``: no limit) within ``timeout`` seconds of the injected clock, waiting
-    ``backoff`` between them."""
+    ``backoff`` between them.
+
+    An endpoint that cannot be reached at all (connection refused, DNS, connect timeout:
+    nothing was sent) gets ``unreachable_attempts`` attempts in a row, so a wrong
+    ``endpoint_url`` fails in about a second, not after the whole budget.
+    """
 
     max_attempts: int | None = attrs.field(default=10, validator=_attempts)
     timeout: float = attrs.field(default=300.0, validator=_positive)
     backoff: Backoff = attrs.field(factory=lambda: CALL_BACKOFF)
+    unreachable_attempts: int = attrs.field(default=3, validator=_attempts)
 
     def next_delay(self, attempts: int, elapsed: float, draw: float) -> float | None:
         """The sleep before the next attempt after ``attempts`` failed ones, or ``None``
@@ -190,7 +196,9 @@ def may_have_applied(exc: BaseException) -> bool:
     """
     if isinstance(exc, ClientClosed):
         return True
-    if isinstance(exc, TransportError | MalformedResponse):
+    if isinstance(exc, TransportError):
+        return exc.connected  # no connection, nothing sent
+    if isinstance(exc, MalformedResponse):
         return True
     if isinstance(exc, ServiceError):
         if exc.retry_attempts:
@@ -225,6 +233,7 @@ async def run(
     """
     start = clock.now()
     attempts = 0
+    unreachable = 0
     ambiguous = False
     while True:
         attempts += 1
@@ -233,8 +242,11 @@ async def run(
         except IcSdkError as exc:
             if reconcile is not None and not isinstance(exc, ClientClosed):
                 ambiguous = ambiguous or may_have_applied(exc)
+            unreachable = (
+                unreachable + 1 if isinstance(exc, TransportError) and not exc.connected else 0
+            )
             disposition = classify(exc)
-            if disposition is Disposition.TRANSIENT:
+            if disposition is Disposition.TRANSIENT and unreachable < policy.unreachable_attempts:
                 delay = policy.next_delay(attempts, clock.now() - start, rng())
                 if delay is not None:
                     logger.debug(
