@@ -194,7 +194,11 @@ class InferenceComponentClient(ClientCore):
     # -- lifecycle -------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
-        await self._sagemaker()
+        try:
+            await self._sagemaker()
+        except BaseException:
+            await self.aclose()  # nothing stays open (nor redacting logs) after a failed start
+            raise
         return self
 
     async def __aexit__(
