@@ -119,7 +119,11 @@ async def test_a_full_flow_at_debug_logs_no_secret(everything: Everything) -> No
     assert leaks(texts) == []
 
 
-async def test_redaction_ends_with_the_last_client(everything: Everything) -> None:
+async def test_redaction_ends_with_the_last_client(
+    everything: Everything, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counted from zero whatever an earlier test left open.
+    monkeypatch.setattr(_redact, "_users", 0)
     logger = logging.getLogger("botocore.endpoint")
     with _redact.redacting_logs([SECRET]):
         with _redact.redacting_logs():
@@ -152,8 +156,6 @@ async def test_a_client_that_fails_to_start_stops_redacting(
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     before = _redact._users
     with pytest.raises(ic_sdk.IcSdkError):
-        async with ic_sdk.InferenceComponentClient(
-            aws_access_key_id="testing", aws_secret_access_key="testing"
-        ):
+        async with ic_sdk.InferenceComponentClient(profile="no-such-profile"):
             pass
     assert _redact._users == before
