@@ -477,3 +477,33 @@ def test_ctrl_c_during_a_wait_says_how_to_resume(
     assert cli(emu, "wait", "llama-base") == 0
     assert cli(emu, "ls") == 0
     assert capsys.readouterr().err == ""
+
+
+def test_apply_waits_for_a_base_an_earlier_run_left_creating(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.endpoint()
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML)) == 0
+    assert emu.status("llama-base") == "Creating"
+    capsys.readouterr()
+    assert cli(emu, "apply", write(tmp_path, "stack.yaml", STACK), "--wait") == 0
+    assert steps(capsys.readouterr().out) == [
+        "llama-base: unchanged, still Creating; waiting",
+        "llama-sql: created",
+    ]
+    assert cli(emu, "apply", write(tmp_path, "adapter.yaml", ADAPTER_YAML)) == 0
+    assert steps(capsys.readouterr().out) == ["llama-sql: unchanged"]
+
+
+def test_apply_of_an_adapter_alone_waits_for_its_creating_base(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.endpoint()
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML)) == 0
+    capsys.readouterr()
+    assert cli(emu, "apply", write(tmp_path, "adapter.yaml", ADAPTER_YAML), "--wait") == 0
+    assert steps(capsys.readouterr().out) == [
+        "llama-base: waiting until InService before its adapters",
+        "llama-sql: created",
+    ]
+    assert emu.status("llama-sql") == "InService"

@@ -157,6 +157,12 @@ class _Applier:
         self.pending.discard(name)
         return desc
 
+    async def base_busy(self, base: str) -> bool:
+        """Whether an adapter's base must be waited for before the adapter is created."""
+        if base in self.pending:
+            return True
+        return _status(await _describe_or_none(self.client, base)) in _BUSY
+
     async def recreate(self, desc: models.DescribeInferenceComponentOutput) -> None:
         name = desc.inference_component_name or ""
         reason = desc.failure_reason or "no reason given"
@@ -215,8 +221,9 @@ class _Applier:
         if step.create is not None:
             spec = step.create.specification
             base = spec.base_inference_component_name if spec is not None else None
-            if base is not None and base in self.pending:
-                # An adapter needs its base InService; it was created just above.
+            if base is not None and await self.base_busy(base):
+                # An adapter needs its base InService (created just above, or still
+                # being created or updated by an earlier run).
                 reporter.step(f"{base}: waiting until InService before its adapters")
                 await self.wait_in_service(base)
             await self.client.create(step.create)
