@@ -27,10 +27,17 @@ from urllib.parse import unquote
 import attrs
 
 from ic_sdk.clock import Clock
+from ic_sdk.testing import _cloudwatch_wire
+from ic_sdk.testing._autoscaling_sim import Simulation
 from ic_sdk.testing._eventstream import exception_event, payload_part
 from ic_sdk.testing._faults import FaultKind, FaultRule, Faults
 from ic_sdk.testing._handlers import HandlerRegistry, Invocation, ModelError
-from ic_sdk.testing._state import EmulatorState, InvocationTarget, ServiceFault
+from ic_sdk.testing._state import (
+    NO_CAPACITY_MESSAGE,
+    EmulatorState,
+    InvocationTarget,
+    ServiceFault,
+)
 
 __all__ = ["DropConnection", "Service", "WireRequest", "WireResponse"]
 
@@ -134,9 +141,14 @@ class Service:
         self.faults = faults
         self.handlers = handlers
         self.clock = clock
+        #: CloudWatch + Application Auto Scaling, on the same state and clock.
+        self.simulation = Simulation(state)
 
     async def handle(self, request: WireRequest) -> WireResponse:
         """Answer one request (raises :class:`DropConnection` to hang up)."""
+        extra = _cloudwatch_wire.route(request.method, request.path, request.headers, request.body)
+        if extra is not None:  # Application Auto Scaling or CloudWatch
+            return await self._answer_extra(extra, request)
         runtime = _RUNTIME_PATH.match(request.path)
         if runtime is not None:
             operation = _RUNTIME_OPERATIONS[runtime["kind"]]
@@ -162,6 +174,25 @@ class Service:
             return self._control(operation, request)
         except ServiceFault as exc:
             return error(exc)
+
+    async def _answer_extra(self, extra: _cloudwatch_wire.Route, request: WireRequest) -> WireResponse:
+        """Auth, faults and errors as for SageMaker, in the other service's protocol."""
+        fault = _auth_fault(request.headers)
+        if fault is None:
+            plan = self.faults.plan(extra.operation)
+            if plan.latency:
+                await self.clock.sleep(plan.latency)
+            if plan.outcome is not None:
+                if plan.outcome.kind is FaultKind.DROP_CONNECTION:
+                    raise DropConnection(extra.operation)
+                fault = _injected_fault(plan.outcome)
+        try:
+            if fault is not None:
+                raise fault
+            status, headers, body = extra.run(self.simulation.call)
+        except ServiceFault as exc:
+            status, headers, body = extra.error(exc)
+        return WireResponse(status, headers, body)
 
     # -- control plane ---------------------------------------------------------------
 
@@ -230,11 +261,40 @@ class Service:
                 f"{MAX_PAYLOAD_BYTES} bytes.",
             )
         headers = request.headers
-        target = self.state.invocation_target(
-            endpoint_name,
-            headers.get(_IC_HEADER),
-            headers.get("x-amzn-sagemaker-target-variant"),
-        )
+        try:
+            target = self.state.invocation_target(
+                endpoint_name,
+                headers.get(_IC_HEADER),
+                headers.get("x-amzn-sagemaker-target-variant"),
+            )
+        except ServiceFault as exc:
+            if exc.message == NO_CAPACITY_MESSAGE and headers.get(_IC_HEADER):
+                self.simulation.no_capacity(self._runner_name(headers[_IC_HEADER]))
+            raise
+        if target.component_name is None:
+            return await self._serve(operation, target, request)
+        runner = target.base_component_name or target.component_name
+        self.simulation.invocation_started(runner)
+        try:
+            return await self._serve(operation, target, request)
+        finally:
+            self.simulation.invocation_finished(runner)
+
+    def _runner_name(self, component: str) -> str:
+        """The component whose copies serve ``component`` (its base, for an adapter)."""
+        try:
+            described = self.state.call(
+                "DescribeInferenceComponent", {"InferenceComponentName": component}
+            )
+        except ServiceFault:
+            return component
+        base = (described.get("Specification") or {}).get("BaseInferenceComponentName")
+        return str(base or described["InferenceComponentName"])
+
+    async def _serve(
+        self, operation: str, target: InvocationTarget, request: WireRequest
+    ) -> WireResponse:
+        headers = request.headers
         streaming = operation == "InvokeEndpointWithResponseStream"
         accept_header = "x-amzn-sagemaker-accept" if streaming else "accept"
         invocation = Invocation(

@@ -304,6 +304,8 @@ class EmulatorState:
         self._epoch = time.time() - clock.now()
         self._events: list[_Event] = []
         self._seq = itertools.count()
+        #: While an event runs, "now" is its time (catching up after a clock jump).
+        self._event_time: float | None = None
         self._models: dict[str, _Model] = {}
         self._configs: dict[str, _EndpointConfig] = {}
         self._endpoints: dict[str, _Endpoint] = {}
@@ -346,9 +348,31 @@ class EmulatorState:
 
     def settle(self) -> None:
         """Apply every state change whose time has come."""
+        if self._event_time is not None:
+            return  # an event is running (and calling operations): no re-entry
         now = self.clock.now()
-        while self._events and self._events[0].at <= now:
-            heapq.heappop(self._events).action()
+        try:
+            while self._events and self._events[0].at <= now:
+                event = heapq.heappop(self._events)
+                self._event_time = event.at
+                event.action()
+        finally:
+            self._event_time = None
+
+    def now(self) -> float:
+        """The emulator's time: the running event's, else the clock's."""
+        return self.clock.now() if self._event_time is None else self._event_time
+
+    def schedule(self, at: float, action: Callable[[], None]) -> None:
+        """Run ``action`` at clock time ``at``, in order with every other state change."""
+        heapq.heappush(self._events, _Event(at, next(self._seq), action))
+
+    def component_copies(self, name: str) -> tuple[int, int, bool] | None:
+        """``(desired, current, in_service)`` of a base component; ``None`` if absent."""
+        component = self._components.get(name.lower())
+        if component is None or component.base is not None:
+            return None
+        return component.desired, component.current, component.status is Status.IN_SERVICE
 
     def _later(
         self, delay: float, resource: _Endpoint | _Component, action: Callable[[], None]
@@ -360,11 +384,11 @@ class EmulatorState:
             if resource.generation == generation:
                 action()
 
-        heapq.heappush(self._events, _Event(self.clock.now() + delay, next(self._seq), run))
+        heapq.heappush(self._events, _Event(self.now() + delay, next(self._seq), run))
 
     def _wall(self) -> float:
         """Wall-clock epoch seconds for the clock's now (timestamps on the wire)."""
-        return round(self._epoch + self.clock.now(), 3)
+        return round(self._epoch + self.now(), 3)
 
     def _arn(self, kind: str, name: str) -> str:
         # SageMaker ARNs carry the name in lower case; names are unique ignoring case.
