@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import attrs
 
+from ic_sdk import autoscaling as _autoscaling
 from ic_sdk import models, waiters
 from ic_sdk.clock import Clock, SystemClock
 from ic_sdk.errors import (
@@ -183,6 +184,8 @@ class InferenceComponentClient:
         self._rng: Callable[[], float] = rng or random.random
         self._sm: Any = None
         self._rt: Any = None
+        #: application-autoscaling and cloudwatch clients, opened on first use.
+        self._others: dict[str, Any] = {}
         self._stack = AsyncExitStack()
         self._lock = asyncio.Lock()
         self._closed = False
@@ -295,6 +298,25 @@ class InferenceComponentClient:
             raise RuntimeError("this InferenceComponentClient is closed")
         return self._rt
 
+    async def _other(self, service: str) -> Any:
+        """The ``application-autoscaling`` or ``cloudwatch`` client (same endpoint URL,
+        region and credentials as the SageMaker one)."""
+        client = self._others.get(service)
+        if client is None:
+            async with self._lock:
+                client = self._others.get(service)
+                if client is None:
+                    endpoint_url = self._endpoint_url
+                    if endpoint_url is None and self._sm is not None:
+                        # from_clients: follow the SageMaker client, unless it uses AWS's URL.
+                        given = getattr(self._sm.meta, "endpoint_url", None)
+                        if given and "amazonaws.com" not in given:
+                            endpoint_url = given
+                    client = self._others[service] = await self._open(service, endpoint_url)
+        elif self._closed:
+            raise RuntimeError("this InferenceComponentClient is closed")
+        return client
+
     # -- plumbing ----------------------------------------------------------------------
 
     async def _send(
@@ -323,6 +345,23 @@ class InferenceComponentClient:
                 (time.perf_counter() - started) * 1000,
                 meta.get("RequestId"),
             )
+        return raw
+
+    async def _send_to(
+        self, service: _autoscaling.Service, method: str, wire: dict[str, Any]
+    ) -> dict[str, Any]:
+        """:meth:`_send` to any of the control-plane services (autoscaling uses it)."""
+        if service == "sagemaker":
+            return await self._send(method, wire)
+        client = await self._other(service)
+        try:
+            raw: dict[str, Any] = await getattr(client, method)(**wire)
+        except Exception as exc:
+            mapped = _map_error(exc, method)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        raw.pop("ResponseMetadata", None)
         return raw
 
     async def _call(self, method: str, request: Any, out: type[_T]) -> _T:
@@ -502,9 +541,47 @@ class InferenceComponentClient:
         timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
         on_event: waiters.OnEvent | None = None,
     ) -> None:
-        """:meth:`delete`, then :meth:`wait_until_deleted`."""
+        """:meth:`remove_autoscaling`, :meth:`delete`, then :meth:`wait_until_deleted`."""
+        await self.remove_autoscaling(name)
         await self.delete(name, missing_ok=missing_ok)
         await self.wait_until_deleted(name, policy=policy, timeout=timeout, on_event=on_event)
+
+    # -- autoscaling (ic_sdk.autoscaling) -------------------------------------------------
+
+    async def autoscale(
+        self,
+        name: str,
+        *,
+        min_copies: int,
+        max_copies: int,
+        target: float,
+        metric: _autoscaling.Metric = "invocations_per_copy",
+        scale_in_cooldown_s: int = 300,
+        scale_out_cooldown_s: int = 60,
+    ) -> _autoscaling.Autoscaling:
+        """Scale component ``name`` between ``min_copies`` and ``max_copies`` copies,
+        tracking ``target`` of ``metric`` per copy; ``min_copies=0`` also sets up scale from
+        zero. Idempotent. See :mod:`ic_sdk.autoscaling`."""
+        return await _autoscaling.autoscale(
+            self._send_to,
+            name,
+            min_copies=min_copies,
+            max_copies=max_copies,
+            target=target,
+            metric=metric,
+            scale_in_cooldown_s=scale_in_cooldown_s,
+            scale_out_cooldown_s=scale_out_cooldown_s,
+        )
+
+    async def autoscaling(self, name: str) -> _autoscaling.Autoscaling | None:
+        """Component ``name``'s autoscaling (bounds, policies, alarm, recent activities),
+        or ``None`` when it has none."""
+        return await _autoscaling.autoscaling(self._send_to, name)
+
+    async def remove_autoscaling(self, name: str) -> bool:
+        """Remove component ``name``'s autoscaling (target, policies, alarms); ``True`` if
+        there was any."""
+        return await _autoscaling.remove_autoscaling(self._send_to, name)
 
     async def list(
         self,

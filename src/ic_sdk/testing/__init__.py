@@ -137,9 +137,7 @@ class LocalSageMaker:
 
     def client_kwargs(
         self,
-        service: Literal[
-            "sagemaker", "sagemaker-runtime", "application-autoscaling", "cloudwatch"
-        ],
+        service: Literal["sagemaker", "sagemaker-runtime", "application-autoscaling", "cloudwatch"],
     ) -> dict[str, Any]:
         """Keyword arguments for ``session.create_client(service, **kwargs)``.
 

@@ -45,7 +45,7 @@ from typing import Any, Final, Protocol
 import attrs
 
 from ic_sdk.testing._cloudwatch import CloudWatch
-from ic_sdk.testing._cloudwatch_emitter import NAMESPACE, metric_key
+from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
 from ic_sdk.testing._state import ServiceFault
 
 __all__ = [
@@ -230,9 +230,7 @@ class ApplicationAutoScaling:
     def _scope(body: Wire, *, resource: bool = True) -> str | None:
         namespace = body.get("ServiceNamespace")
         if namespace != SERVICE_NAMESPACE:
-            raise _invalid(
-                f"Only the sagemaker service namespace is emulated, not {namespace!r}."
-            )
+            raise _invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
         if not resource:
             return None
         rid = body.get("ResourceId")
@@ -397,7 +395,9 @@ class ApplicationAutoScaling:
                 "ExactCapacity",
                 "PercentChangeInCapacity",
             ):
-                raise _invalid("AdjustmentType must be ChangeInCapacity, ExactCapacity or PercentChangeInCapacity.")
+                raise _invalid(
+                    "AdjustmentType must be ChangeInCapacity, ExactCapacity or PercentChangeInCapacity."
+                )
         else:
             raise _invalid(f"Policy type {policy_type} is not supported here.")
         existing = self._policies.get((rid, name))
@@ -678,7 +678,9 @@ class ApplicationAutoScaling:
             self.components.set_copies(target.component, copies)
         except ServiceFault as exc:
             activity.status, activity.ended = "Failed", now
-            activity.message = f"Failed to set desired copy count to {copies}. Reason: {exc.message}"
+            activity.message = (
+                f"Failed to set desired copy count to {copies}. Reason: {exc.message}"
+            )
             return False
         self._pending.append(activity)
         return True

@@ -66,7 +66,7 @@ class _Components:
         config = self._state.call(
             "DescribeEndpointConfig", {"EndpointConfigName": endpoint["EndpointConfigName"]}
         )
-        variant = next(
+        variant: dict[str, Any] = next(
             (
                 v
                 for v in config.get("ProductionVariants") or []
@@ -183,4 +183,3 @@ class Simulation:
             component, current, requests, float(requests if concurrency is None else concurrency)
         )
         return SimulatedTraffic(requests, 0)
-

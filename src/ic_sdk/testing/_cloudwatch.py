@@ -196,7 +196,7 @@ class CloudWatch:
             return None
         total = count = 0.0
         low, high = math.inf, -math.inf
-        for index in range(int(start // RESOLUTION), int(math.ceil(end / RESOLUTION))):
+        for index in range(int(start // RESOLUTION), math.ceil(end / RESOLUTION)):
             bucket = series.get(index)
             if bucket is None:
                 continue
@@ -230,12 +230,14 @@ class CloudWatch:
     def evaluate(self, now: float) -> None:
         """Evaluate every alarm whose period ends at ``now`` (a multiple of 10 seconds)."""
         for alarm in list(self._alarms.values()):
-            if int(round(now)) % alarm.period == 0:
+            if round(now) % alarm.period == 0:
                 self._evaluate(alarm, now)
 
     def _evaluate(self, alarm: Alarm, now: float) -> None:
         values = [
-            self.statistic(alarm.key, now - k * alarm.period, now - (k - 1) * alarm.period, alarm.statistic)
+            self.statistic(
+                alarm.key, now - k * alarm.period, now - (k - 1) * alarm.period, alarm.statistic
+            )
             for k in range(alarm.evaluation_periods, 0, -1)
         ]
         compare = _COMPARISONS[alarm.comparison]
@@ -293,7 +295,9 @@ class CloudWatch:
             if body.get(required) in (None, ""):
                 raise _missing(required)
         if body.get("MetricName") is None or body.get("Namespace") is None:
-            raise _invalid("Metric alarms need a MetricName and a Namespace (metric math is not emulated).")
+            raise _invalid(
+                "Metric alarms need a MetricName and a Namespace (metric math is not emulated)."
+            )
         statistic = body.get("Statistic")
         if statistic not in _STATISTICS:
             raise _invalid(f"Statistic must be one of {', '.join(_STATISTICS)}.")
@@ -373,7 +377,7 @@ class CloudWatch:
             raise ServiceFault(
                 "ResourceNotFound",
                 f"The following alarms were not found: {', '.join(unknown)}",
-                status=404
+                status=404,
             )
         for name in names:
             del self._alarms[name]
@@ -383,9 +387,7 @@ class CloudWatch:
         alarm = self._alarms.get(str(body.get("AlarmName")))
         if alarm is None:
             raise ServiceFault(
-                "ResourceNotFound",
-                f"Alarm {body.get('AlarmName')} not found",
-                status=404
+                "ResourceNotFound", f"Alarm {body.get('AlarmName')} not found", status=404
             )
         state = str(body.get("StateValue"))
         if state not in _STATES:

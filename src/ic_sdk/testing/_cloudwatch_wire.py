@@ -181,7 +181,8 @@ def _from_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             index += 1
         if node is not None:
             node[parts[-1]] = value
-    return _lists(root)
+    result: dict[str, Any] = _lists(root)
+    return result
 
 
 def _lists(node: Any) -> Any:
@@ -215,7 +216,11 @@ def _cw_query(operation: str, form: Mapping[str, Any]) -> Route:
             f'<{operation}Response xmlns="{_XMLNS}">{inner}<ResponseMetadata><RequestId>'
             f"{request_id}</RequestId></ResponseMetadata></{operation}Response>"
         )
-        return 200, {"Content-Type": content_type, "x-amzn-RequestId": request_id}, document.encode()
+        return (
+            200,
+            {"Content-Type": content_type, "x-amzn-RequestId": request_id},
+            document.encode(),
+        )
 
     def error(fault: ServiceFault) -> Answer:
         request_id = _request_id()

@@ -175,7 +175,9 @@ class Service:
         except ServiceFault as exc:
             return error(exc)
 
-    async def _answer_extra(self, extra: _cloudwatch_wire.Route, request: WireRequest) -> WireResponse:
+    async def _answer_extra(
+        self, extra: _cloudwatch_wire.Route, request: WireRequest
+    ) -> WireResponse:
         """Auth, faults and errors as for SageMaker, in the other service's protocol."""
         fault = _auth_fault(request.headers)
         if fault is None:
