@@ -115,7 +115,8 @@ async def test_load_4x_target_scales_1_to_4_after_three_datapoints_not_sooner(
     view = await client.autoscaling(component)
     assert view is not None
     out = [a for a in view.activities if a.description == "Setting desired copy count to 4."]
-    assert len(out) == 1 and out[0].status == "Successful"
+    assert len(out) == 1
+    assert out[0].status == "Successful"
     assert "AlarmHigh" in out[0].cause
 
     # 4 copies now each see the target: steady. Quadruple the load: the next scale-out
@@ -150,7 +151,8 @@ async def test_scale_to_zero_and_back(
     sm: LocalSageMaker, client: InferenceComponentClient, clock: FakeClock, component: str
 ) -> None:
     view = await client.autoscale(component, min_copies=0, max_copies=2, target=TARGET)
-    assert view.scales_to_zero and view.alarm is not None
+    assert view.scales_to_zero
+    assert view.alarm is not None
     await drive(sm, client, clock, component, seconds=20 * 60, per_minute=0)
     assert (await client.describe(component)).runtime_config.current_copy_count == 0  # type: ignore[union-attr]
 
@@ -215,7 +217,8 @@ async def test_plain_clients_see_exactly_what_the_sdk_created(
     }
     assert view.target_tracking is not None
     assert set(view.target_tracking.alarms) == tracking_alarms
-    assert view.alarm is not None and view.alarm.actions == tuple(ours["AlarmActions"])
+    assert view.alarm is not None
+    assert view.alarm.actions == tuple(ours["AlarmActions"])
 
 
 async def test_remove_autoscaling_leaves_no_target_policy_or_alarm(
