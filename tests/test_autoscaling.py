@@ -165,14 +165,14 @@ async def test_scale_to_zero_and_back(
     answer = await client.invoke(component, b"{}", content_type="application/json")
     assert answer.body
 
-    view = await client.autoscaling(component)
-    assert view is not None
-    story = [(a.description, a.status) for a in reversed(view.activities)]
+    shown = await client.autoscaling(component)
+    assert shown is not None
+    story = [(a.description, a.status) for a in reversed(shown.activities)]
     assert story == [
         ("Setting desired copy count to 0.", "Successful"),
         ("Setting desired copy count to 1.", "Successful"),
     ]
-    assert alarm_name(component) in view.activities[0].cause
+    assert alarm_name(component) in shown.activities[0].cause
 
 
 async def test_plain_clients_see_exactly_what_the_sdk_created(
