@@ -47,6 +47,8 @@ _COMPARISONS: Final[dict[str, Callable[[float, float], bool]]] = {
 }
 _AUTOSCALING_ACTION: Final = "arn:aws:autoscaling:"
 _STATES: Final = ("OK", "ALARM", "INSUFFICIENT_DATA")
+#: GetMetricStatistics answers at most this many data points.
+_MAX_DATAPOINTS: Final = 1440
 
 
 def _invalid(message: str) -> ServiceFault:
@@ -424,13 +426,25 @@ class CloudWatch:
         end = when(body["EndTime"]) - self.epoch
         period = int(body["Period"])
         statistics = [str(s) for s in body.get("Statistics") or []]
+        requested = math.ceil((end - start) / period) if period > 0 else 0
+        if requested > _MAX_DATAPOINTS:
+            raise ServiceFault(
+                "InvalidParameterCombination",
+                f"You have requested up to {requested} datapoints, which exceeds the limit of "
+                "1,440. You may reduce the datapoints requested by increasing Period, or "
+                "decreasing the time range.",
+            )
         points: list[Wire] = []
-        t = math.floor(start / period) * period
-        while t < end:
+        starts = sorted(
+            {
+                math.floor(index * RESOLUTION / period) * period
+                for index in self._series.get(key, {})
+                if start <= index * RESOLUTION < end
+            }
+        )
+        for t in starts:
             values = {s: self.statistic(key, t, t + period, s) for s in statistics}
-            if any(v is not None for v in values.values()):
-                point: Wire = {"Timestamp": _stamp(self._wall(t))}
-                point.update({s: v for s, v in values.items() if v is not None})
-                points.append(point)
-            t += period
+            point: Wire = {"Timestamp": _stamp(self._wall(t))}
+            point.update({s: v for s, v in values.items() if v is not None})
+            points.append(point)
         return {"Label": key[1], "Datapoints": points}
