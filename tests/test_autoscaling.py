@@ -19,7 +19,7 @@ from ic_sdk.autoscaling import (
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
-from ic_sdk.testing._state import NO_CAPACITY_MESSAGE
+from ic_sdk.testing._resources import NO_CAPACITY_MESSAGE
 from tests.client_support import ROLE, SESSION, VARIANT, base, facade
 
 TARGET = 5.0

@@ -94,7 +94,10 @@ async def _old_botocore_call(
         body = request["body"]
         headers["X-Amz-Target"] = f"GraniteServiceVersion20100801.{operation}"
         headers["Content-Type"] = "application/x-amz-json-1.0"
-    headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=x, SignedHeaders=host, Signature=y"
+    headers["Authorization"] = (
+        "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/monitoring/aws4_request, "
+        "SignedHeaders=host, Signature=y"
+    )
     headers["X-Amz-Date"] = "20261201T000000Z"
     answer = await sm._service.handle(WireRequest.build("POST", "/", headers, body))
     assert isinstance(answer.body, bytes)
@@ -294,3 +297,36 @@ async def test_metric_statistics_are_limited_to_1440_datapoints(cloudwatch: Any)
             Statistics=["Sum"],
         )
     assert caught.value.response["Error"]["Code"] == "InvalidParameterCombination"
+
+
+async def test_an_emulated_alarm_in_alarm_rolls_back_a_rolling_update(
+    sagemaker: Any, cloudwatch: Any, clock: FakeClock, ic: str
+) -> None:
+    await cloudwatch.put_metric_alarm(
+        **{
+            **ALARM,
+            "AlarmName": "p99-latency",
+            "MetricName": "ModelLatency",
+            # No data points: the next evaluations keep the state SetAlarmState gave it.
+            "TreatMissingData": "ignore",
+        }
+    )
+    await cloudwatch.set_alarm_state(
+        AlarmName="p99-latency", StateValue="ALARM", StateReason="latency too high"
+    )
+    request = base_request("ic", "ep", image="example.com/model:v2")
+    await sagemaker.update_inference_component(
+        InferenceComponentName="ic",
+        Specification=request["Specification"],
+        DeploymentConfig={
+            "RollingUpdatePolicy": {
+                "MaximumBatchSize": {"Type": "COPY_COUNT", "Value": 1},
+                "WaitIntervalInSeconds": 60,
+            },
+            "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "p99-latency"}]},
+        },
+    )
+    clock.advance(120)
+    described = await sagemaker.describe_inference_component(InferenceComponentName="ic")
+    assert described["InferenceComponentStatus"] == "InService"
+    assert "p99-latency" in described["FailureReason"]

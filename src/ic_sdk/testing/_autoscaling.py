@@ -46,7 +46,7 @@ import attrs
 
 from ic_sdk.testing._cloudwatch import CloudWatch
 from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
-from ic_sdk.testing._state import ServiceFault
+from ic_sdk.testing._resources import ServiceFault
 
 __all__ = [
     "COPY_DIMENSION",

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import attrs
 
-from ic_sdk.testing._state import ServiceFault
+from ic_sdk.testing._resources import ServiceFault
 
 __all__ = ["AlarmListener", "CloudWatch", "MetricKey", "when"]
 

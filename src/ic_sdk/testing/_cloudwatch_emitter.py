@@ -65,17 +65,19 @@ class ComponentMetrics:
         """Publish this component's metrics from now on, traffic or not."""
         self._window(component)
 
-    def started(self, component: str, copies: int) -> None:
-        """A request reached a copy (it is in flight until :meth:`finished`)."""
+    def enter(self, component: str) -> None:
+        """A request for ``component`` arrived (it is in flight until :meth:`leave`)."""
         window = self._window(component)
-        window.invocations += 1
-        window.per_copy += 1.0 / copies
         window.in_flight += 1
         window.peak = max(window.peak, window.in_flight)
 
-    def finished(self, component: str) -> None:
+    def leave(self, component: str, *, copies: int | None) -> None:
+        """The request ended; ``copies`` served it (``None``: it was not served)."""
         window = self._window(component)
         window.in_flight = max(0, window.in_flight - 1)
+        if copies:
+            window.invocations += 1
+            window.per_copy += 1.0 / copies
 
     def invocations(self, component: str, copies: int, count: int, concurrency: float) -> None:
         """``count`` simulated requests served by ``copies`` copies, ``concurrency`` at once."""

@@ -1,7 +1,6 @@
-"""Wire protocols of Application Auto Scaling and CloudWatch.
+"""CloudWatch's wire protocols (Application Auto Scaling is a JSON 1.1 service of
+``_protocol.Service``, ``X-Amz-Target: AnyScaleFrontendService.<Op>``).
 
-- Application Auto Scaling: JSON 1.1, ``POST /`` with
-  ``X-Amz-Target: AnyScaleFrontendService.<Op>``.
 - CloudWatch, in each protocol a botocore release allowed by ``pyproject.toml`` may send:
   ``smithy-rpc-v2-cbor`` (``POST /service/GraniteServiceVersion20100801/operation/<Op>``,
   CBOR bodies; current botocore), ``json`` (JSON 1.0 with
@@ -28,15 +27,14 @@ from xml.sax.saxutils import escape
 import attrs
 
 from ic_sdk.testing import _cbor
-from ic_sdk.testing._state import ServiceFault
+from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._wire import WireResponse
 
-__all__ = ["Answer", "Route", "route"]
+__all__ = ["Route", "route"]
 
-#: ``(status, headers, body)``
-Answer = tuple[int, dict[str, str], bytes]
-Call = Callable[[str, str, dict[str, Any]], dict[str, Any]]
+#: ``call(operation, request)``: the operation's answer (raises ``ServiceFault``).
+Call = Callable[[str, dict[str, Any]], dict[str, Any]]
 
-_AAS_PREFIX: Final = "AnyScaleFrontendService."
 _CW_PREFIX: Final = "GraniteServiceVersion20100801."
 _CBOR_PATH: Final = re.compile(r"^/service/GraniteServiceVersion20100801/operation/(?P<op>\w+)$")
 _XMLNS: Final = "http://monitoring.amazonaws.com/doc/2010-08-01/"
@@ -50,8 +48,8 @@ class Route:
     """A recognized request: its operation, how to run it, how to write its errors."""
 
     operation: str
-    run: Callable[[Call], Answer]
-    error: Callable[[ServiceFault], Answer]
+    run: Callable[[Call], WireResponse]
+    error: Callable[[ServiceFault], WireResponse]
 
 
 def _request_id() -> str:
@@ -67,27 +65,6 @@ def _default(value: Any) -> Any:
 def _query_error_header(fault: ServiceFault) -> str:
     side = "Sender" if fault.status < 500 else "Receiver"
     return f"{fault.code};{side}"
-
-
-# -- Application Auto Scaling (JSON 1.1) ---------------------------------------------------
-
-
-def _aas(operation: str, body: bytes) -> Route:
-    content_type = "application/x-amz-json-1.1"
-
-    def run(call: Call) -> Answer:
-        result = call("autoscaling", operation, _json_body(body))
-        headers = {"Content-Type": content_type, "x-amzn-RequestId": _request_id()}
-        return 200, headers, json.dumps(result, default=_default).encode()
-
-    def error(fault: ServiceFault) -> Answer:
-        headers = {"Content-Type": content_type, "x-amzn-RequestId": _request_id()}
-        if not fault.code:
-            return fault.status, headers, b""
-        document = {"__type": fault.code, "message": fault.message}
-        return fault.status, headers, json.dumps(document).encode()
-
-    return Route(operation, run, error)
 
 
 def _json_body(body: bytes) -> dict[str, Any]:
@@ -111,22 +88,22 @@ def _cw_cbor(operation: str, body: bytes) -> Route:
             "x-amzn-RequestId": _request_id(),
         }
 
-    def run(call: Call) -> Answer:
+    def run(call: Call) -> WireResponse:
         try:
             request = _cbor.loads(body)
         except ValueError:
             raise ServiceFault("SerializationException", "Malformed CBOR request body.") from None
         if not isinstance(request, dict):
             raise ServiceFault("SerializationException", "The request body must be a CBOR map.")
-        return 200, headers(), _cbor.dumps(call("cloudwatch", operation, request))
+        return WireResponse(200, headers(), _cbor.dumps(call(operation, request)))
 
-    def error(fault: ServiceFault) -> Answer:
+    def error(fault: ServiceFault) -> WireResponse:
         answer = headers()
         if not fault.code:
-            return fault.status, answer, b""
+            return WireResponse(fault.status, answer, b"")
         answer["x-amzn-query-error"] = _query_error_header(fault)
         document = {"__type": f"com.amazonaws.cloudwatch#{fault.code}", "message": fault.message}
-        return fault.status, answer, _cbor.dumps(document)
+        return WireResponse(fault.status, answer, _cbor.dumps(document))
 
     return Route(operation, run, error)
 
@@ -137,18 +114,18 @@ def _cw_cbor(operation: str, body: bytes) -> Route:
 def _cw_json(operation: str, body: bytes) -> Route:
     content_type = "application/x-amz-json-1.0"
 
-    def run(call: Call) -> Answer:
-        result = call("cloudwatch", operation, _json_body(body))
+    def run(call: Call) -> WireResponse:
+        result = call(operation, _json_body(body))
         headers = {"Content-Type": content_type, "x-amzn-RequestId": _request_id()}
-        return 200, headers, json.dumps(result, default=_default).encode()
+        return WireResponse(200, headers, json.dumps(result, default=_default).encode())
 
-    def error(fault: ServiceFault) -> Answer:
+    def error(fault: ServiceFault) -> WireResponse:
         headers = {"Content-Type": content_type, "x-amzn-RequestId": _request_id()}
         if not fault.code:
-            return fault.status, headers, b""
+            return WireResponse(fault.status, headers, b"")
         headers["x-amzn-query-error"] = _query_error_header(fault)
         document = {"__type": f"com.amazonaws.cloudwatch#{fault.code}", "message": fault.message}
-        return fault.status, headers, json.dumps(document).encode()
+        return WireResponse(fault.status, headers, json.dumps(document).encode())
 
     return Route(operation, run, error)
 
@@ -208,32 +185,29 @@ def _to_xml(value: Any) -> str:
 def _cw_query(operation: str, form: Mapping[str, Any]) -> Route:
     content_type = "text/xml"
 
-    def run(call: Call) -> Answer:
-        result = call("cloudwatch", operation, dict(form))
+    def run(call: Call) -> WireResponse:
+        result = call(operation, dict(form))
         request_id = _request_id()
         inner = f"<{operation}Result>{_to_xml(result)}</{operation}Result>" if result else ""
         document = (
             f'<{operation}Response xmlns="{_XMLNS}">{inner}<ResponseMetadata><RequestId>'
             f"{request_id}</RequestId></ResponseMetadata></{operation}Response>"
         )
-        return (
-            200,
-            {"Content-Type": content_type, "x-amzn-RequestId": request_id},
-            document.encode(),
-        )
+        headers = {"Content-Type": content_type, "x-amzn-RequestId": request_id}
+        return WireResponse(200, headers, document.encode())
 
-    def error(fault: ServiceFault) -> Answer:
+    def error(fault: ServiceFault) -> WireResponse:
         request_id = _request_id()
         headers = {"Content-Type": content_type, "x-amzn-RequestId": request_id}
         if not fault.code:
-            return fault.status, headers, b""
+            return WireResponse(fault.status, headers, b"")
         side = "Sender" if fault.status < 500 else "Receiver"
         document = (
             f'<ErrorResponse xmlns="{_XMLNS}"><Error><Type>{side}</Type><Code>{fault.code}</Code>'
             f"<Message>{escape(fault.message)}</Message></Error><RequestId>{request_id}"
             "</RequestId></ErrorResponse>"
         )
-        return fault.status, headers, document.encode()
+        return WireResponse(fault.status, headers, document.encode())
 
     return Route(operation, run, error)
 
@@ -248,8 +222,6 @@ def route(method: str, path: str, headers: Mapping[str, str], body: bytes) -> Ro
     if path != "/":
         return None
     target = headers.get("x-amz-target", "")
-    if target.startswith(_AAS_PREFIX):
-        return _aas(target.removeprefix(_AAS_PREFIX), body)
     if target.startswith(_CW_PREFIX):
         return _cw_json(target.removeprefix(_CW_PREFIX), body)
     if not target and headers.get("content-type", "").startswith(
