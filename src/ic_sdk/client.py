@@ -203,12 +203,15 @@ class InferenceComponentClient:
         wait_policy: waiters.WaitPolicy | None = None,
         clock: Clock | None = None,
         rng: Callable[[], float] | None = None,
+        autoscaling_client: Any = None,
+        cloudwatch_client: Any = None,
     ) -> Self:
         """Wrap existing aiobotocore clients; they stay open when this client closes.
 
         Without ``runtime_client`` one is created on the first ``invoke`` (from
         ``session``, or a new ``AioSession``, with the SageMaker client's region and
-        config) and closed with this client.
+        config) and closed with this client; so are the ``application-autoscaling`` and
+        ``cloudwatch`` clients autoscaling (and ``delete_and_wait``) use, unless given.
         """
         self = cls(
             session=session,
@@ -221,6 +224,12 @@ class InferenceComponentClient:
         )
         self._sm = sagemaker_client
         self._rt = runtime_client
+        for service, given in (
+            ("application-autoscaling", autoscaling_client),
+            ("cloudwatch", cloudwatch_client),
+        ):
+            if given is not None:
+                self._others[service] = given
         return self
 
     # -- lifecycle -------------------------------------------------------------------
