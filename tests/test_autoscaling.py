@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ic_sdk import ServiceValidationError, TransportError, ValidationError
+from ic_sdk import ServiceValidationError, TransportError, ValidationError, retry
 from ic_sdk.autoscaling import (
     COPY_DIMENSION,
     METRICS,
@@ -306,21 +306,48 @@ async def test_scale_to_zero_needs_an_endpoint_that_can_scale_to_zero(
 
 
 async def test_retried_after_a_server_error(
-    sm: LocalSageMaker, clock: FakeClock, component: str, aas: Any
+    sm: LocalSageMaker, client: InferenceComponentClient, component: str
 ) -> None:
-    sm.faults.server_error(times=1, operations="RegisterScalableTarget")
-    async with facade(sm, clock, max_attempts=3) as retrying:
-        view = await retrying.autoscale(component, min_copies=1, max_copies=2, target=TARGET)
+    sm.faults.server_error(times=2, operations="RegisterScalableTarget")
+    view = await client.autoscale(component, min_copies=1, max_copies=2, target=TARGET)
     assert (view.min_copies, view.max_copies) == (1, 2)
 
 
-async def test_a_lost_request_is_reported_not_claimed(
-    sm: LocalSageMaker, client: InferenceComponentClient, component: str, aas: Any
+async def test_lost_answers_are_settled_by_describing(
+    sm: LocalSageMaker,
+    clock: FakeClock,
+    component: str,
+    aas: Any,
+    cloudwatch: Any,
 ) -> None:
-    sm.faults.drop_connection(times=1, operations="PutScalingPolicy")
-    with pytest.raises(TransportError):
-        await client.autoscale(component, min_copies=1, max_copies=2, target=TARGET)
+    # Each mutation is applied and then the connection drops; with one attempt a call,
+    # only a description can tell that it worked.
+    sm.faults.lose_answers(
+        ["RegisterScalableTarget", "PutScalingPolicy", "PutMetricAlarm"], times=None
+    )
+    async with facade(sm, clock, retry_policy=retry.RetryPolicy(max_attempts=1)) as once:
+        view = await once.autoscale(component, min_copies=0, max_copies=2, target=TARGET)
+        assert [p.name for p in view.policies] == [ZERO_POLICY, TRACKING_POLICY]
+        assert view.alarm is not None
+        sm.faults.clear()
+        sm.faults.lose_answers(["DeregisterScalableTarget", "DeleteAlarms"], times=None)
+        assert await once.remove_autoscaling(component) is True
+    assert (await aas.describe_scalable_targets(ServiceNamespace="sagemaker"))[
+        "ScalableTargets"
+    ] == []
+    assert (await cloudwatch.describe_alarms())["MetricAlarms"] == []
+
+
+async def test_a_request_that_never_arrived_is_reported_not_claimed(
+    sm: LocalSageMaker, clock: FakeClock, component: str, aas: Any
+) -> None:
+    sm.faults.drop_connection(times=None, operations="PutScalingPolicy")
+    async with facade(sm, clock, retry_policy=retry.RetryPolicy(max_attempts=2)) as twice:
+        with pytest.raises(TransportError):
+            await twice.autoscale(component, min_copies=1, max_copies=2, target=TARGET)
     policies = await aas.describe_scaling_policies(ServiceNamespace="sagemaker")
-    assert policies["ScalingPolicies"] == []  # the emulator dropped it unprocessed
-    view = await client.autoscale(component, min_copies=1, max_copies=2, target=TARGET)
+    assert policies["ScalingPolicies"] == []  # dropped unprocessed: nothing claimed
+    sm.faults.clear()
+    async with facade(sm, clock) as client:
+        view = await client.autoscale(component, min_copies=1, max_copies=2, target=TARGET)
     assert [p.name for p in view.policies] == [TRACKING_POLICY]

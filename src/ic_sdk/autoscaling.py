@@ -31,6 +31,7 @@ lost is settled by describing what the service holds, not by the last HTTP answe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,10 +41,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 import attrs
 
 from ic_sdk.errors import (
-    IcSdkError,
     ResourceNotFound,
     ServiceError,
-    TransportError,
     ValidationError,
 )
 from ic_sdk.validation import Problem
@@ -90,6 +89,8 @@ ZERO_POLICY: Final = "ic-sdk-scale-from-zero"
 #: The scale-from-zero step policy and alarm, as the SageMaker Developer Guide sets them up.
 ZERO_COOLDOWN_S: Final = 60
 ALARM_PERIOD_S: Final = 30
+#: Application Auto Scaling's answer for a target or policy that is not there.
+_NOT_FOUND: Final = "ObjectNotFoundException"
 #: Scaling activities :func:`autoscaling` shows.
 RECENT_ACTIVITIES: Final = 20
 
@@ -105,11 +106,18 @@ def alarm_name(name: str) -> str:
 
 
 class Sender(Protocol):
-    """How this module reaches the services: ``send(service, method, wire) -> answer``,
-    errors already mapped into :mod:`ic_sdk.errors` (the client provides it)."""
+    """How this module reaches the services (the client provides it): one call in wire
+    form, retried on transient errors, errors mapped into :mod:`ic_sdk.errors`. A
+    mutation passes ``applied``: when its answer may have been lost, the call's result
+    is what ``applied()`` finds on the service (``None``: not applied, the error stands)."""
 
     async def __call__(
-        self, service: Service, method: str, wire: dict[str, Any]
+        self,
+        service: Service,
+        method: str,
+        wire: dict[str, Any],
+        *,
+        applied: Callable[[], Awaitable[dict[str, Any] | None]] | None = None,
     ) -> dict[str, Any]: ...
 
 
@@ -342,13 +350,6 @@ def _raise(problems: Sequence[Problem], operation: str) -> None:
 # -- calls ------------------------------------------------------------------------------
 
 
-def _ambiguous(exc: IcSdkError) -> bool:
-    """Whether the failed call may have been applied (its answer lost)."""
-    if isinstance(exc, TransportError):
-        return True
-    return isinstance(exc, ServiceError) and (exc.http_status or 0) >= 500
-
-
 async def _mutate(
     send: Sender,
     service: Service,
@@ -357,16 +358,7 @@ async def _mutate(
     applied: Callable[[], Awaitable[dict[str, Any] | None]],
 ) -> dict[str, Any]:
     """Send a mutation; when its answer may have been lost, the description decides."""
-    try:
-        return await send(service, method, wire)
-    except IcSdkError as exc:
-        if not _ambiguous(exc):
-            raise
-        shown = await applied()
-        if shown is None:
-            raise
-        logger.debug("%s: the answer was lost but the change is there", method)
-        return shown
+    return await send(service, method, wire, applied=applied)
 
 
 def _scope(name: str) -> dict[str, Any]:
@@ -448,27 +440,29 @@ def _same(wanted: Any, shown: Any) -> bool:
 async def _delete_alarms(send: Sender, names: Sequence[str]) -> None:
     if not names:
         return
-    try:
-        await send("cloudwatch", "delete_alarms", {"AlarmNames": list(names)})
-    except ResourceNotFound:
-        pass  # already gone
-    except IcSdkError as exc:
-        if not _ambiguous(exc) or await _alarms(send, names):
-            raise
+
+    async def gone() -> dict[str, Any] | None:
+        return None if await _alarms(send, names) else {}
+
+    with contextlib.suppress(ResourceNotFound):  # already gone
+        await send("cloudwatch", "delete_alarms", {"AlarmNames": list(names)}, applied=gone)
 
 
 async def _delete_policy(send: Sender, name: str, policy: str) -> None:
+    async def gone() -> dict[str, Any] | None:
+        return (
+            None if any(p.get("PolicyName") == policy for p in await _policies(send, name)) else {}
+        )
+
     try:
         await send(
             "application-autoscaling",
             "delete_scaling_policy",
             {**_scope(name), "PolicyName": policy},
+            applied=gone,
         )
     except ServiceError as exc:
-        if exc.code != "ObjectNotFoundException":
-            raise
-    except TransportError:
-        if any(p.get("PolicyName") == policy for p in await _policies(send, name)):
+        if exc.code != _NOT_FOUND:
             raise
 
 
@@ -629,13 +623,16 @@ async def remove_autoscaling(send: Sender, name: str) -> bool:
             answer = await send("cloudwatch", "describe_alarms", {"ActionPrefix": arn})
             owned.update(a["AlarmName"] for a in answer.get("MetricAlarms") or [])
     if target is not None:
+
+        async def gone() -> dict[str, Any] | None:
+            return None if await _target(send, name) is not None else {}
+
         try:
-            await send("application-autoscaling", "deregister_scalable_target", _scope(name))
+            await send(
+                "application-autoscaling", "deregister_scalable_target", _scope(name), applied=gone
+            )
         except ServiceError as exc:
-            if exc.code != "ObjectNotFoundException":
-                raise
-        except TransportError:
-            if await _target(send, name) is not None:
+            if exc.code != _NOT_FOUND:
                 raise
     await _delete_alarms(send, sorted(owned))
     return target is not None or bool(owned)
