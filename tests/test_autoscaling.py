@@ -351,3 +351,30 @@ async def test_a_request_that_never_arrived_is_reported_not_claimed(
     async with facade(sm, clock) as client:
         view = await client.autoscale(component, min_copies=1, max_copies=2, target=TARGET)
     assert [p.name for p in view.policies] == [TRACKING_POLICY]
+
+
+@pytest.mark.filterwarnings(
+    # aiobotocore warns once that it prefers httpx2; respx can only intercept httpx.
+    "ignore:aiobotocore's httpx backend now prefers httpx2:DeprecationWarning"
+)
+async def test_autoscaling_behind_respx_without_a_socket(clock: FakeClock) -> None:
+    from aiobotocore.config import AioConfig
+    from aiobotocore.httpxsession import HttpxSession
+
+    sm = LocalSageMaker(clock=clock)  # not started: respx answers for it
+    with sm.mock():
+        async with InferenceComponentClient(
+            region="us-east-1",
+            session=SESSION,
+            clock=clock,
+            config=AioConfig(http_session_cls=HttpxSession),
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        ) as client:
+            raw = await client._sagemaker()
+            await scalable_endpoint(raw, clock)
+            await client.create_and_wait(base("llm"))
+            view = await client.autoscale("llm", min_copies=0, max_copies=2, target=TARGET)
+            assert view.alarm is not None
+            await client.delete_and_wait("llm")
+            assert await client.autoscaling("llm") is None
