@@ -378,3 +378,25 @@ async def test_autoscaling_behind_respx_without_a_socket(clock: FakeClock) -> No
             assert view.alarm is not None
             await client.delete_and_wait("llm")
             assert await client.autoscaling("llm") is None
+
+
+async def test_a_left_behind_alarm_is_shown_and_removed(
+    client: InferenceComponentClient, component: str, cloudwatch: Any
+) -> None:
+    await cloudwatch.put_metric_alarm(
+        AlarmName=alarm_name(component),
+        MetricName="NoCapacityInvocationFailures",
+        Namespace="AWS/SageMaker",
+        Statistic="Maximum",
+        Dimensions=[{"Name": "InferenceComponentName", "Value": component}],
+        Period=30,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    view = await client.autoscaling(component)
+    assert view is not None
+    assert not view.registered
+    assert view.alarm is not None
+    assert await client.remove_autoscaling(component) is True
+    assert (await cloudwatch.describe_alarms())["MetricAlarms"] == []

@@ -181,6 +181,9 @@ class Autoscaling:
     min_copies: int
     max_copies: int
     policies: tuple[ScalingPolicy, ...] = ()
+    #: ``False`` when no scalable target exists but a scale-from-zero alarm was left
+    #: behind (bounds then read 0; :func:`remove_autoscaling` removes the alarm).
+    registered: bool = True
     alarm: Alarm | None = None
     activities: tuple[ScalingActivity, ...] = ()
 
@@ -606,6 +609,7 @@ async def autoscaling(send: Sender, name: str) -> Autoscaling | None:
         ),
         alarm=_alarm(alarms[0]) if alarms else None,
         activities=tuple(_activity(a) for a in activities.get("ScalingActivities") or []),
+        registered=target is not None,
     )
 
 
