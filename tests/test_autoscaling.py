@@ -400,3 +400,23 @@ async def test_a_left_behind_alarm_is_shown_and_removed(
     assert view.alarm is not None
     assert await client.remove_autoscaling(component) is True
     assert (await cloudwatch.describe_alarms())["MetricAlarms"] == []
+
+
+async def test_concurrency_is_tracked_at_high_resolution(
+    sm: LocalSageMaker, client: InferenceComponentClient, clock: FakeClock, component: str
+) -> None:
+    await client.autoscale(
+        component, min_copies=1, max_copies=4, target=2, metric="concurrent_requests_per_copy"
+    )
+    await to_minute(clock, client, component)
+    start = clock.now()
+    seen = []
+    for _ in range(12):  # eight requests in flight at once, for two minutes
+        sm.traffic(component, 8, concurrency=8)
+        clock.advance(10)
+        described = await client.describe(component)
+        assert described.runtime_config is not None
+        seen.append((clock.now() - start, described.runtime_config.current_copy_count))
+    # Three 10-second data points above 2 per copy: 1 -> ceil(1 * 8 / 2) = 4 within a minute.
+    first = next(t for t, copies in seen if copies == 4)
+    assert 30 <= first <= 50
