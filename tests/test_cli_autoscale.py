@@ -12,18 +12,14 @@ from ic_sdk.autoscaling import TRACKING_POLICY, ZERO_POLICY
 from ic_sdk.cli import main
 from ic_sdk.cli._autoscale import spec_file_schema
 from ic_sdk.cli._specs import schema_path
-from tests.test_cli import (  # the emulator fixtures of the CLI tests
+from tests.cli_support import (
     BASE_YAML,
     ROLE_ARN,
     Emulator,
-    aws_env,
     cli,
-    emu,
     no_traceback,
     write,
 )
-
-__all__ = ["aws_env", "emu"]  # fixtures, used by name
 
 AUTOSCALING_YAML = """\
 Autoscaling:

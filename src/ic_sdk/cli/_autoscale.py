@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -37,12 +37,14 @@ from ic_sdk.cli._output import CliError, dump_json
 
 if TYPE_CHECKING:
     from ic_sdk.autoscaling import Autoscaling
+    from ic_sdk.cli._specs import SpecDocument
     from ic_sdk.client import InferenceComponentClient
     from ic_sdk.validation import Problem
 
 __all__ = [
     "AUTOSCALING_KEY",
     "AUTOSCALING_SCHEMA",
+    "apply_all",
     "apply_autoscaling",
     "cmd_autoscale",
     "describe_autoscaling",
@@ -157,6 +159,29 @@ async def apply_autoscaling(
 ) -> Autoscaling:
     """Set up ``settings`` (a spec's ``Autoscaling``) for component ``name``."""
     return await client.autoscale(name, **_arguments(settings))
+
+
+async def apply_all(
+    client: InferenceComponentClient,
+    docs: Sequence[SpecDocument],
+    results: list[dict[str, Any]],
+    *,
+    dry_run: bool,
+    step: Callable[[str], object],
+) -> None:
+    """``apply``'s last stage: the autoscaling of every document that has one, once every
+    component exists; each result gets ``"autoscaling": "set"`` (or ``"would set"``)."""
+    by_name = {r.get("name"): r for r in results}
+    for doc in docs:
+        if doc.autoscaling is None:
+            continue
+        if dry_run:
+            step(f"{doc.name}: would set autoscaling")
+            by_name.get(doc.name, {})["autoscaling"] = "would set"
+            continue
+        view = await apply_autoscaling(client, doc.name, doc.autoscaling)
+        step(f"{doc.name}: autoscaling {view.min_copies} to {view.max_copies} copies")
+        by_name.get(doc.name, {})["autoscaling"] = "set"
 
 
 # -- describe ---------------------------------------------------------------------------
