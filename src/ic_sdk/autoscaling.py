@@ -45,6 +45,7 @@ from ic_sdk.errors import (
     ServiceError,
     ValidationError,
 )
+from ic_sdk.reconcile import matches
 from ic_sdk.validation import Problem
 
 if TYPE_CHECKING:
@@ -353,17 +354,6 @@ def _raise(problems: Sequence[Problem], operation: str) -> None:
 # -- calls ------------------------------------------------------------------------------
 
 
-async def _mutate(
-    send: Sender,
-    service: Service,
-    method: str,
-    wire: dict[str, Any],
-    applied: Callable[[], Awaitable[dict[str, Any] | None]],
-) -> dict[str, Any]:
-    """Send a mutation; when its answer may have been lost, the description decides."""
-    return await send(service, method, wire, applied=applied)
-
-
 def _scope(name: str) -> dict[str, Any]:
     return {
         "ServiceNamespace": NAMESPACE,
@@ -413,31 +403,14 @@ async def _put_policy(send: Sender, name: str, wire: dict[str, Any]) -> str:
 
     async def applied() -> dict[str, Any] | None:
         for policy in await _policies(send, name):
-            if policy.get("PolicyName") == wire["PolicyName"] and _same(
+            if policy.get("PolicyName") == wire["PolicyName"] and matches(
                 wire[kind], policy.get(kind) or {}
             ):
                 return policy
         return None
 
-    answer = await _mutate(send, "application-autoscaling", "put_scaling_policy", wire, applied)
+    answer = await send("application-autoscaling", "put_scaling_policy", wire, applied=applied)
     return str(answer.get("PolicyARN"))
-
-
-def _same(wanted: Any, shown: Any) -> bool:
-    """Whether ``shown`` carries every value ``wanted`` sets (numbers as numbers)."""
-    if isinstance(wanted, Mapping):
-        return isinstance(shown, Mapping) and all(
-            k in shown and _same(v, shown[k]) for k, v in wanted.items()
-        )
-    if isinstance(wanted, list):
-        return (
-            isinstance(shown, list)
-            and len(wanted) == len(shown)
-            and all(_same(w, s) for w, s in zip(wanted, shown, strict=True))
-        )
-    if isinstance(wanted, int | float) and isinstance(shown, int | float):
-        return float(wanted) == float(shown)
-    return bool(wanted == shown)
 
 
 async def _delete_alarms(send: Sender, names: Sequence[str]) -> None:
@@ -510,9 +483,9 @@ async def autoscale(
 
     async def registered() -> dict[str, Any] | None:
         shown = await _target(send, name)
-        return shown if shown is not None and _same(register, shown) else None
+        return shown if shown is not None and matches(register, shown) else None
 
-    await _mutate(send, "application-autoscaling", "register_scalable_target", register, registered)
+    await send("application-autoscaling", "register_scalable_target", register, applied=registered)
     await _put_policy(
         send,
         name,
@@ -575,11 +548,11 @@ async def _scale_from_zero(send: Sender, name: str) -> None:
     async def created() -> dict[str, Any] | None:
         shown = await _alarms(send, [alarm_name(name)])
         keys = ("AlarmActions", "MetricName", "Namespace", "Dimensions", "Threshold", "Period")
-        if shown and _same({k: alarm[k] for k in keys}, shown[0]):
+        if shown and matches({k: alarm[k] for k in keys}, shown[0]):
             return {}
         return None
 
-    await _mutate(send, "cloudwatch", "put_metric_alarm", alarm, created)
+    await send("cloudwatch", "put_metric_alarm", alarm, applied=created)
 
 
 async def autoscaling(send: Sender, name: str) -> Autoscaling | None:
