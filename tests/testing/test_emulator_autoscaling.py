@@ -330,3 +330,35 @@ async def test_an_emulated_alarm_in_alarm_rolls_back_a_rolling_update(
     described = await sagemaker.describe_inference_component(InferenceComponentName="ic")
     assert described["InferenceComponentStatus"] == "InService"
     assert "p99-latency" in described["FailureReason"]
+
+
+async def test_late_data_points_count_when_the_alarm_next_evaluates(
+    sm: LocalSageMaker, cloudwatch: Any, clock: FakeClock
+) -> None:
+    epoch = sm._service.simulations.of().cloudwatch.epoch
+    await cloudwatch.put_metric_alarm(
+        AlarmName="errors",
+        Namespace="Custom",
+        MetricName="Errors",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=2,
+        DatapointsToAlarm=2,
+        Threshold=5.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    clock.advance(120 - clock.now() % 60 + 5)  # just past a minute, evaluated
+    minute = clock.now() - clock.now() % 60
+    (alarm,) = (await cloudwatch.describe_alarms())["MetricAlarms"]
+    assert alarm["StateValue"] == "INSUFFICIENT_DATA"
+    datum = {"MetricName": "Errors", "Value": 10.0}
+    await cloudwatch.put_metric_data(
+        Namespace="Custom",
+        MetricData=[
+            {**datum, "Timestamp": epoch + minute - 30},  # late: a period already evaluated
+            {**datum, "Timestamp": epoch + minute + 30},
+        ],
+    )
+    clock.advance(60)
+    (alarm,) = (await cloudwatch.describe_alarms())["MetricAlarms"]
+    assert alarm["StateValue"] == "ALARM"

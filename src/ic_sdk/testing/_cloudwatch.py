@@ -20,6 +20,7 @@ Other actions run on state changes only.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -58,6 +59,21 @@ def _invalid(message: str) -> ServiceFault:
 
 def _missing(name: str) -> ServiceFault:
     return ServiceFault("MissingParameter", f"The parameter {name} is required.")
+
+
+def _add(
+    buckets: dict[int, list[float]], index: int, total: float, count: int, value: float
+) -> None:
+    bucket = buckets.get(index)
+    if bucket is None:
+        buckets[index] = [total, float(count), value, value]
+        return
+    bucket[0] += total
+    bucket[1] += count
+    if value < bucket[2]:
+        bucket[2] = value
+    if value > bucket[3]:
+        bucket[3] = value
 
 
 def when(value: Any) -> float:
@@ -115,6 +131,12 @@ class Alarm:
     state_updated: float = 0.0
     #: The most recent aggregated value (what a policy action reads).
     last_value: float | None = None
+    #: ``(period end, value)`` of the last ``evaluation_periods`` periods evaluated.
+    history: deque[tuple[float, float | None]] = attrs.field(init=False)
+
+    @history.default
+    def _history(self) -> deque[tuple[float, float | None]]:
+        return deque(maxlen=self.evaluation_periods)
 
     def describe(self) -> Wire:
         namespace, metric, dimensions = self.key
@@ -162,6 +184,8 @@ class CloudWatch:
         #: Per metric: 10-second buckets and one-minute buckets of [sum, count, min, max].
         self._series: dict[MetricKey, tuple[dict[int, list[float]], dict[int, list[float]]]] = {}
         self._alarms: dict[str, Alarm] = {}
+        #: When alarms were last evaluated (data before it is late: see :meth:`record`).
+        self._evaluated = -math.inf
         self._listeners: list[AlarmListener] = []
         #: Where alarm actions go (Application Auto Scaling installs itself here).
         self.action_sink: ActionSink | None = None
@@ -184,19 +208,13 @@ class CloudWatch:
         series = self._series.get(key)
         if series is None:
             series = self._series[key] = ({}, {})
+        if at < self._evaluated:  # a period alarms already looked at has changed
+            for alarm in self._alarms.values():
+                if alarm.key == key:
+                    alarm.history.clear()
         total = value * count if total is None else total
-        for buckets, width in zip(series, (RESOLUTION, _MINUTE), strict=True):
-            index = int(at // width)
-            bucket = buckets.get(index)
-            if bucket is None:
-                buckets[index] = [total, float(count), value, value]
-                continue
-            bucket[0] += total
-            bucket[1] += count
-            if value < bucket[2]:
-                bucket[2] = value
-            if value > bucket[3]:
-                bucket[3] = value
+        _add(series[0], int(at // RESOLUTION), total, count, value)
+        _add(series[1], int(at // _MINUTE), total, count, value)
 
     def statistic(self, key: MetricKey, start: float, end: float, statistic: str) -> float | None:
         """``statistic`` over ``[start, end)``; ``None`` when there is no data point."""
@@ -248,14 +266,20 @@ class CloudWatch:
         for alarm in list(self._alarms.values()):
             if round(now) % alarm.period == 0:
                 self._evaluate(alarm, now)
+        self._evaluated = now
 
     def _evaluate(self, alarm: Alarm, now: float) -> None:
-        values = [
-            self.statistic(
-                alarm.key, now - k * alarm.period, now - (k - 1) * alarm.period, alarm.statistic
+        period, history = alarm.period, alarm.history
+        if history and history[-1][0] == now - period:
+            # Closed periods do not change: only the newest one is new.
+            history.append((now, self.statistic(alarm.key, now - period, now, alarm.statistic)))
+        else:
+            history.clear()
+            history.extend(
+                (end, self.statistic(alarm.key, end - period, end, alarm.statistic))
+                for end in (now - k * period for k in range(alarm.evaluation_periods - 1, -1, -1))
             )
-            for k in range(alarm.evaluation_periods, 0, -1)
-        ]
+        values = [value for _, value in history]
         compare = _COMPARISONS[alarm.comparison]
         present = [v for v in values if v is not None]
         missing = len(values) - len(present)
