@@ -47,6 +47,7 @@ class SimClock:
         self._heap: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._running = 0
+        self._idle: asyncio.Event
 
     def now(self) -> float:
         return self._now
@@ -54,20 +55,23 @@ class SimClock:
     async def sleep(self, seconds: float) -> None:
         fut = asyncio.get_running_loop().create_future()
         heapq.heappush(self._heap, (self._now + max(0.0, seconds), next(self._seq), fut))
-        self._running -= 1
+        self._park()
         await fut
 
-    def _done(self, _: object) -> None:
+    def _park(self, _: object = None) -> None:
         self._running -= 1
+        if self._running == 0:
+            self._idle.set()
 
     async def run(self, coros: list[Coroutine[Any, Any, Any]]) -> None:
+        self._idle = asyncio.Event()
         tasks = [asyncio.ensure_future(c) for c in coros]
         self._running = len(tasks)
         for task in tasks:
-            task.add_done_callback(self._done)
+            task.add_done_callback(self._park)
         while True:
-            while self._running > 0:
-                await asyncio.sleep(0)
+            await self._idle.wait()
+            self._idle.clear()
             if not self._heap:
                 break
             self._now, _, fut = heapq.heappop(self._heap)
@@ -214,7 +218,7 @@ def main() -> None:
             readme="…notice delay, p90" if default else None,
         )
     print(f"{CROWD} waiters started together")
-    base_steady, base_peak, base_uniform = crowd(FIXED_5S)
+    base_steady, _, base_uniform = crowd(FIXED_5S)
     record(
         BENCH,
         "fixed_burst",

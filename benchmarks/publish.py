@@ -136,9 +136,11 @@ def merge(old: list[Result], new: list[Result]) -> list[Result]:
     """``new`` replaces every record of the benches it ran, and the machine record."""
     rerun = {r["bench"] for r in new if r.get("kind") == "run"}
     kept = [r for r in old if r.get("kind") != "machine" and r.get("bench") not in rerun]
-    return [r for r in new if r.get("kind") == "machine"] + kept + [
-        r for r in new if r.get("kind") != "machine"
-    ]
+    return (
+        [r for r in new if r.get("kind") == "machine"]
+        + kept
+        + [r for r in new if r.get("kind") != "machine"]
+    )
 
 
 # -- reading and rendering ----------------------------------------------------------------

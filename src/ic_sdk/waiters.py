@@ -128,9 +128,9 @@ class Backoff:
     def delay(self, attempt: int, draw: float) -> float:
         """The delay before poll ``attempt``, given a uniform ``draw`` in ``[0, 1)``."""
         jitter = self.jitter
-        if self.cap_jitter is not None and attempt > 0:
-            if self.ceiling(attempt - 1) >= self.max_delay:
-                jitter = self.cap_jitter
+        at_cap = attempt > 0 and self.ceiling(attempt - 1) >= self.max_delay
+        if self.cap_jitter is not None and at_cap:
+            jitter = self.cap_jitter
         delay = self.ceiling(attempt) * (1.0 - jitter * draw)
         return max(self.min_delay, delay)
 
