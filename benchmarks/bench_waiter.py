@@ -224,7 +224,7 @@ def main() -> None:
         "fixed_burst",
         f"{fixed}, {CROWD} waiters: peak polls in 1 s / uniform",
         base_steady / base_uniform,
-        "×",
+        "× uniform",
         note=f"peak {base_steady} polls/s vs {base_uniform:.0f} uniform",
     )
     for label, policy in {"previous default": PREVIOUS, **named_policies()}.items():
@@ -236,7 +236,7 @@ def main() -> None:
             f"{key}_burst",
             f"{label}, {CROWD} waiters: peak polls in 1 s / uniform, after {STEADY_AFTER:.0f} s",
             steady / uniform,
-            "×",
+            "× uniform",
             baseline=base_steady / base_uniform,
             baseline_label=fixed,
             target="value <= 2" if default else None,
