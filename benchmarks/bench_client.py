@@ -30,13 +30,15 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from _util import record
+from _util import per_op, record
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
-from ic_sdk import InferenceComponentClient, base_component
+from ic_sdk import InferenceComponentClient, base_component, models
 from ic_sdk.clock import FakeClock
+from ic_sdk.serde import converter
 from ic_sdk.testing import LocalSageMaker
+from ic_sdk.validation import validate
 
 BENCH = "client"
 ROLE = "arn:aws:iam::123456789012:role/SageMaker"
@@ -44,7 +46,7 @@ IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11
 SEQUENTIAL = 100
 ROUNDS = 31
 CONCURRENT = 10_000
-BURSTS = 5
+BURSTS = 3
 RAW = "raw aiobotocore"
 
 Call = Callable[[], Awaitable[Any]]
@@ -173,6 +175,7 @@ async def main() -> None:
                     await stream.read()
 
             ours, theirs, ratio, how = await interleaved(facade_describe, raw_describe)
+            raw_describe_cpu = theirs
             record(
                 BENCH,
                 "describe",
@@ -199,6 +202,26 @@ async def main() -> None:
                 target="ratio <= 1.02",
                 readme="an `invoke` call",
                 note=how,
+            )
+            answer = await raw.describe_inference_component(InferenceComponentName="bench")
+            answer.pop("ResponseMetadata")
+            describe_out = models.DescribeInferenceComponentOutput
+
+            def own_work() -> None:  # what describe() adds to the aiobotocore call
+                request = models.DescribeInferenceComponentInput(inference_component_name="bench")
+                validate(request)
+                converter.unstructure(request)
+                converter.structure(answer, describe_out)
+
+            record(
+                BENCH,
+                "describe_own_work",
+                "describe's own work: build + validate + unstructure + structure",
+                per_op(own_work) * 1e6,
+                "µs",
+                baseline=raw_describe_cpu * 1e6,
+                baseline_label=f"{RAW} describe_inference_component",
+                note="best of 7, no I/O: the share of a describe call ic_sdk itself adds",
             )
             ours, theirs, ratio, how = await interleaved(unchecked_describe, facade_describe)
             record(

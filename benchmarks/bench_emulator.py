@@ -37,7 +37,8 @@ BENCH = "emulator"
 CALLS = 300
 ROUNDS = 5
 ROLE = "arn:aws:iam::123456789012:role/SageMaker"
-CREDENTIALS = {"aws_access_key_id": "x", "aws_secret_access_key": "x", "verify": False}
+KEY = LocalSageMaker.ACCESS_KEY
+CREDENTIALS = {"aws_access_key_id": KEY, "aws_secret_access_key": "x", "verify": False}
 
 
 async def best_per_call(
@@ -106,7 +107,8 @@ def _request(target: str, body: object) -> WireRequest:
         "POST",
         "/",
         {
-            "Authorization": "AWS4-HMAC-SHA256 Credential=x, SignedHeaders=x, Signature=x",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential={KEY}/20260101/us-east-1/sagemaker/aws4_request,"
+            " SignedHeaders=x, Signature=x",
             "X-Amz-Date": "20260101T000000Z",
             "X-Amz-Target": f"SageMaker.{target}",
         },
