@@ -43,8 +43,8 @@ from ic_sdk.validation import validate
 BENCH = "client"
 ROLE = "arn:aws:iam::123456789012:role/SageMaker"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
-SEQUENTIAL = 100
-ROUNDS = 31
+SEQUENTIAL = 50
+ROUNDS = 61
 CONCURRENT = 10_000
 BURSTS = 3
 RAW = "raw aiobotocore"
