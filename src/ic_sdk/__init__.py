@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 
 from ic_sdk._lazy import attach
 from ic_sdk.errors import (
+    ClientClosed,
     ComponentFailed,
     IcSdkError,
+    MalformedResponse,
     ResourceInUse,
     ResourceLimitExceeded,
     ResourceNotFound,
@@ -31,6 +33,7 @@ from ic_sdk.errors import (
     ServiceValidationError,
     ThrottlingError,
     TransportError,
+    UpdateRolledBack,
     ValidationError,
     WaiterError,
     WaiterTimeout,
@@ -46,9 +49,9 @@ if TYPE_CHECKING:
     from ic_sdk.builders import update_component as update_component
     from ic_sdk.client import CreateResult as CreateResult
     from ic_sdk.client import InferenceComponentClient as InferenceComponentClient
+    from ic_sdk.retry import Backoff as Backoff
     from ic_sdk.validation import Problem as Problem
     from ic_sdk.validation import validate as validate
-    from ic_sdk.waiters import Backoff as Backoff
     from ic_sdk.waiters import EventKind as EventKind
     from ic_sdk.waiters import WaiterEvent as WaiterEvent
     from ic_sdk.waiters import WaitPolicy as WaitPolicy
@@ -57,11 +60,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Backoff",
+    "ClientClosed",
     "ComponentFailed",
     "CreateResult",
     "EventKind",
     "IcSdkError",
     "InferenceComponentClient",
+    "MalformedResponse",
     "Problem",
     "ResourceInUse",
     "ResourceLimitExceeded",
@@ -70,6 +75,7 @@ __all__ = [
     "ServiceValidationError",
     "ThrottlingError",
     "TransportError",
+    "UpdateRolledBack",
     "ValidationError",
     "WaitPolicy",
     "WaiterError",
@@ -87,7 +93,7 @@ __all__ = [
 
 #: Lazily loaded public names → the module that defines them.
 _LAZY: dict[str, str] = {
-    "Backoff": "ic_sdk.waiters",
+    "Backoff": "ic_sdk.retry",
     "CreateResult": "ic_sdk.client",
     "EventKind": "ic_sdk.waiters",
     "InferenceComponentClient": "ic_sdk.client",
