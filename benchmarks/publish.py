@@ -184,8 +184,18 @@ def fmt(value: float, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def ratio_of(r: Result) -> float | None:
+    """The figure's ratio: as emitted, else ``value / baseline`` (when both are there)."""
+    if "ratio" in r:
+        return float(r["ratio"])
+    if r.get("baseline"):
+        return float(r["value"]) / float(r["baseline"])
+    return None
+
+
 def _ratio(r: Result) -> str:
-    return f"{r['ratio']:.3f}×" if "ratio" in r else ""
+    ratio = ratio_of(r)
+    return "" if ratio is None else f"{ratio:.3f}×"
 
 
 def met(r: Result) -> bool | None:
@@ -194,7 +204,9 @@ def met(r: Result) -> bool | None:
     if not target:
         return None
     on, op, bound = _parse_target(r)
-    x = r[on]
+    x = ratio_of(r) if on == "ratio" else r["value"]
+    if x is None:
+        raise ValueError(f"{r['bench']}/{r['key']}: a ratio target needs a baseline")
     return {
         "<=": x <= bound,
         ">=": x >= bound,
@@ -210,7 +222,7 @@ def _parse_target(r: Result) -> tuple[str, str, float]:
     match = re.fullmatch(r"\s*(value|ratio)?\s*(<=|>=|<|>|==)\s*([-+0-9.eE]+)\s*", r["target"])
     if match is None:
         raise ValueError(f"{r['bench']}/{r['key']}: unreadable target {r['target']!r}")
-    on = match[1] or ("ratio" if "ratio" in r else "value")
+    on = match[1] or ("value" if ratio_of(r) is None else "ratio")
     return on, match[2], float(match[3])
 
 

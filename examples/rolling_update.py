@@ -4,7 +4,8 @@ An update with a rolling deployment replaces copies in batches, waiting between 
 the new image fails, SageMaker rolls back: the component returns to ``InService`` with
 its ``FailureReason`` set. ``update_and_wait`` notices that within two polls and raises
 ``UpdateRolledBack`` with the reason and the description. Here LocalSageMaker is told to
-fail the second update.
+fail the second update. The emulator and the client share a
+:class:`~ic_sdk.clock.FakeClock`, so the minutes the batches take pass at once.
 ``python examples/rolling_update.py``
 """
 
@@ -16,6 +17,7 @@ from _local import IMAGE, create_endpoint, local_client
 
 import ic_sdk
 from ic_sdk.builders import base_spec
+from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 
 NAME = "llama-3-8b"
@@ -30,9 +32,10 @@ def spec_for(image_tag: str) -> ic_sdk.models.InferenceComponentSpecification:
 
 
 async def main() -> None:
-    async with LocalSageMaker(delays=0.2) as sm:
-        await create_endpoint(sm, "shared-gpu", instances=2)
-        async with local_client(sm) as client:
+    clock = FakeClock()
+    async with LocalSageMaker(clock=clock, delays=0.2) as sm:
+        await create_endpoint(sm, "shared-gpu", instances=2, clock=clock)
+        async with local_client(sm, clock=clock) as client:
             await client.create(
                 ic_sdk.base_component(
                     name=NAME,
@@ -47,7 +50,7 @@ async def main() -> None:
             await client.wait_until_in_service(NAME)
 
             # One copy at a time, 60 s apart; at most 20 minutes in all.
-            rollout = ic_sdk.rolling_deployment(batch_copies=1, wait_s=0, timeout_s=1200)
+            rollout = ic_sdk.rolling_deployment(batch_copies=1, wait_s=60, timeout_s=1200)
             update = ic_sdk.update_component(
                 name=NAME, specification=spec_for("0.30.0-lmi12.0.0-cu124"), deployment=rollout
             )
@@ -63,7 +66,8 @@ async def main() -> None:
                 await client.update_and_wait(update)
             except ic_sdk.UpdateRolledBack as rolled_back:
                 print(f"second update rolled back: {rolled_back.failure_reason}")
-                assert rolled_back.description is not None
+                if rolled_back.description is None:
+                    raise AssertionError("a rollback carries the description") from None
             else:
                 raise AssertionError("the second update should have been rolled back")
 
