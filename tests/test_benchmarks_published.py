@@ -54,3 +54,37 @@ def test_targets_are_checked(publish: ModuleType) -> None:
     assert publish.met(figure) is None
     with pytest.raises(ValueError, match="unreadable target"):
         publish.met({**figure, "target": "about 1"})
+
+
+def test_any_script_emitting_the_format_is_published(publish: ModuleType) -> None:
+    data = [
+        {"kind": "machine", "cpu": "cpu", "cores": 2, "python": "3.11", "os": "Linux"},
+        {
+            "kind": "run",
+            "bench": "newbench",
+            "script": "benchmarks/bench_newbench.py",
+            "load_before": 1.0,
+            "load_after": 1.5,
+            "seconds": 3.0,
+            "exit": 0,
+            "figures": 1,
+        },
+        {
+            "bench": "newbench",
+            "key": "k",
+            "label": "a new figure",
+            "value": 2.5,
+            "unit": "s",
+            "baseline": 5.0,
+            "target": "value <= 1.0",
+            "readme": "a new README row",
+        },
+    ]
+    doc = publish.render_doc(data)
+    assert "## newbench" in doc
+    assert "| a new figure | 2.50 s | baseline: 5 s | 0.500× |" in doc
+    assert "value <= 1: **missed**" in doc
+    assert publish.read_data(doc) == data
+    block = publish.render_readme_block(data)
+    assert "| a new README row | baseline: 5 s | **2.50 s** | 0.500× |" in block
+    assert "load average 1.00–1.50" in block
