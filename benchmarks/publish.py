@@ -272,7 +272,7 @@ def render_readme_block(data: list[Result]) -> str:
         )
     lines += [
         "",
-        f"Measured in one run of `nox -s bench` on {_machine_line(data)}. Every figure, "
+        f"Measured by `nox -s bench` on {_machine_line(data)}. Every figure, "
         "its baseline and the targets: [docs/benchmarks.md](docs/benchmarks.md).",
         END,
     ]
