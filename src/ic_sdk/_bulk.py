@@ -78,7 +78,7 @@ async def create_many(
 
     async def create_one(spec: models.CreateInferenceComponentInput) -> CreateResult:
         try:
-            output = await client._create(spec, preflight=preflight, retry=budget)
+            output = await client._create(spec, preflight=preflight, budget=budget)
         except Exception as exc:
             return CreateResult(spec=spec, error=exc)
         if not wait:
