@@ -91,9 +91,12 @@ class Backoff:
     jitter": anywhere in ``(0, ceiling]``; ``jitter=0.0`` is no randomness), and never
     shorter than ``min_delay``.
 
-    The defaults (2 s doubling to 40 s, full jitter, at least 1 s) notice a state change
-    within seconds at first, and over a ten-minute creation make about 35 calls where a
-    fixed 5 s poll makes 120 (``benchmarks/bench_client.py`` measures it).
+    ``cap_jitter`` (``None``: same as ``jitter``) replaces ``jitter`` once the cap has been
+    reached and one full-jitter delay drawn at it: that one delay puts each of many
+    waiters at a random phase of the period, and a narrow ``cap_jitter`` then keeps
+    polls near ``max_delay`` apart, which notices a change about ``max_delay / 2`` after
+    it happens instead of ``2/3 max_delay`` with full jitter (the waiters' default
+    :class:`~ic_sdk.waiters.WaitPolicy` uses it; ``benchmarks/bench_waiter.py`` measures it).
     """
 
     initial: float = attrs.field(default=2.0, validator=_positive)
@@ -101,11 +104,17 @@ class Backoff:
     max_delay: float = attrs.field(default=40.0, validator=_positive)
     min_delay: float = attrs.field(default=1.0, validator=_non_negative)
     jitter: float = attrs.field(default=1.0)
+    cap_jitter: float | None = attrs.field(default=None)
 
     @jitter.validator
     def _check_jitter(self, _: attrs.Attribute[float], value: float) -> None:
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"jitter must be within [0, 1], got {value!r}")
+
+    @cap_jitter.validator
+    def _check_cap_jitter(self, _: attrs.Attribute[float | None], value: float | None) -> None:
+        if value is not None and not 0.0 <= value <= 1.0:
+            raise ValueError(f"cap_jitter must be within [0, 1], got {value!r}")
 
     def ceiling(self, attempt: int) -> float:
         """The largest delay before poll ``attempt``."""
@@ -117,7 +126,11 @@ class Backoff:
 
     def delay(self, attempt: int, draw: float) -> float:
         """The delay before poll ``attempt``, given a uniform ``draw`` in ``[0, 1)``."""
-        delay = self.ceiling(attempt) * (1.0 - self.jitter * draw)
+        jitter = self.jitter
+        at_cap = attempt > 0 and self.ceiling(attempt - 1) >= self.max_delay
+        if self.cap_jitter is not None and at_cap:
+            jitter = self.cap_jitter
+        delay = self.ceiling(attempt) * (1.0 - jitter * draw)
         return max(self.min_delay, delay)
 
 
