@@ -5,6 +5,7 @@ ic-sdk demo                          # the whole flow against an embedded emulat
 ic-sdk validate spec.yaml            # every problem with its path and line; exit 1 on errors
 ic-sdk apply spec.yaml --wait        # create, or update to match, then wait
 ic-sdk ls | describe NAME | scale NAME 2 | delete NAME | invoke NAME '{"inputs": "hi"}'
+ic-sdk autoscale NAME --min 0 --max 4 --target 5   # or --off
 ic-sdk wait NAME --until deleted     # resume a wait (after a timeout or Ctrl-C)
 ic-sdk emulator --port 4566          # serve LocalSageMaker
 ```
@@ -174,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.add_argument("copies", type=int, metavar="COPIES")
     _wait_options(p, "the copies run")
+
+    from ic_sdk.cli import _autoscale
+
+    _autoscale.register(command)
 
     p = command(
         "delete", "delete inference components (adapters before their base)", life.cmd_delete

@@ -214,9 +214,18 @@ async def run_demo(
             session.create_client(
                 "sagemaker-runtime", **sm.client_kwargs("sagemaker-runtime")
             ) as runtime,
+            session.create_client(
+                "application-autoscaling", **sm.client_kwargs("application-autoscaling")
+            ) as autoscaling,
+            session.create_client("cloudwatch", **sm.client_kwargs("cloudwatch")) as cloudwatch,
         ):
             client = InferenceComponentClient.from_clients(
-                sagemaker, runtime, wait_policy=DEMO_POLICY, clock=clock
+                sagemaker,
+                runtime,
+                wait_policy=DEMO_POLICY,
+                clock=clock,
+                autoscaling_client=autoscaling,
+                cloudwatch_client=cloudwatch,
             )
             async with client:
                 await _flow(reporter, sagemaker, client, clock, summary)

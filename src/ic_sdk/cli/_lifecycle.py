@@ -246,8 +246,12 @@ def cmd_apply(args: argparse.Namespace) -> int:
     reporter = reporter_for(args)
 
     async def work(client: InferenceComponentClient) -> list[dict[str, Any]]:
+        from ic_sdk.cli._autoscale import apply_all
+
         applier = _Applier(client, args, reporter)
-        return [await applier.apply(doc) for doc in docs]
+        results = [await applier.apply(doc) for doc in docs]
+        await apply_all(client, docs, results, dry_run=args.dry_run, step=reporter.step)
+        return results
 
     results = _run(args, work)
     if _json(args):
