@@ -28,7 +28,7 @@ from ic_sdk.errors import (
     UpdateRolledBack,
     WaiterTimeout,
 )
-from ic_sdk.serde import converter
+from ic_sdk.serde import converter, unknown_fields
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.waiters import EventKind, WaiterEvent, WaitPolicy
 from tests.client_support import IMAGE, adapter, base, facade, make_endpoint, raw_client
@@ -330,6 +330,44 @@ async def test_malformed_answers_are_service_errors_naming_the_operation(
         assert error.http_status == 200
         assert error.url is not None
         assert error.url.startswith(sm.endpoint_url)
+
+
+# Bodies opening with "{" are judged after botocore's parse (no second parse when the
+# answer has members); these are the cases that judgement must still catch.
+BROKEN_OBJECTS = {
+    "closed at a nested brace": b'{"InferenceComponentName": {"a": 1}',
+    "not ascii": '{"InferenceComponentName": "b\u00e9se", "Infer'.encode(),
+    "a trailing comma": b'{"InferenceComponentName": "base",}',
+}
+
+
+@pytest.mark.parametrize("body", BROKEN_OBJECTS.values(), ids=list(BROKEN_OBJECTS))
+async def test_broken_json_objects_are_malformed(
+    sm: LocalSageMaker, clock: FakeClock, endpoint: str, body: bytes
+) -> None:
+    async with facade(sm, clock, max_attempts=1) as client:
+        await client.create_and_wait(base())
+        sm.faults.malformed_answers(body, operations="DescribeInferenceComponent")
+        with pytest.raises(MalformedResponse) as info:
+            await client.describe("base")
+    assert info.value.http_status == 200
+    assert info.value.operation == "DescribeInferenceComponent"
+    assert f"{len(body)} bytes" in str(info.value)
+
+
+@pytest.mark.parametrize("body", [b"{}", b'{"SomethingNew": 1}', b' {"SomethingNew": 1} '])
+async def test_json_objects_without_known_members_are_answers(
+    sm: LocalSageMaker, clock: FakeClock, endpoint: str, body: bytes
+) -> None:
+    async with facade(sm, clock, max_attempts=1) as client:
+        await client.create_and_wait(base())
+        sm.faults.malformed_answers(body, operations="DescribeInferenceComponent")
+        answer = await client.describe("base")
+        assert answer.inference_component_name is None
+        assert dict(unknown_fields(answer)) == {}  # nothing of ic_sdk's own left in it
+        again = await client.describe("base")
+    assert again.inference_component_name == "base"
+    assert dict(unknown_fields(again)) == {}
 
 
 async def test_waiters_and_calls_ride_out_malformed_answers(

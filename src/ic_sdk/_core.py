@@ -10,15 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
 
 from ic_sdk import _redact, models, retry, waiters
-from ic_sdk._transport import RetryMode, aio_config, answer_checker, map_error
+from ic_sdk._transport import RetryMode, aio_config, answer_checker, map_error, settle_answer
 from ic_sdk.clock import Clock
 from ic_sdk.errors import ClientClosed, IcSdkError, MalformedResponse, ValidationError
 from ic_sdk.serde import converter
@@ -175,15 +176,17 @@ class ClientCore:
         if not runtime and service is None:
             _redact.remember_environment(wire)
         _redact.refresh()
-        started = time.perf_counter()
+        debug = logger.isEnabledFor(logging.DEBUG)
+        started = time.perf_counter() if debug else 0.0
         self._in_flight += 1
         self._drained.clear()
         try:
             raw: dict[str, Any] = await getattr(client, method)(**wire)
-            body: Any = raw.get("Body")
-            if runtime and hasattr(body, "read"):
-                async with body:
-                    raw["Body"] = await body.read()
+            if runtime:
+                body: Any = raw.get("Body")
+                if hasattr(body, "read"):
+                    async with body:
+                        raw["Body"] = await body.read()
         except asyncio.CancelledError as exc:
             task = asyncio.current_task()
             if self._closed and task is not None and not task.cancelling():
@@ -205,7 +208,8 @@ class ClientCore:
             if not self._in_flight:
                 self._drained.set()
         meta = raw.pop("ResponseMetadata", None) or {}
-        if logger.isEnabledFor(logging.DEBUG):
+        settle_answer(raw)
+        if debug:
             logger.debug(
                 "%s took %.1f ms (request id %s)",
                 method,
@@ -260,29 +264,47 @@ class ClientCore:
         ``out``. Malformed answers raise :class:`~ic_sdk.errors.MalformedResponse`."""
         operation = operation_of(request)
         raise_problems(request, operation)
-        raw = await self._send(method, converter.unstructure(request))
-        return self._structure(raw, out, operation)
+        return await self._attempt(method, converter.unstructure(request), out, operation)
 
-    async def _call(
-        self, method: str, request: Any, out: type[_T], *, policy: retry.RetryPolicy | None = None
+    async def _attempt(
+        self, method: str, wire: dict[str, Any], out: type[_T], operation: str
     ) -> _T:
-        """:meth:`_call_once`, retried on transient errors (for reads)."""
+        return self._structure(await self._send(method, wire), out, operation)
+
+    def _run(
+        self,
+        method: str,
+        request: Any,
+        out: type[_T],
+        reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None,
+        policy: retry.RetryPolicy | None,
+    ) -> Coroutine[Any, Any, _T]:
+        """The one path of :meth:`_call` and :meth:`_mutate`: validate and serialize
+        ``request`` now (raising :class:`~ic_sdk.errors.ValidationError`), then the
+        coroutine sending it through :func:`ic_sdk.retry.run` and structuring ``out``.
+
+        Not a coroutine itself: the caller awaits :func:`~ic_sdk.retry.run` directly,
+        one frame fewer on every resumption of a call.
+        """
         operation = operation_of(request)
         raise_problems(request, operation)
-        wire = converter.unstructure(request)
-
-        async def attempt() -> _T:
-            return self._structure(await self._send(method, wire), out, operation)
-
-        return await retry.run(
+        return retry.run(
             operation,
-            attempt,
+            partial(self._attempt, method, converter.unstructure(request), out, operation),
             policy=policy or self._retry_policy,
             clock=self._clock,
             rng=self._rng,
+            reconcile=reconcile,
         )
 
-    async def _mutate(
+    def _call(
+        self, method: str, request: Any, out: type[_T], *, policy: retry.RetryPolicy | None = None
+    ) -> Coroutine[Any, Any, _T]:
+        """:meth:`_call_once`, retried on transient errors (for reads). Await it at once:
+        a request that does not validate raises when this is called."""
+        return self._run(method, request, out, None, policy)
+
+    def _mutate(
         self,
         method: str,
         request: Any,
@@ -290,30 +312,16 @@ class ClientCore:
         *,
         reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None,
         policy: retry.RetryPolicy | None = None,
-    ) -> _T:
+    ) -> Coroutine[Any, Any, _T]:
         """Validate, send and retry a mutation; settle a possibly lost answer.
 
         ``reconcile(error)`` is awaited with the error that ends the call once an answer
         may have been lost (see :func:`ic_sdk.retry.run`); it returns the output if the
         service applied the request after all (usually built from a description with
         :mod:`ic_sdk.reconcile`), else ``None``. This is the path every mutating client
-        method takes.
+        method takes. Await it at once, as :meth:`_call`.
         """
-        operation = operation_of(request)
-        raise_problems(request, operation)
-        wire = converter.unstructure(request)
-
-        async def attempt() -> _T:
-            return self._structure(await self._send(method, wire), out, operation)
-
-        return await retry.run(
-            operation,
-            attempt,
-            policy=policy or self._retry_policy,
-            clock=self._clock,
-            rng=self._rng,
-            reconcile=reconcile,
-        )
+        return self._run(method, request, out, reconcile, policy)
 
     def _policy(
         self, policy: waiters.WaitPolicy | None, timeout: float | None

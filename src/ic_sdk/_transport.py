@@ -9,7 +9,7 @@ import asyncio
 import json
 import traceback
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from ic_sdk.clock import Clock
 from ic_sdk.errors import (
@@ -20,7 +20,15 @@ from ic_sdk.errors import (
     from_client_error,
 )
 
-__all__ = ["ClosingClock", "RetryMode", "aio_config", "answer_checker", "map_error"]
+__all__ = [
+    "PENDING_CHECK",
+    "ClosingClock",
+    "RetryMode",
+    "aio_config",
+    "answer_checker",
+    "map_error",
+    "settle_answer",
+]
 
 RetryMode = Literal["standard", "adaptive", "legacy"]
 
@@ -94,32 +102,90 @@ def _describe_body(body: bytes, headers: Mapping[str, Any]) -> str:
     )
 
 
+#: Where :func:`answer_checker` leaves the answers whose verdict botocore's own parse gives
+#: (see :func:`settle_answer`); popped from every answer before anyone sees it.
+PENDING_CHECK: Final = "ic_sdk:pending-answer-check"
+
+
+def _not_an_object(
+    url: str | None, operation: str, body: bytes | bytearray, headers: Any, status: Any
+) -> MalformedResponse | None:
+    """The error for a body that is not a JSON object, else ``None``."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        return None
+    return MalformedResponse(
+        _describe_body(bytes(body), headers or {}),
+        operation=operation,
+        http_status=status,
+        url=url,
+    )
+
+
 def answer_checker(url: str | None) -> Callable[..., None]:
     """A ``before-parse`` handler raising :class:`MalformedResponse` for a JSON-protocol
     answer whose body is not a JSON object (an HTML page, truncated JSON...).
 
     botocore would read such a body as an empty answer: a create "succeeding" without an
     ARN, a describe of nothing.
+
+    The common case costs no second parse: a 2xx ASCII body opening with ``{`` can only
+    be a JSON object or broken JSON, and botocore reads broken JSON as ``{"message":
+    body}``, which leaves an answer without members. Such a body is handed on in the
+    answer (under :data:`PENDING_CHECK`) and :func:`settle_answer` checks it only when
+    the parsed answer has no members (or a ``message`` one). Anything else is checked
+    here, before botocore's parser sees it.
     """
 
-    def check(*, operation_model: Any, response_dict: Mapping[str, Any], **_: Any) -> None:
+    def check(
+        *,
+        operation_model: Any,
+        response_dict: Mapping[str, Any],
+        customized_response_dict: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
         body = response_dict.get("body")
-        if not isinstance(body, bytes | bytearray) or not body.strip():
+        if not isinstance(body, bytes | bytearray):
             return
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, dict):
+        status = response_dict.get("status_code")
+        if (
+            body[:1] == b"{"
+            and customized_response_dict is not None
+            and isinstance(status, int)
+            and 200 <= status < 300
+            and body.isascii()
+        ):
+            customized_response_dict[PENDING_CHECK] = (
+                url,
+                operation_model.name,
+                body,
+                response_dict.get("headers"),
+                status,
+            )
             return
-        raise MalformedResponse(
-            _describe_body(bytes(body), response_dict.get("headers") or {}),
-            operation=operation_model.name,
-            http_status=response_dict.get("status_code"),
-            url=url,
+        if not body.strip():
+            return
+        error = _not_an_object(
+            url, operation_model.name, body, response_dict.get("headers"), status
         )
+        if error is not None:
+            raise error
 
     return check
+
+
+def settle_answer(answer: dict[str, Any]) -> None:
+    """Finish :func:`answer_checker`'s work on a parsed answer (``ResponseMetadata``
+    already removed): drop its note, and raise :class:`MalformedResponse` if the body
+    behind an answer without members was not a JSON object."""
+    pending = answer.pop(PENDING_CHECK, None)
+    if pending is not None and (not answer or "message" in answer):
+        error = _not_an_object(*pending)
+        if error is not None:
+            raise error
 
 
 class ClosingClock:
