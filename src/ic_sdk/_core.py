@@ -171,9 +171,14 @@ class ClientCore:
         (``application-autoscaling``, ``cloudwatch``)."""
         if service is not None:
             client = await self._other(service)
+        elif runtime:
+            client = (
+                self._rt if self._rt is not None and not self._closed else await self._runtime()
+            )
         else:
-            client = await (self._runtime() if runtime else self._sagemaker())
-        if not runtime and service is None:
+            client = (
+                self._sm if self._sm is not None and not self._closed else await self._sagemaker()
+            )
             _redact.remember_environment(wire)
         _redact.refresh()
         debug = logger.isEnabledFor(logging.DEBUG)

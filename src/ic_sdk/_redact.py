@@ -194,17 +194,24 @@ def remember(values: Iterable[str]) -> None:
     _FILTER.remember(values)
 
 
+#: Values that hold nothing to look into (most of a request): skipped without a check.
+_LEAVES: frozenset[type] = frozenset({str, int, float, bool, bytes, type(None)})
+
+
 def remember_environment(wire: Any) -> None:
     """Remember every ``Environment`` value inside a request's wire form."""
-    if isinstance(wire, Mapping):
+    if wire.__class__ is dict or isinstance(wire, Mapping):
         for key, value in wire.items():
+            if value.__class__ in _LEAVES:
+                continue
             if key == "Environment" and isinstance(value, Mapping):
                 _FILTER.remember(v for v in value.values() if isinstance(v, str))
             elif isinstance(value, Mapping | list):
                 remember_environment(value)
     elif isinstance(wire, list):
         for item in wire:
-            remember_environment(item)
+            if item.__class__ not in _LEAVES:
+                remember_environment(item)
 
 
 class LogRedaction:

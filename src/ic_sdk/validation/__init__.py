@@ -76,14 +76,18 @@ def validate(
         unknown = sorted(skip.difference(RULES))
         if unknown:
             raise ValueError(f"unknown rule id(s) in ignore: {', '.join(unknown)}")
-    cls = obj.__class__ if shape is None else shape
-    if shape is None and not attrs.has(cls):
-        raise TypeError(
-            f"validate() takes a model instance, or a request dict and its shape class; "
-            f"got {cls.__name__} without a shape class"
-        )
-    if not (isinstance(cls, type) and attrs.has(cls)):
-        raise TypeError(f"shape must be a model class, got {shape!r}")
+    cls: Any
+    if shape is None:
+        cls = obj.__class__
+        if not attrs.has(cls):
+            raise TypeError(
+                f"validate() takes a model instance, or a request dict and its shape class; "
+                f"got {cls.__name__} without a shape class"
+            )
+    else:
+        cls = shape
+        if not (isinstance(cls, type) and attrs.has(cls)):
+            raise TypeError(f"shape must be a model class, got {shape!r}")
     out: list[Problem] = []
     dm = walk(obj, cls, out)
     if dm and not (obj.__class__ is dict or isinstance(obj, Mapping)):
