@@ -71,7 +71,10 @@ async def invoke_raw(
     are retried as botocore's standard mode would; model errors are not.
     """
     operation = shape.__name__.removesuffix("Input")
-    endpoint = await _endpoint_for(client, name, endpoint_name)
+    # The endpoint given or cached without a coroutine per call (the common case).
+    endpoint = endpoint_name if endpoint_name is not None else client._endpoints.get(name)
+    if endpoint is None:
+        endpoint = await _endpoint_for(client, name, endpoint_name)
     request = shape(
         endpoint_name=endpoint,
         inference_component_name=name,
