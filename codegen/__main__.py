@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from codegen import ir, load, patterns, render, schema, write
+from codegen import ir, load, operations, patterns, render, schema, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +52,7 @@ def generate() -> dict[str, str]:
     ).items():
         files[f"src/ic_sdk/models/runtime/{rel}"] = text
     files["src/ic_sdk/models/_patterns.py"] = render.render_patterns([sm, rt])
+    files.update(operations.generate(load.load_all()))
 
     def dump(obj: object) -> str:
         return json.dumps(obj, indent=1, ensure_ascii=False, sort_keys=False) + "\n"

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
+    from ic_sdk.endpoints import EndpointPlan
+    from ic_sdk.models._operations import Call, Paginate
+    from ic_sdk.teardown import OnTeardownEvent
     from ic_sdk.validation import Problem
 
 __all__ = ["CreateResult", "InferenceComponentClient"]
@@ -325,6 +328,10 @@ class InferenceComponentClient:
             )
         return raw
 
+    def _check(self, request: object, operation: str) -> None:
+        """Raise ``ValidationError`` when ``request`` has problems (nothing is sent)."""
+        _raise_problems(validate(request), operation)
+
     async def _call(self, method: str, request: Any, out: type[_T]) -> _T:
         """Validate ``request`` (a ``<Operation>Input`` model), send it, structure ``out``."""
         _raise_problems(validate(request), type(request).__name__.removesuffix("Input"))
@@ -358,6 +365,130 @@ class InferenceComponentClient:
             rng=self._rng,
             on_event=on_event,
             changed_since=changed_since,
+        )
+
+    # -- any operation -------------------------------------------------------------------
+
+    if TYPE_CHECKING:
+        #: ``await client.call(request)``: send any generated operation input
+        #: (``models.DescribeEndpointInput(...)``, ``models.runtime.InvokeEndpointInput``...)
+        #: and get its output model (``None`` for operations that answer nothing).
+        call: Call
+        #: ``async for page in client.paginate(request)``: every page of a paginated
+        #: operation, each its typed output model.
+        paginate: Paginate
+    else:
+
+        async def call(self, request):
+            """Send any generated operation input; its typed output (see :mod:`ic_sdk._call`)."""
+            from ic_sdk import _call
+
+            return await _call.call(self, request)
+
+        def paginate(self, request):
+            """Every page of a paginated operation (see :mod:`ic_sdk._call`)."""
+            from ic_sdk import _call
+
+            return _call.paginate(self, request)
+
+    # -- IC-ready endpoints --------------------------------------------------------------
+
+    async def create_endpoint(self, plan: EndpointPlan) -> models.CreateEndpointOutput:
+        """CreateEndpointConfig then CreateEndpoint for an :func:`ic_sdk.ic_endpoint` plan.
+
+        Idempotent: a config or endpoint that already exists exactly as planned (say, from
+        a create whose answer was lost) counts as created; anything else stays an error.
+        """
+        from ic_sdk import _deploy
+
+        return await _deploy.create(self, plan)
+
+    async def create_endpoint_and_wait(
+        self,
+        plan: EndpointPlan,
+        *,
+        policy: waiters.WaitPolicy | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        on_event: waiters.OnEvent | None = None,
+    ) -> models.DescribeEndpointOutput:
+        """:meth:`create_endpoint`, then :meth:`wait_until_endpoint_in_service`."""
+        await self.create_endpoint(plan)
+        return await self.wait_until_endpoint_in_service(
+            plan.name, policy=policy, timeout=timeout, on_event=on_event
+        )
+
+    async def describe_endpoint(self, name: str) -> models.DescribeEndpointOutput:
+        """DescribeEndpoint."""
+        from ic_sdk import _deploy
+
+        return await _deploy.describe_endpoint(self, name)
+
+    async def wait_until_endpoint_in_service(
+        self,
+        name: str,
+        *,
+        policy: waiters.WaitPolicy | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        on_event: waiters.OnEvent | None = None,
+    ) -> models.DescribeEndpointOutput:
+        """Poll until endpoint ``name`` is ``InService``; ``ComponentFailed`` on ``Failed``."""
+        from ic_sdk import _deploy
+
+        desc = await _deploy.wait_endpoint(
+            self, name, "in_service", policy=self._policy(policy, timeout), on_event=on_event
+        )
+        assert desc is not None  # an in-service wait ends on a description
+        return desc
+
+    async def delete_endpoint(self, name: str, *, missing_ok: bool = False) -> None:
+        """DeleteEndpoint (its config stays; :meth:`teardown` removes everything)."""
+        from ic_sdk import _deploy
+
+        await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
+
+    async def delete_endpoint_and_wait(
+        self,
+        name: str,
+        *,
+        missing_ok: bool = False,
+        policy: waiters.WaitPolicy | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        on_event: waiters.OnEvent | None = None,
+    ) -> None:
+        """:meth:`delete_endpoint`, then poll until the service no longer knows it."""
+        from ic_sdk import _deploy
+
+        await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
+        await _deploy.wait_endpoint(
+            self, name, "deleted", policy=self._policy(policy, timeout), on_event=on_event
+        )
+
+    async def teardown(
+        self,
+        endpoint_name: str,
+        *,
+        delete_config: bool = True,
+        config_name: str | None = None,
+        policy: waiters.WaitPolicy | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        on_event: OnTeardownEvent | None = None,
+    ) -> None:
+        """Delete the endpoint's adapters, then its bases, then it, then its config.
+
+        Waits until each group is gone before the next. Idempotent and resumable: what is
+        already gone (or going) counts as done, so run it again after an interruption.
+        ``config_name`` is needed only when the endpoint is already gone and its config
+        is not named like it. See :mod:`ic_sdk.teardown`.
+        """
+        from ic_sdk import teardown
+
+        await teardown.teardown(
+            self,
+            endpoint_name,
+            delete_config=delete_config,
+            config_name=config_name,
+            policy=self._policy(policy, timeout),
+            on_event=on_event,
         )
 
     # -- control plane -----------------------------------------------------------------
