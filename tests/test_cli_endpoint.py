@@ -98,3 +98,70 @@ def test_teardown_from_the_command_line(
     assert cli(emu, "endpoint", "describe", "shared-gpu") == 1
     assert "Could not find endpoint" in capsys.readouterr().err
     assert main(["--endpoint-url", emu.url, "-q", "teardown", "shared-gpu"]) == 0
+
+
+# -- stacks with endpoint documents ---------------------------------------------------------
+
+STACK = Path(__file__).resolve().parent.parent / "examples" / "stacks" / "shared-gpu.yaml"
+
+
+def test_apply_a_stack_with_an_endpoint(
+    emu: Emulator,  # noqa: F811 - fixture
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli(emu, "validate", str(STACK)) == 0
+    assert capsys.readouterr().out.count(": OK") == 4
+    assert cli(emu, "--output", "json", "apply", str(STACK), "--dry-run") == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry[0] == {"name": "shared-gpu", "kind": "endpoint", "action": "create"}
+    assert cli(emu, "--output", "json", "apply", str(STACK), "--wait") == 0
+    results = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["action"], r["status"]) for r in results] == [
+        ("shared-gpu", "create", "InService"),
+        ("mistral-7b-base", "create", "InService"),
+        ("mistral-7b-sql", "create", "InService"),
+        ("mistral-7b-chat", "create", "InService"),
+    ]
+    assert cli(emu, "--output", "json", "apply", str(STACK)) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert {r["action"] for r in again} == {"unchanged"}
+    assert cli(emu, "-q", "teardown", "shared-gpu") == 0
+
+
+def test_endpoint_documents_are_checked(
+    emu: Emulator,  # noqa: F811 - fixture
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bad = write(
+        tmp_path,
+        "bad.yaml",
+        "Endpoint:\n  Name: shared gpu\n  InstanceType: 3\n  MinInstance: 1\n",
+    )
+    assert cli(emu, "validate", bad) == 1
+    out = capsys.readouterr().out
+    assert "Endpoint.InstanceType" in out
+    assert "Endpoint.MinInstance" in out
+    assert "Endpoint.ExecutionRoleArn" in out
+    assert cli(emu, "apply", bad) == 1
+    assert "nothing was sent" in capsys.readouterr().err
+
+
+def test_stack_schema_is_current_and_matches_the_examples() -> None:
+    import jsonschema
+
+    from ic_sdk.cli import _endpoint_doc
+    from ic_sdk.cli._specs import load_specs
+
+    assert _endpoint_doc.schema_path().read_text(encoding="utf-8") == _endpoint_doc.schema_text()
+    schema = json.loads(_endpoint_doc.schema_text())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=None)
+    docs = load_specs(str(STACK))
+    assert len(docs) == 4
+    for doc in docs:
+        assert list(validator.iter_errors(doc.data)) == []
+    assert list(validator.iter_errors({"Endpoint": {"Name": "x"}}))  # required members
+    fields = set(_endpoint_doc.FIELDS)
+    assert (
+        set(schema["$defs"]["IcEndpointDocument"]["properties"]["Endpoint"]["properties"]) == fields
+    )

@@ -25,6 +25,7 @@ and ``max_instances`` (managed instance scaling). The plan is checked with
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -33,7 +34,7 @@ from ic_sdk.errors import ValidationError
 from ic_sdk.validation import Problem
 from ic_sdk.validation import validate as _validate
 
-__all__ = ["EndpointPlan", "ic_endpoint"]
+__all__ = ["EndpointPlan", "ic_endpoint", "plan_problems"]
 
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
@@ -157,15 +158,26 @@ def ic_endpoint(
         ),
     )
     if validate:
-        problems = [
-            *_validate(plan.config),
-            *_validate(plan.endpoint),
-            *_plan_problems(
-                instance_count=instance_count,
-                min_instances=min_instances,
-                max_instances=max_instances,
-            ),
-        ]
+        problems = _problems(plan)
         if problems:
             raise ValidationError(problems, operation="ic_endpoint")
     return plan
+
+
+def _problems(plan: EndpointPlan) -> list[Problem]:
+    variant = plan.config.production_variants[0]
+    scaling = variant.managed_instance_scaling
+    return [
+        *_validate(plan.config),
+        *_validate(plan.endpoint),
+        *_plan_problems(
+            instance_count=variant.initial_instance_count or 1,
+            min_instances=scaling.min_instance_count if scaling else None,
+            max_instances=scaling.max_instance_count if scaling else None,
+        ),
+    ]
+
+
+def plan_problems(name: str, **kwargs: Any) -> list[Problem]:
+    """Every problem :func:`ic_endpoint` would raise for these arguments (none: ``[]``)."""
+    return _problems(ic_endpoint(name, **kwargs, validate=False))

@@ -106,7 +106,11 @@ def _check_ignore(rules: Sequence[str]) -> None:
 
 def _problems(doc: SpecDocument, ignore: Sequence[str]) -> list[Any]:
     from ic_sdk import models
+    from ic_sdk.cli import _endpoint_doc
     from ic_sdk.validation import validate
+
+    if _endpoint_doc.is_endpoint(doc.data):
+        return _endpoint_doc.endpoint_problems(doc.data)
 
     return validate(doc.data, models.CreateInferenceComponentInput, ignore=ignore)
 
@@ -185,6 +189,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
             f"the spec has {count} problem{'s' if count != 1 else ''}; nothing was sent\n"
             + "\n".join(f"  {m}" for m in messages)
         )
+    from ic_sdk.cli._endpoint_doc import is_endpoint
+
+    endpoints = [doc for doc in docs if is_endpoint(doc.data)]
+    docs = [doc for doc in docs if not is_endpoint(doc.data)]
     names = [doc.name for doc in docs]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -193,7 +201,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
     out = _out()
 
     async def work(client: InferenceComponentClient) -> list[dict[str, Any]]:
-        results: list[dict[str, Any]] = []
+        from ic_sdk.cli._endpoint import apply_endpoints
+
+        results: list[dict[str, Any]] = await apply_endpoints(client, endpoints, args, reporter)
         pending: set[str] = set()  # created or updated here and not yet awaited
         for doc in docs:
             current = await _describe_or_none(client, doc.name)

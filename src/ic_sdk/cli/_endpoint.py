@@ -21,6 +21,8 @@ from ic_sdk.cli._output import dump_json, table
 
 if TYPE_CHECKING:
     from ic_sdk import models
+    from ic_sdk.cli._progress import Reporter
+    from ic_sdk.cli._specs import SpecDocument
     from ic_sdk.client import InferenceComponentClient
     from ic_sdk.teardown import TeardownEvent
 
@@ -245,3 +247,49 @@ def cmd_teardown(args: argparse.Namespace) -> int:
     if _json(args):
         dump_json({"endpoint": args.endpoint, "steps": steps}, _out())
     return 0
+
+
+async def apply_endpoints(
+    client: InferenceComponentClient,
+    docs: list[SpecDocument],
+    args: argparse.Namespace,
+    reporter: Reporter,
+) -> list[dict[str, Any]]:
+    """``ic-sdk apply`` for endpoint documents: create what is missing, wait for all.
+
+    Components can only be created on an ``InService`` endpoint, so every endpoint of
+    the stack is awaited before any component is applied (``--dry-run`` sends nothing).
+    An existing endpoint is left as it is: endpoint updates are not applied.
+    """
+    from ic_sdk.cli._endpoint_doc import plan_of
+    from ic_sdk.errors import ResourceNotFound
+
+    results: list[dict[str, Any]] = []
+    to_wait: list[str] = []
+    for doc in docs:
+        plan = plan_of(doc.data)
+        try:
+            current = await client.describe_endpoint(plan.name)
+        except ResourceNotFound:
+            current = None
+        action = "create" if current is None else "unchanged"
+        result: dict[str, Any] = {"name": plan.name, "kind": "endpoint", "action": action}
+        results.append(result)
+        if current is not None:
+            if current.endpoint_config_name != plan.config_name:
+                result["note"] = f"uses config {current.endpoint_config_name!r}; left as it is"
+            reporter.step(f"{plan.name}: endpoint exists ({current.endpoint_status})")
+        elif args.dry_run:
+            reporter.step(f"{plan.name}: would create the endpoint")
+            continue
+        else:
+            await client.create_endpoint(plan)
+            reporter.step(f"{plan.name}: creating the endpoint")
+        to_wait.append(plan.name)
+    for name in to_wait:
+        with reporter.tracking() as tracker:
+            desc = await client.wait_until_endpoint_in_service(
+                name, timeout=_timeout(args), on_event=tracker.on_event
+            )
+        next(r for r in results if r["name"] == name)["status"] = str(desc.endpoint_status)
+    return results
