@@ -165,7 +165,7 @@ def cmd_ls(args: argparse.Namespace) -> int:
     async def work(client: InferenceComponentClient) -> list[Any]:
         from ic_sdk import models
 
-        found = []
+        found: list[models.EndpointSummary] = []
         async for page in client.paginate(models.ListEndpointsInput()):
             found.extend(page.endpoints or ())
         return found
