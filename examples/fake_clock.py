@@ -25,11 +25,11 @@ async def main() -> None:
     clock = FakeClock()
     delays = Delays(component_create=TEN_MINUTES)
     async with LocalSageMaker(clock=clock, delays=delays) as sm:
-        await create_endpoint(sm, "shared-gpu", clock=clock)
         # The default wait policy (polls 2 s apart, doubling to 40 s) and no botocore
         # retries: those sleep in real time; the waiter's retries run on the fake clock.
         policy = ic_sdk.WaitPolicy()
         async with local_client(sm, clock=clock, wait_policy=policy, max_attempts=1) as client:
+            await create_endpoint(client, "shared-gpu")
             spec = ic_sdk.base_component(
                 name="slow-model", endpoint_name="shared-gpu", image=IMAGE, memory_mb=4096
             )

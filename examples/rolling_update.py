@@ -29,41 +29,40 @@ def spec_for(image_tag: str) -> ic_sdk.models.InferenceComponentSpecification:
 
 
 async def main() -> None:
-    async with LocalSageMaker(delays=0.2) as sm:
-        await create_endpoint(sm, "shared-gpu", instances=2)
-        async with local_client(sm) as client:
-            await client.create(
-                ic_sdk.base_component(
-                    name=NAME,
-                    endpoint_name="shared-gpu",
-                    variant_name="AllTraffic",
-                    image=IMAGE,
-                    memory_mb=16_384,
-                    accelerators=1,
-                    copies=4,
-                )
+    async with LocalSageMaker(delays=0.2) as sm, local_client(sm) as client:
+        await create_endpoint(client, "shared-gpu", instances=2)
+        await client.create(
+            ic_sdk.base_component(
+                name=NAME,
+                endpoint_name="shared-gpu",
+                variant_name="AllTraffic",
+                image=IMAGE,
+                memory_mb=16_384,
+                accelerators=1,
+                copies=4,
             )
-            await client.wait_until_in_service(NAME)
+        )
+        await client.wait_until_in_service(NAME)
 
-            # One copy at a time, 60 s apart; at most 20 minutes in all.
-            rollout = ic_sdk.rolling_deployment(batch_copies=1, wait_s=60, timeout_s=1200)
-            update = ic_sdk.update_component(
-                name=NAME, specification=spec_for("0.30.0-lmi12.0.0-cu124"), deployment=rollout
-            )
-            done = await client.update_and_wait(update)
-            print(f"first update: {done.inference_component_status}, reason {done.failure_reason}")
-            assert done.failure_reason is None
+        # One copy at a time, 60 s apart; at most 20 minutes in all.
+        rollout = ic_sdk.rolling_deployment(batch_copies=1, wait_s=60, timeout_s=1200)
+        update = ic_sdk.update_component(
+            name=NAME, specification=spec_for("0.30.0-lmi12.0.0-cu124"), deployment=rollout
+        )
+        done = await client.update_and_wait(update)
+        print(f"first update: {done.inference_component_status}, reason {done.failure_reason}")
+        assert done.failure_reason is None
 
-            sm.faults.fail_next_update(NAME, reason="CannotStartContainerError on 1 copy")
-            update = ic_sdk.update_component(
-                name=NAME, specification=spec_for("0.31.0-broken"), deployment=rollout
-            )
-            done = await client.update_and_wait(update)
-            print(f"second update: {done.inference_component_status}, reason {done.failure_reason}")
-            assert str(done.inference_component_status) == "InService"
-            assert done.failure_reason is not None, "rolled back: InService, with a reason"
+        sm.faults.fail_next_update(NAME, reason="CannotStartContainerError on 1 copy")
+        update = ic_sdk.update_component(
+            name=NAME, specification=spec_for("0.31.0-broken"), deployment=rollout
+        )
+        done = await client.update_and_wait(update)
+        print(f"second update: {done.inference_component_status}, reason {done.failure_reason}")
+        assert str(done.inference_component_status) == "InService"
+        assert done.failure_reason is not None, "rolled back: InService, with a reason"
 
-            await client.delete_and_wait(NAME)
+        await client.delete_and_wait(NAME)
 
 
 if __name__ == "__main__":
