@@ -1,4 +1,11 @@
-"""The docs: Python snippets compile, and the generated models reference is complete.
+"""The docs: Python snippets run as written, and the generated models reference is complete.
+
+Every page's Python snippets run in order, in one namespace (as a reader pastes them
+into ``python -m asyncio``), against a LocalSageMaker that ``AWS_ENDPOINT_URL`` points
+at: ``InferenceComponentClient(region="us-east-1")`` as written reaches the emulator.
+Clients built without a clock wait on the emulator's FakeClock, so a page's waits take
+no real time. ``GIVEN`` holds what a page's prose says exists before its first snippet;
+``NOT_RUN`` lists the snippets that cannot run as written, each with why.
 
 ``mkdocs build --strict`` (``nox -s docs``) checks links and the rendering; these tests
 run without mkdocs installed.
@@ -7,8 +14,13 @@ run without mkdocs installed.
 from __future__ import annotations
 
 import ast
+import asyncio
+import contextlib
 import importlib.util
+import inspect
+import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +28,11 @@ import attrs
 import pytest
 
 from ic_sdk import models
+from tests.test_cli import (
+    Emulator,
+    aws_env,  # noqa: F401 - fixture
+    emu,  # noqa: F401 - fixture
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
@@ -38,6 +55,93 @@ def test_python_snippets_compile(page: str, line: int, code: str) -> None:
         compile(code, f"{page}:{line}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as exc:
         pytest.fail(f"{page}:{line + (exc.lineno or 1) - 1}: {exc.msg}")
+
+
+IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
+ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
+
+#: The endpoint most pages deploy on, created before their first snippet (``GIVEN_ENDPOINT``).
+_ENDPOINT = f"""
+import ic_sdk
+async with ic_sdk.InferenceComponentClient(region="us-east-1") as _c:
+    await _c.create_endpoint_and_wait(
+        ic_sdk.ic_endpoint("shared-gpu", instance_type="ml.g5.12xlarge", execution_role_arn={ROLE!r})
+    )
+"""
+
+#: Pages whose prose says an IC-ready endpoint ``shared-gpu`` exists.
+GIVEN_ENDPOINT = {
+    "docs/guides/adapters.md",
+    "docs/guides/validation-rules.md",
+    "docs/index.md",
+}
+
+#: What a page's prose introduces before its snippets use it.
+GIVEN: dict[str, str] = {
+    # its first snippet (not run: see NOT_RUN) imports ic_sdk
+    "docs/guides/waiters.md": "import ic_sdk",
+    "docs/guides/validation-rules.md": f"""
+import ic_sdk
+request = ic_sdk.base_component(name="m", endpoint_name="shared-gpu", image={IMAGE!r}, memory_mb=1024)
+request_dict = ic_sdk.serde.converter.unstructure(request)
+""",
+}
+
+#: Snippets that cannot run as written: (page, first line) -> why.
+NOT_RUN: dict[tuple[str, int], str] = {
+    ("docs/guides/waiters.md", 9): "shows alternatives side by side ('spec' created twice)",
+    ("docs/guides/waiters.md", 71): "fragment: a 'llama' component on an open client",
+    ("docs/guides/waiters.md", 120): "fragment: a 'llama' component on an open client",
+    ("docs/guides/testing.md", 50): "fragment: InferenceComponentClient(..., clock=clock)",
+    ("docs/guides/testing.md", 65): "fragment: fault calls on an 'sm' of an earlier snippet",
+    ("docs/guides/testing.md", 86): "fragment: set_handler on an 'sm' of an earlier snippet",
+}
+
+
+def pages_with_snippets() -> list[str]:
+    return sorted({page for page, _, _ in snippets()})
+
+
+@pytest.fixture
+def docs_env(
+    emu: Emulator,  # noqa: F811 - fixture
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Emulator]:
+    from ic_sdk import client
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emu.url)
+    monkeypatch.setattr(client, "SystemClock", lambda: emu.clock)
+    yield emu
+
+
+def _run(code: str, where: str, namespace: dict[str, object], runner: asyncio.Runner) -> None:
+    compiled = compile(code, where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    if compiled.co_flags & inspect.CO_COROUTINE:
+        runner.run(eval(compiled, namespace))
+    else:
+        exec(compiled, namespace)
+
+
+@pytest.mark.parametrize("page", pages_with_snippets())
+def test_page_snippets_run_against_the_emulator(page: str, docs_env: Emulator) -> None:
+    namespace: dict[str, object] = {"__name__": "__docs__"}
+    with asyncio.Runner() as runner, contextlib.redirect_stdout(io.StringIO()):
+        if page in GIVEN_ENDPOINT:
+            _run(_ENDPOINT, f"{page}:given endpoint", namespace, runner)
+        if page in GIVEN:
+            _run(GIVEN[page], f"{page}:given", namespace, runner)
+        for snippet_page, line, code in snippets():
+            if snippet_page != page or (page, line) in NOT_RUN:
+                continue
+            try:
+                _run(code, f"{page}:{line}", namespace, runner)
+            except Exception as exc:
+                pytest.fail(f"{page}:{line}: {type(exc).__name__}: {exc}")
+
+
+def test_not_run_names_existing_snippets() -> None:
+    places = {(page, line) for page, line, _ in snippets()}
+    assert set(NOT_RUN) <= places
 
 
 @pytest.fixture(scope="module")
