@@ -20,7 +20,6 @@ import importlib.util
 import inspect
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -106,12 +105,12 @@ def pages_with_snippets() -> list[str]:
 def docs_env(
     emu: Emulator,  # noqa: F811 - fixture
     monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Emulator]:
+) -> Emulator:
     from ic_sdk import client
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", emu.url)
     monkeypatch.setattr(client, "SystemClock", lambda: emu.clock)
-    yield emu
+    return emu
 
 
 def _run(code: str, where: str, namespace: dict[str, object], runner: asyncio.Runner) -> None:
