@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ic_sdk import models
-from ic_sdk.instance_types import INSTANCE_TYPES, InstanceSpec, Requirement, fitting_copies, lookup
+from ic_sdk.capacity import Requirement, fitting_copies
+from ic_sdk.instance_types import INSTANCE_TYPES, InstanceSpec, lookup
 
 
 def test_every_type_is_one_the_service_accepts() -> None:

@@ -1,9 +1,8 @@
 """What fits on a SageMaker instance: vCPUs, memory and accelerators of common ML instance types.
 
 Inference components reserve CPU cores, accelerator devices and memory on the instances
-of an endpoint variant. This table, and :func:`fitting_copies` which places copies on it,
-let the emulator and the client's preflight check tell whether a component's
-``ComputeResourceRequirements`` fit.
+of an endpoint variant. This table says what one instance has; :mod:`ic_sdk.capacity`
+places copies on it (for both the client's pre-flight and the emulator).
 
 Figures are per instance, as published by AWS:
 
@@ -32,13 +31,12 @@ skip capacity checks for them rather than guess.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 import attrs
 
-__all__ = ["INSTANCE_TYPES", "InstanceSpec", "Requirement", "fitting_copies", "lookup"]
+__all__ = ["INSTANCE_TYPES", "InstanceSpec", "lookup"]
 
 
 @attrs.frozen(kw_only=True)
@@ -258,95 +256,3 @@ INSTANCE_TYPES: Mapping[str, InstanceSpec] = _build()
 def lookup(instance_type: str) -> InstanceSpec | None:
     """The resources of ``instance_type`` (e.g. ``"ml.g5.12xlarge"``), or ``None`` if unknown."""
     return INSTANCE_TYPES.get(instance_type)
-
-
-# -- placing copies ---------------------------------------------------------------------
-#
-# Each copy reserves CPU cores, accelerator devices and memory on one instance; a copy
-# never spans instances. Placement is first-fit decreasing (largest copies first, each on
-# the first instance with room), a good stand-in for the service's scheduler when all
-# that is asked is "does it fit".
-
-_EPSILON = 1e-9
-
-
-@attrs.frozen
-class Requirement:
-    """What one copy reserves."""
-
-    cpus: float = 0.0
-    memory_mib: float = 0.0
-    accelerators: float = 0.0
-
-    @classmethod
-    def from_wire(cls, compute: Mapping[str, Any] | None) -> Requirement | None:
-        """From a ``ComputeResourceRequirements`` dict (``None`` when absent)."""
-        if not compute:
-            return None
-        return cls(
-            cpus=float(compute.get("NumberOfCpuCoresRequired") or 0.0),
-            memory_mib=float(compute.get("MinMemoryRequiredInMb") or 0.0),
-            accelerators=float(compute.get("NumberOfAcceleratorDevicesRequired") or 0.0),
-        )
-
-    def describe(self) -> str:
-        parts = []
-        if self.accelerators:
-            parts.append(f"{self.accelerators:g} accelerator device(s)")
-        if self.cpus:
-            parts.append(f"{self.cpus:g} CPU core(s)")
-        parts.append(f"{self.memory_mib:g} MiB memory")
-        return ", ".join(parts)
-
-    def fits_on(self, instance: InstanceSpec) -> bool:
-        """Whether one copy fits on an empty instance."""
-        return _fits(
-            (float(instance.vcpus), float(instance.memory_mib), float(instance.accelerators)), self
-        )
-
-    def _key(self) -> tuple[float, float, float]:
-        return (self.accelerators, self.cpus, self.memory_mib)
-
-
-def _fits(free: tuple[float, float, float], req: Requirement) -> bool:
-    cpus, memory, accelerators = free
-    return (
-        req.cpus <= cpus + _EPSILON
-        and req.memory_mib <= memory + _EPSILON
-        and req.accelerators <= accelerators + _EPSILON
-    )
-
-
-def _take(free: tuple[float, float, float], req: Requirement) -> tuple[float, float, float]:
-    return (free[0] - req.cpus, free[1] - req.memory_mib, free[2] - req.accelerators)
-
-
-def fitting_copies(
-    instance: InstanceSpec,
-    instance_count: int,
-    placed: Sequence[tuple[Requirement, int]],
-    requirement: Requirement,
-    copies: int,
-) -> int:
-    """How many of ``copies`` new copies fit beside the ``placed`` (requirement, copies)."""
-    free = [
-        (float(instance.vcpus), float(instance.memory_mib), float(instance.accelerators))
-    ] * instance_count
-    existing = sorted(
-        (req for req, count in placed for _ in range(count)), key=Requirement._key, reverse=True
-    )
-    for req in existing:
-        for i, slot in enumerate(free):
-            if _fits(slot, req):
-                free[i] = _take(slot, req)
-                break
-    fitted = 0
-    for _ in range(copies):
-        for i, slot in enumerate(free):
-            if _fits(slot, requirement):
-                free[i] = _take(slot, requirement)
-                fitted += 1
-                break
-        else:
-            break
-    return fitted

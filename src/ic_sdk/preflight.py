@@ -16,10 +16,13 @@ once, what needs the service to answer:
 | `remote.capacity-exceeded` | the requested copies do not fit on the variant's instances beside the components already there |
 | `remote.capacity-not-checked` | a notice, not an error: the instance type is not in `ic_sdk.instance_types`, so capacity was not checked (never guessed) |
 
-Capacity follows the instance table's published figures (vCPUs, memory, accelerator
-devices per instance) and places copies first-fit decreasing, a copy never spanning
-instances. SageMaker keeps some memory for its agents, so the real limit can be slightly
-lower than this check allows.
+Capacity is :mod:`ic_sdk.capacity`'s answer, the same the emulator gives: the instance
+table's published figures (vCPUs, memory, accelerator devices per instance), copies
+placed first-fit decreasing, a copy never spanning instances, up to
+``ManagedInstanceScaling.MaxInstanceCount`` instances when managed scaling is enabled.
+Each existing component counts as Describe shows it (see "How the service behaves").
+SageMaker keeps some memory for its agents, so the real limit can be slightly lower than
+this check allows.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ic_sdk import models
+from ic_sdk.capacity import Fleet, instance_count, place, requirement_for, reserved_copies
 from ic_sdk.errors import ResourceNotFound
-from ic_sdk.instance_types import Requirement, fitting_copies, lookup
+from ic_sdk.instance_types import lookup
+from ic_sdk.serde import converter
 from ic_sdk.validation import RULES, Problem, validate
 
 if TYPE_CHECKING:
@@ -106,35 +111,25 @@ def _specs(
     return [(f"Specifications[{i}]", s) for i, s in enumerate(spec.specifications or ())]
 
 
-def _requirement(
-    compute: models.InferenceComponentComputeResourceRequirements | None,
-) -> Requirement | None:
-    if compute is None:
-        return None
-    return Requirement(
-        cpus=float(compute.number_of_cpu_cores_required or 0.0),
-        memory_mib=float(compute.min_memory_required_in_mb or 0.0),
-        accelerators=float(compute.number_of_accelerator_devices_required or 0.0),
-    )
+def _wire(obj: object) -> dict[str, Any]:
+    wire: dict[str, Any] = converter.unstructure(obj)
+    return wire
 
 
-def _for_instance_type(
-    specs: Sequence[models.InferenceComponentSpecification]
-    | Sequence[models.InferenceComponentSpecificationSummary],
-    instance_type: str,
-) -> models.InferenceComponentComputeResourceRequirements | None:
-    if len(specs) == 1 and specs[0].instance_type is None:
-        return specs[0].compute_resource_requirements
-    for s in specs:
-        if s.instance_type == instance_type:
-            return s.compute_resource_requirements
-    return None
+def _entries(
+    specification: object | None, specifications: Sequence[object] | None
+) -> list[dict[str, Any]]:
+    """Specification entries as wire dicts, the form :mod:`ic_sdk.capacity` reads."""
+    if specification is not None:
+        return [_wire(specification)]
+    return [_wire(s) for s in specifications or ()]
 
 
 async def _placed(
     client: InferenceComponentClient, endpoint: str, variant: str, instance_type: str, skip: str
-) -> list[tuple[Requirement, int]]:
-    """What the components already on the variant reserve: (per-copy need, copies)."""
+) -> list[Fleet]:
+    """What the components already on the variant reserve: one fleet each, from what
+    Describe shows (the specification in effect and the copy counts)."""
     names = [
         s.inference_component_name
         async for s in client.list(endpoint_name_equals=endpoint, variant_name_equals=variant)
@@ -146,32 +141,20 @@ async def _placed(
         async with gate:
             return await _describe_ic(client, name)
 
-    placed: list[tuple[Requirement, int]] = []
+    placed: list[Fleet] = []
     for desc in await _gather(*(one(n) for n in names)):
         if desc is None:
             continue
-        summaries = (
-            [desc.specification] if desc.specification is not None else desc.specifications or []
+        req = requirement_for(_entries(desc.specification, desc.specifications), instance_type)
+        rc = desc.runtime_config
+        copies = reserved_copies(
+            str(desc.inference_component_status),
+            (rc.desired_copy_count if rc else None) or 0,
+            (rc.current_copy_count if rc else None) or 0,
         )
-        req = _requirement(_for_instance_type(summaries, instance_type))
-        copies = _reserved_copies(desc)
         if req is not None and copies:
-            placed.append((req, copies))
+            placed.append(Fleet(req, copies))
     return placed
-
-
-def _reserved_copies(desc: models.DescribeInferenceComponentOutput) -> int:
-    """Copies holding capacity: none when Failed, running ones while Deleting, else the
-    larger of desired and current (a scale-in frees capacity only once done)."""
-    status = str(desc.inference_component_status)
-    rc = desc.runtime_config
-    desired = (rc.desired_copy_count if rc else None) or 0
-    current = (rc.current_copy_count if rc else None) or 0
-    if status == "Failed":
-        return 0
-    if status == "Deleting":
-        return current
-    return max(desired, current)
 
 
 async def _capacity(
@@ -181,11 +164,9 @@ async def _capacity(
     variant: models.ProductionVariant,
 ) -> list[Problem]:
     instance_type = variant.instance_type
-    specs = [s for _, s in _specs(spec)]
-    if instance_type is None or not specs:
+    if instance_type is None:
         return []
-    compute = _for_instance_type(specs, instance_type)
-    need = _requirement(compute)
+    need = requirement_for(_entries(spec.specification, spec.specifications), instance_type)
     if need is None:
         return []
     instance = lookup(instance_type)
@@ -204,8 +185,12 @@ async def _capacity(
         (v for v in endpoint.production_variants or () if v.variant_name == variant.variant_name),
         None,
     )
-    count = (summary.current_instance_count if summary else None) or variant.initial_instance_count
-    count = count or 0
+    # While the endpoint is being created its variant has no instances yet: count what
+    # it is creating.
+    current = summary.current_instance_count if summary is not None else None
+    if str(endpoint.endpoint_status) not in ("InService", "Updating"):
+        current = None
+    count = instance_count(_wire(variant), current)
     copies = spec.runtime_config.copy_count if spec.runtime_config else 1
     placed = await _placed(
         client,
@@ -214,15 +199,15 @@ async def _capacity(
         instance_type,
         spec.inference_component_name,
     )
-    fit = fitting_copies(instance, count, placed, need, copies)
-    if fit >= copies:
+    result = place(instance, count, placed, need, copies)
+    if result.fitted >= copies:
         return []
     where = f"{count} x {instance_type} ({instance.describe()} each)"
-    if not need.fits_on(instance):
+    if not result.fits_one:
         why = f"one copy ({need.describe()}) is larger than an instance: {where}"
     else:
         beside = f", beside {len(placed)} other component(s)" if placed else ""
-        why = f"only {fit} of {copies} copies of {need.describe()} fit on {where}{beside}"
+        why = f"only {result.fitted} of {copies} copies of {need.describe()} fit on {where}{beside}"
     return [Problem(path="RuntimeConfig.CopyCount", rule="remote.capacity-exceeded", message=why)]
 
 

@@ -17,6 +17,15 @@ IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11
 SETTLE = 1.0
 
 
+def runtime_config(desired: int, current: int) -> dict[str, Any]:
+    """A component's described RuntimeConfig on the default endpoint's instance type."""
+    return {
+        "DesiredCopyCount": desired,
+        "CurrentCopyCount": current,
+        "PlacementStatus": [{"InstanceType": INSTANCE_TYPE, "CurrentCopyCount": current}],
+    }
+
+
 def ic_endpoint_config(
     name: str, *, instance_type: str = INSTANCE_TYPE, count: int = 1
 ) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from tests.testing.emulator_support import (
     base_request,
     expect_error,
     ic_endpoint_config,
+    runtime_config,
 )
 
 ARN = "arn:aws:sagemaker:us-east-1:123456789012"
@@ -105,7 +106,7 @@ async def test_full_lifecycle(
     assert created["InferenceComponentArn"] == f"{ARN}:inference-component/base"
     described = await sagemaker.describe_inference_component(InferenceComponentName="base")
     assert described["InferenceComponentStatus"] == "Creating"
-    assert described["RuntimeConfig"] == {"DesiredCopyCount": 1, "CurrentCopyCount": 0}
+    assert described["RuntimeConfig"] == runtime_config(1, 0)
     assert described["Specification"]["Container"]["DeployedImage"]["SpecifiedImage"] == IMAGE
     assert "FailureReason" not in described
     # Not ready yet: no capacity to invoke, no adapters, no deleting the endpoint.
@@ -125,7 +126,7 @@ async def test_full_lifecycle(
     clock.advance(SETTLE)
     described = await sagemaker.describe_inference_component(InferenceComponentName="base")
     assert described["InferenceComponentStatus"] == "InService"
-    assert described["RuntimeConfig"] == {"DesiredCopyCount": 1, "CurrentCopyCount": 1}
+    assert described["RuntimeConfig"] == runtime_config(1, 1)
     assert described["LastModifiedTime"] > described["CreationTime"]
 
     # -- adapter component: inherits the base's variant and compute ------------------------
@@ -172,7 +173,7 @@ async def test_full_lifecycle(
     )
     described = await sagemaker.describe_inference_component(InferenceComponentName="base")
     assert described["InferenceComponentStatus"] == "Updating"
-    assert described["RuntimeConfig"] == {"DesiredCopyCount": 3, "CurrentCopyCount": 1}
+    assert described["RuntimeConfig"] == runtime_config(3, 1)
     await expect_error(
         sagemaker.update_inference_component_runtime_config(
             InferenceComponentName="base", DesiredRuntimeConfig={"CopyCount": 2}
@@ -183,7 +184,7 @@ async def test_full_lifecycle(
     clock.advance(SETTLE)
     described = await sagemaker.describe_inference_component(InferenceComponentName="base")
     assert described["InferenceComponentStatus"] == "InService"
-    assert described["RuntimeConfig"] == {"DesiredCopyCount": 3, "CurrentCopyCount": 3}
+    assert described["RuntimeConfig"] == runtime_config(3, 3)
     # Four A10Gs on the one instance, one per copy: a fifth copy does not fit.
     await expect_error(
         sagemaker.update_inference_component_runtime_config(
@@ -217,7 +218,13 @@ async def test_full_lifecycle(
     described = await sagemaker.describe_inference_component(InferenceComponentName="base")
     assert described["InferenceComponentStatus"] == "Updating"
     assert described["LastDeploymentConfig"] == deployment
+    # Three batches of one copy, each baked for 60 s: the old specification shows until
+    # the last is done.
     clock.advance(SETTLE)
+    described = await sagemaker.describe_inference_component(InferenceComponentName="base")
+    assert described["InferenceComponentStatus"] == "Updating"
+    assert described["Specification"]["Container"]["DeployedImage"]["SpecifiedImage"] == IMAGE
+    clock.advance(3 * 61)
     described = await sagemaker.describe_inference_component(InferenceComponentName="base")
     assert described["InferenceComponentStatus"] == "InService"
     assert described["Specification"]["Container"]["DeployedImage"]["SpecifiedImage"] == (

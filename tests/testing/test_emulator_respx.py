@@ -134,7 +134,8 @@ async def test_response_stream_framing(offline: LocalSageMaker, clock: FakeClock
                 "invocations-response-stream",
                 content=b'{"inputs": "hi"}',
                 headers={
-                    "Authorization": "AWS4-HMAC-SHA256 Credential=a/b, SignedHeaders=host, "
+                    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sagemaker/"
+                    "aws4_request, SignedHeaders=host, "
                     "Signature=c",
                     "X-Amz-Date": "20260101T000000Z",
                     "X-Amzn-SageMaker-Inference-Component": "ic",

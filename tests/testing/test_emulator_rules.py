@@ -23,6 +23,7 @@ from tests.testing.emulator_support import (
     base_request,
     expect_error,
     ic_endpoint_config,
+    runtime_config,
 )
 
 ARN = "arn:aws:sagemaker:us-east-1:123456789012"
@@ -68,7 +69,8 @@ async def test_name_too_long_reaches_the_service_and_is_refused(
     await expect_error(
         sagemaker.describe_inference_component(InferenceComponentName="x" * 64),
         "ValidationException",
-        "1 validation error detected: Value at 'inferenceComponentName'",
+        f"1 validation error detected: Value '{'x' * 64}' at 'inferenceComponentName' failed to "
+        "satisfy constraint: Member must have length less than or equal to 63",
     )
 
 
@@ -252,7 +254,7 @@ async def test_failed_create_keeps_reason_and_frees_capacity(
     described = await describe(sagemaker, "ic")
     assert described["InferenceComponentStatus"] == "Failed"
     assert described["FailureReason"] == "CapacityError: Unable to provision requested ML compute"
-    assert described["RuntimeConfig"] == {"DesiredCopyCount": 1, "CurrentCopyCount": 0}
+    assert described["RuntimeConfig"] == runtime_config(1, 0)
     await expect_error(
         runtime.invoke_endpoint(EndpointName="ep", Body=b"{}", InferenceComponentName="ic"),
         "ValidationError",
@@ -282,7 +284,7 @@ async def test_failed_update_rolls_back_and_the_reason_stays(
     assert rolled_back["InferenceComponentStatus"] == "InService"
     assert rolled_back["FailureReason"] == "Health check failed for the new copies"
     assert rolled_back["Specification"]["Container"]["DeployedImage"]["SpecifiedImage"] == IMAGE
-    assert rolled_back["RuntimeConfig"] == {"DesiredCopyCount": 1, "CurrentCopyCount": 1}
+    assert rolled_back["RuntimeConfig"] == runtime_config(1, 1)
     # A later successful update does not clear it.
     await sagemaker.update_inference_component_runtime_config(
         InferenceComponentName="base", DesiredRuntimeConfig={"CopyCount": 2}
@@ -290,7 +292,7 @@ async def test_failed_update_rolls_back_and_the_reason_stays(
     clock.advance(SETTLE)
     later = await describe(sagemaker, "base")
     assert later["InferenceComponentStatus"] == "InService"
-    assert later["RuntimeConfig"] == {"DesiredCopyCount": 2, "CurrentCopyCount": 2}
+    assert later["RuntimeConfig"] == runtime_config(2, 2)
     assert later["FailureReason"] == "Health check failed for the new copies"
 
 
@@ -656,4 +658,5 @@ async def test_payload_limit(runtime: Any, sagemaker: Any, endpoint: str, clock:
         ),
         "ValidationError",
         "exceeds the maximum of 6291456 bytes",
+        status=413,
     )

@@ -28,20 +28,22 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from ic_sdk.clock import Clock, FakeClock, SystemClock
 from ic_sdk.testing import _handlers, _protocol, _server, _state
+from ic_sdk.testing._alarms import AlarmStates
 from ic_sdk.testing._faults import FaultRule, Faults
 from ic_sdk.testing._handlers import Handler, Invocation, ModelError, Reply, StreamHandler
-from ic_sdk.testing._state import Delays
+from ic_sdk.testing._timeline import Delays
 
 if TYPE_CHECKING:
     import respx
 
 __all__ = [
+    "AlarmStates",
     "Delays",
     "FakeClock",
     "FaultRule",
@@ -64,7 +66,15 @@ class LocalSageMaker:
     for all; at most half a second by default). ``require_in_service_endpoint`` refuses
     base components on endpoints that are not yet InService (the service's exact rule is
     undocumented). ``seed`` makes rate-based faults repeatable.
+
+    Each account and region has resources of its own: a request's region is its SigV4
+    credential scope's, and its account is ``access_keys[access key]`` (the access key
+    :meth:`client_kwargs` hands out belongs to ``account_id``; any other key is an account
+    of its own, its id derived from the key). ARNs name that partition, region and account.
     """
+
+    #: The access key :meth:`client_kwargs` hands out.
+    ACCESS_KEY = "testing"
 
     def __init__(
         self,
@@ -76,6 +86,7 @@ class LocalSageMaker:
         account_id: str = "123456789012",
         require_in_service_endpoint: bool = True,
         seed: int = 0,
+        access_keys: Mapping[str, str] | None = None,
     ) -> None:
         self.clock: Clock = clock if clock is not None else SystemClock()
         if delays is None:
@@ -83,19 +94,25 @@ class LocalSageMaker:
         elif not isinstance(delays, Delays):
             delays = Delays.uniform(float(delays))
         self.region = region
+        self.account_id = account_id
         #: Inject throttling, 5xx, latency, dropped connections and failed deployments.
         self.faults = Faults(seed=seed)
-        self._state = _state.EmulatorState(
+        #: CloudWatch alarm states rolling updates watch (``alarms.set_state(name)``).
+        self.alarms = AlarmStates()
+        self._accounts = _state.Accounts(
             clock=self.clock,
             delays=delays,
             faults=self.faults,
-            region=region,
-            account_id=account_id,
+            alarms=self.alarms,
+            default_region=region,
+            default_account=account_id,
+            default_access_key=self.ACCESS_KEY,
+            access_keys=access_keys,
             require_in_service_endpoint=require_in_service_endpoint,
         )
         self._handlers = _handlers.HandlerRegistry()
         self._service = _protocol.Service(
-            self._state, faults=self.faults, handlers=self._handlers, clock=self.clock
+            self._accounts, faults=self.faults, handlers=self._handlers, clock=self.clock
         )
         self._server = _server.Server(self._service, port=port)
 
@@ -142,7 +159,7 @@ class LocalSageMaker:
         return {
             "endpoint_url": url,
             "region_name": self.region,
-            "aws_access_key_id": "testing",
+            "aws_access_key_id": self.ACCESS_KEY,
             "aws_secret_access_key": "testing",
             "verify": False,
         }
@@ -168,12 +185,12 @@ class LocalSageMaker:
         """A respx router answering SageMaker's default AWS URLs from this emulator.
 
         ``with sm.mock():`` then use an aiobotocore client built with
-        ``AioConfig(http_session_cls=HttpxSession)`` and no ``endpoint_url``. No server
-        needs to run.
+        ``AioConfig(http_session_cls=HttpxSession)`` and no ``endpoint_url``, in any region.
+        No server needs to run.
         """
         from ic_sdk.testing._respx import mock_router
 
-        return mock_router(self._service, region=self.region, assert_all_called=assert_all_called)
+        return mock_router(self._service, assert_all_called=assert_all_called)
 
 
 async def serve(

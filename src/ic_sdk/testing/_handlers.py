@@ -46,6 +46,8 @@ class Invocation:
     inference_id: str | None = None
     #: ``True`` for InvokeEndpointWithResponseStream.
     streaming: bool = False
+    #: The ``SessionId`` sent (``"NEW_SESSION"`` opens a stateful session).
+    session_id: str | None = None
 
     def text(self) -> str:
         return self.body.decode("utf-8")

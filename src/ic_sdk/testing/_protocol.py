@@ -6,39 +6,55 @@
 - the control plane's JSON 1.1 protocol: ``POST /`` with ``X-Amz-Target: SageMaker.<Op>``,
   answers ``application/x-amz-json-1.1``; errors are ``{"__type": code, "message": ...}``
   with the HTTP status, and every answer carries ``x-amzn-RequestId`` (what
-  ``botocore.parsers.JSONParser`` reads);
-- the runtime's rest-json protocol: ``POST /endpoints/{name}/invocations`` (and
-  ``/invocations-response-stream``, framed as an AWS event stream); errors carry their code
-  in ``x-amzn-ErrorType`` (what ``botocore.parsers.RestJSONParser`` reads).
+  ``botocore.parsers.JSONParser`` reads). Other JSON 1.1 services register beside
+  SageMaker by their target prefix (:meth:`Service.add_json_service`);
+- the runtime's rest-json protocol (``_invoke``).
 
 Requests without a SigV4 ``Authorization`` header are refused as AWS refuses them. The
-signature itself is not checked: any fake credentials do.
+signature itself is not checked (any fake credentials do), but its credential is read:
+the access key names the account and the credential scope the region, and each account
+and region has resources of its own.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
-import uuid
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, Final
-from urllib.parse import unquote
+from collections.abc import Callable, Mapping
+from typing import Final
 
 import attrs
 
 from ic_sdk.clock import Clock
-from ic_sdk.testing._eventstream import exception_event, payload_part
+from ic_sdk.testing._checks import parse_json
 from ic_sdk.testing._faults import FaultKind, FaultRule, Faults
-from ic_sdk.testing._handlers import HandlerRegistry, Invocation, ModelError
-from ic_sdk.testing._state import EmulatorState, InvocationTarget, ServiceFault
+from ic_sdk.testing._handlers import HandlerRegistry
+from ic_sdk.testing._invoke import invoke
+from ic_sdk.testing._resources import ServiceFault, Wire
+from ic_sdk.testing._state import Accounts
+from ic_sdk.testing._wire import (
+    JSON_CONTENT_TYPE,
+    WireRequest,
+    WireResponse,
+    json_error,
+    request_id,
+    runtime_error,
+)
 
-__all__ = ["DropConnection", "Service", "WireRequest", "WireResponse"]
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "Caller",
+    "DropConnection",
+    "JsonService",
+    "Service",
+    "WireRequest",
+    "WireResponse",
+]
 
-JSON_CONTENT_TYPE: Final = "application/x-amz-json-1.1"
-EVENT_STREAM_CONTENT_TYPE: Final = "application/vnd.amazon.eventstream"
-MAX_PAYLOAD_BYTES: Final = 6 * 1024 * 1024  # InvokeEndpoint's documented body limit
+#: InvokeEndpoint's documented body limit; larger requests are answered 413.
+MAX_PAYLOAD_BYTES: Final = 6 * 1024 * 1024
 
-_TARGET_PREFIX: Final = "SageMaker."
 _RUNTIME_PATH: Final = re.compile(
     r"^/endpoints/(?P<name>[^/]+)/(?P<kind>invocations(?:-response-stream)?)$"
 )
@@ -46,45 +62,31 @@ _RUNTIME_OPERATIONS: Final = {
     "invocations": "InvokeEndpoint",
     "invocations-response-stream": "InvokeEndpointWithResponseStream",
 }
-_IC_HEADER: Final = "x-amzn-sagemaker-inference-component"
+_CREDENTIAL: Final = re.compile(r"Credential=([^,\s]*)")
+
+_log = logging.getLogger("ic_sdk.testing")
 
 
 @attrs.frozen
-class WireRequest:
-    """An HTTP request; header names lower-case."""
+class Caller:
+    """Who sent a request, from its SigV4 credential."""
 
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    body: bytes
-
-    @classmethod
-    def build(
-        cls, method: str, path: str, headers: Mapping[str, str] | Any, body: bytes
-    ) -> WireRequest:
-        return cls(method.upper(), path, {k.lower(): v for k, v in headers.items()}, body)
+    access_key: str
+    account_id: str
+    region: str
 
 
-@attrs.frozen
-class WireResponse:
-    """An HTTP answer (header names spelled as AWS spells them); ``body`` is either all
-    bytes or an async stream of chunks."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes | AsyncIterator[bytes]
+#: A JSON 1.1 service: the caller, the operation name and the request dict in, the
+#: response dict out (raises :class:`ServiceFault`).
+JsonService = Callable[[Caller, str, Wire], Wire]
 
 
 class DropConnection(Exception):
     """The transport must close the connection without answering."""
 
 
-def _request_id() -> str:
-    return str(uuid.uuid4())
-
-
-def _auth_fault(headers: Mapping[str, str]) -> ServiceFault | None:
-    """AWS's answer to a request that is not SigV4-signed, or ``None`` if it is."""
+def _credential(headers: Mapping[str, str]) -> tuple[str, str] | ServiceFault:
+    """``(access key, region)`` of a SigV4-signed request, or AWS's refusal."""
     authorization = headers.get("authorization")
     if not authorization:
         return ServiceFault(
@@ -105,7 +107,15 @@ def _auth_fault(headers: Mapping[str, str]) -> ServiceFault | None:
         )
     if problems:
         return ServiceFault("IncompleteSignatureException", " ".join(problems))
-    return None
+    found = _CREDENTIAL.search(params)
+    scope = found.group(1).split("/") if found else []
+    if len(scope) != 5 or not scope[0] or not scope[2] or scope[4] != "aws4_request":
+        return ServiceFault(
+            "IncompleteSignatureException",
+            "Credential should be scoped to a valid region and service: "
+            "<access key>/<date>/<region>/<service>/aws4_request.",
+        )
+    return scope[0], scope[2]
 
 
 def _injected_fault(rule: FaultRule) -> ServiceFault:
@@ -120,35 +130,76 @@ def _injected_fault(rule: FaultRule) -> ServiceFault:
 
 
 class Service:
-    """Both protocols over one :class:`EmulatorState`."""
+    """Both protocols over the emulator's :class:`~ic_sdk.testing._state.Accounts`."""
 
     def __init__(
         self,
-        state: EmulatorState,
+        accounts: Accounts,
         *,
         faults: Faults,
         handlers: HandlerRegistry,
         clock: Clock,
     ) -> None:
-        self.state = state
+        self.accounts = accounts
         self.faults = faults
         self.handlers = handlers
         self.clock = clock
+        #: The JSON 1.1 services by ``X-Amz-Target`` prefix (``SageMaker.CreateModel``).
+        self.json_services: dict[str, JsonService] = {"SageMaker": self._sagemaker}
+
+    def add_json_service(self, target_prefix: str, service: JsonService) -> None:
+        """Answer requests whose ``X-Amz-Target`` is ``<target_prefix>.<Operation>``."""
+        self.json_services[target_prefix] = service
+
+    def _sagemaker(self, caller: Caller, operation: str, body: Wire) -> Wire:
+        return self.accounts.state(caller.account_id, caller.region).call(operation, body)
+
+    def _json_target(self, request: WireRequest) -> tuple[JsonService | None, str]:
+        target = request.headers.get("x-amz-target", "")
+        prefix, _, operation = target.partition(".")
+        service = self.json_services.get(prefix)
+        return (service, operation) if service is not None else (None, target)
 
     async def handle(self, request: WireRequest) -> WireResponse:
         """Answer one request (raises :class:`DropConnection` to hang up)."""
         runtime = _RUNTIME_PATH.match(request.path)
         if runtime is not None:
             operation = _RUNTIME_OPERATIONS[runtime["kind"]]
-            error = self._runtime_error
+            error = runtime_error
         else:
-            operation = request.headers.get("x-amz-target", "").removeprefix(_TARGET_PREFIX)
-            error = self._json_error
+            operation = self._json_target(request)[1]
+            error = json_error
+        try:
+            return await self._answer(request, runtime, operation, error)
+        except (ServiceFault, DropConnection):
+            raise
+        except Exception as exc:  # an emulator bug: answer as the service would, no traceback
+            _log.error("LocalSageMaker failed on %s: %s: %s", operation, type(exc).__name__, exc)
+            return error(ServiceFault("InternalFailure", "An internal error occurred.", status=500))
+
+    async def _answer(
+        self,
+        request: WireRequest,
+        runtime: re.Match[str] | None,
+        operation: str,
+        error: Callable[[ServiceFault], WireResponse],
+    ) -> WireResponse:
         if request.method != "POST" or (runtime is None and request.path != "/"):
             return error(ServiceFault("UnknownOperationException", "", status=404))
-        fault = _auth_fault(request.headers)
-        if fault is not None:
-            return error(fault)
+        credential = _credential(request.headers)
+        if isinstance(credential, ServiceFault):
+            return error(credential)
+        access_key, region = credential
+        caller = Caller(access_key, self.accounts.account_of(access_key), region)
+        if request.length > MAX_PAYLOAD_BYTES:
+            return error(
+                ServiceFault(
+                    "ValidationError" if runtime is not None else "SerializationException",
+                    f"Request payload of {request.length} bytes exceeds the maximum of "
+                    f"{MAX_PAYLOAD_BYTES} bytes.",
+                    status=413,
+                )
+            )
         plan = self.faults.plan(operation)
         if plan.latency:
             await self.clock.sleep(plan.latency)
@@ -158,133 +209,20 @@ class Service:
             return error(_injected_fault(plan.outcome))
         try:
             if runtime is not None:
-                return await self._invoke(operation, unquote(runtime["name"]), request)
-            return self._control(operation, request)
+                state = self.accounts.state(caller.account_id, caller.region)
+                name = runtime["name"]
+                return await invoke(self.handlers, state, operation, name, request)
+            return self._control(caller, operation, request)
         except ServiceFault as exc:
             return error(exc)
 
-    # -- control plane ---------------------------------------------------------------
-
-    def _control(self, operation: str, request: WireRequest) -> WireResponse:
-        if not request.headers.get("x-amz-target", "").startswith(_TARGET_PREFIX):
+    def _control(self, caller: Caller, operation: str, request: WireRequest) -> WireResponse:
+        service, _ = self._json_target(request)
+        if service is None:
             raise ServiceFault("UnknownOperationException", "")
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            raise ServiceFault("SerializationException", "Malformed JSON request body.") from None
-        if not isinstance(body, dict):
-            raise ServiceFault("SerializationException", "The request body must be a JSON object.")
-        result = self.state.call(operation, body)
+        result = service(caller, operation, parse_json(request.body))
         return WireResponse(
             200,
-            {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": _request_id()},
+            {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": request_id()},
             json.dumps(result).encode(),
         )
-
-    @staticmethod
-    def _json_error(fault: ServiceFault) -> WireResponse:
-        headers = {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": _request_id()}
-        if not fault.code:
-            return WireResponse(fault.status, headers, b"")
-        body = {"__type": fault.code, "message": fault.message, **fault.fields}
-        return WireResponse(fault.status, headers, json.dumps(body).encode())
-
-    # -- runtime -------------------------------------------------------------------
-
-    @staticmethod
-    def _runtime_error(fault: ServiceFault) -> WireResponse:
-        headers = {"Content-Type": "application/json", "x-amzn-RequestId": _request_id()}
-        if not fault.code:
-            return WireResponse(fault.status, headers, b"")
-        headers["x-amzn-ErrorType"] = fault.code
-        body = {"ErrorCode": fault.code, "Message": fault.message, **fault.fields}
-        return WireResponse(fault.status, headers, json.dumps(body).encode())
-
-    def _model_error(self, target: InvocationTarget, exc: Exception) -> ServiceFault:
-        status = exc.status if isinstance(exc, ModelError) else 500
-        message = exc.message if isinstance(exc, ModelError) else f"{type(exc).__name__}: {exc}"
-        side = "client" if 400 <= status < 500 else "server"
-        log_group = f"/aws/sagemaker/Endpoints/{target.endpoint_name}"
-        log_arn = f"arn:aws:logs:{self.state.region}:{self.state.account_id}:log-group:{log_group}"
-        return ServiceFault(
-            "ModelError",
-            f'Received {side} error ({status}) from primary with message "{message}". See '
-            f"https://{self.state.region}.console.aws.amazon.com/cloudwatch/home?region="
-            f"{self.state.region}#logEventViewer:group={log_group} in account "
-            f"{self.state.account_id} for more information.",
-            status=424,
-            fields={
-                "OriginalStatusCode": status,
-                "OriginalMessage": message,
-                "LogStreamArn": log_arn,
-            },
-        )
-
-    async def _invoke(
-        self, operation: str, endpoint_name: str, request: WireRequest
-    ) -> WireResponse:
-        if len(request.body) > MAX_PAYLOAD_BYTES:
-            raise ServiceFault(
-                "ValidationError",
-                f"Request payload of {len(request.body)} bytes exceeds the maximum of "
-                f"{MAX_PAYLOAD_BYTES} bytes.",
-            )
-        headers = request.headers
-        target = self.state.invocation_target(
-            endpoint_name,
-            headers.get(_IC_HEADER),
-            headers.get("x-amzn-sagemaker-target-variant"),
-        )
-        streaming = operation == "InvokeEndpointWithResponseStream"
-        accept_header = "x-amzn-sagemaker-accept" if streaming else "accept"
-        invocation = Invocation(
-            endpoint_name=target.endpoint_name,
-            variant_name=target.variant_name,
-            inference_component_name=target.component_name,
-            base_inference_component_name=target.base_component_name,
-            body=request.body,
-            content_type=headers.get("content-type"),
-            accept=headers.get(accept_header),
-            custom_attributes=headers.get("x-amzn-sagemaker-custom-attributes"),
-            inference_id=headers.get("x-amzn-sagemaker-inference-id"),
-            streaming=streaming,
-        )
-        handler_name = target.component_name or target.endpoint_name
-        answer = {
-            "x-amzn-RequestId": _request_id(),
-            "x-Amzn-Invoked-Production-Variant": target.variant_name,
-        }
-        if not streaming:
-            try:
-                reply = await self.handlers.invoke(handler_name, invocation)
-            except Exception as exc:  # a crashing "container" is the model's error
-                raise self._model_error(target, exc) from None
-            answer["Content-Type"] = reply.content_type
-            if reply.custom_attributes is not None:
-                answer["X-Amzn-SageMaker-Custom-Attributes"] = reply.custom_attributes
-            return WireResponse(200, answer, reply.body)
-
-        chunks = self.handlers.stream(handler_name, invocation)
-        try:
-            first = await anext(chunks, None)
-        except Exception as exc:  # failed before the stream began: a plain ModelError
-            raise self._model_error(target, exc) from None
-        answer["Content-Type"] = EVENT_STREAM_CONTENT_TYPE
-        answer["X-Amzn-SageMaker-Content-Type"] = invocation.accept or "application/json"
-        return WireResponse(200, answer, _frames(first, chunks))
-
-
-async def _frames(first: bytes | None, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """PayloadPart events; a failure mid-stream becomes the modeled exception event."""
-    if first is None:
-        return
-    yield payload_part(first)
-    try:
-        async for chunk in rest:
-            yield payload_part(chunk)
-    except ModelError as exc:
-        yield exception_event(
-            "ModelStreamError", {"Message": exc.message, "ErrorCode": f"ModelStatus{exc.status}"}
-        )
-    except Exception as exc:  # the container crashed mid-stream
-        yield exception_event("InternalStreamFailure", {"Message": f"{type(exc).__name__}: {exc}"})

@@ -8,13 +8,17 @@ the default AWS URLs of the region, so clients need no ``endpoint_url``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import respx
 
 from ic_sdk.testing._protocol import DropConnection, Service, WireRequest
+from ic_sdk.testing._state import SAGEMAKER_OPERATIONS
+
+_HOST = r"[a-z0-9-]+\.amazonaws\.com(?:\.cn)?"
+_CONTROL = rf"^https://api\.sagemaker\.{_HOST}/$"
+_RUNTIME = rf"^https://runtime\.sagemaker\.{_HOST}/endpoints/[^/]+"
 
 __all__ = ["mock_router"]
 
@@ -52,23 +56,22 @@ def _side_effect(service: Service) -> Callable[[httpx.Request], Awaitable[httpx.
     return answer
 
 
-def mock_router(
-    service: Service, *, region: str, assert_all_called: bool = False
-) -> respx.MockRouter:
+def mock_router(service: Service, *, assert_all_called: bool = False) -> respx.MockRouter:
     """A ``respx.mock(using="httpx")`` router answering ``service``'s operations."""
     router = respx.mock(using="httpx", assert_all_called=assert_all_called)
     answer = _side_effect(service)
-    control = f"https://api.sagemaker.{region}.amazonaws.com/"
+    # Any region: the emulator keeps each region apart by the request's credential scope.
+    control = _CONTROL
     # respx tries routes in order and header patterns cost tens of microseconds each: the
     # operations waiters poll come first.
     hot = ("DescribeInferenceComponent", "DescribeEndpoint", "ListInferenceComponents")
-    rest = sorted(service.state.operations.difference(hot))
+    rest = sorted(set(SAGEMAKER_OPERATIONS).difference(hot))
     for operation in (*hot, *rest):
         router.post(
-            control, headers={"X-Amz-Target": f"SageMaker.{operation}"}, name=operation
+            url__regex=control, headers={"X-Amz-Target": f"SageMaker.{operation}"}, name=operation
         ).mock(side_effect=answer)
-    router.post(control, name="UnknownOperation").mock(side_effect=answer)
-    runtime = re.escape(f"https://runtime.sagemaker.{region}.amazonaws.com") + r"/endpoints/[^/]+"
+    router.post(url__regex=control, name="UnknownOperation").mock(side_effect=answer)
+    runtime = _RUNTIME
     router.post(url__regex=runtime + r"/invocations$", name="InvokeEndpoint").mock(
         side_effect=answer
     )

@@ -6,13 +6,12 @@ import socket
 
 from aiohttp import web
 
-from ic_sdk.testing._protocol import DropConnection, Service, WireRequest
+from ic_sdk.testing._protocol import MAX_PAYLOAD_BYTES, DropConnection, Service, WireRequest
 
 __all__ = ["Server"]
 
 HOST = "127.0.0.1"
-# InvokeEndpoint takes bodies up to 6 MiB; leave room so the service, not aiohttp, refuses.
-_MAX_BODY = 8 * 1024 * 1024
+_CHUNK = 64 * 1024
 
 
 class Server:
@@ -31,7 +30,7 @@ class Server:
         return f"http://{HOST}:{self._port}"
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=_MAX_BODY)
+        app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await runner.setup()
@@ -54,8 +53,17 @@ class Server:
             await runner.cleanup()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        wire = WireRequest.build(request.method, request.rel_url.raw_path, request.headers, body)
+        # Read the whole body, but keep no more than the largest the service takes: the
+        # service, not aiohttp, answers an oversized one (413, with a request id).
+        kept = bytearray()
+        size = 0
+        async for chunk in request.content.iter_chunked(_CHUNK):
+            size += len(chunk)
+            if len(kept) <= MAX_PAYLOAD_BYTES:
+                kept += chunk
+        wire = WireRequest.build(
+            request.method, request.rel_url.raw_path, request.headers, bytes(kept), size
+        )
         try:
             response = await self._service.handle(wire)
         except DropConnection:

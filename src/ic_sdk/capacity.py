@@ -1,0 +1,239 @@
+"""Capacity math: what a copy of an inference component reserves, and how many fit.
+
+One home for it: the client's pre-flight (:mod:`ic_sdk.preflight`) and the emulator
+(:mod:`ic_sdk.testing`) both ask this module, so they always agree. Everything here is a
+pure function of plain values; nothing performs I/O.
+
+Each copy reserves CPU cores, accelerator devices and memory on one instance; a copy
+never spans instances. Placement is first-fit decreasing (largest copies first, each on
+the first instance with room), a good stand-in for the service's scheduler when all that
+is asked is "does it fit". Instance figures come from :mod:`ic_sdk.instance_types`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ic_sdk.instance_types import InstanceSpec
+
+__all__ = [
+    "Fleet",
+    "Placement",
+    "Requirement",
+    "fitting_copies",
+    "instance_count",
+    "place",
+    "requirement_for",
+    "reserved_copies",
+    "rolling_steps",
+]
+
+_EPSILON = 1e-9
+
+
+@attrs.frozen
+class Requirement:
+    """What one copy reserves."""
+
+    cpus: float = 0.0
+    memory_mib: float = 0.0
+    accelerators: float = 0.0
+
+    @classmethod
+    def from_wire(cls, compute: Mapping[str, Any] | None) -> Requirement | None:
+        """From a ``ComputeResourceRequirements`` dict (``None`` when absent)."""
+        if not compute:
+            return None
+        return cls(
+            cpus=float(compute.get("NumberOfCpuCoresRequired") or 0.0),
+            memory_mib=float(compute.get("MinMemoryRequiredInMb") or 0.0),
+            accelerators=float(compute.get("NumberOfAcceleratorDevicesRequired") or 0.0),
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.accelerators:
+            parts.append(f"{self.accelerators:g} accelerator device(s)")
+        if self.cpus:
+            parts.append(f"{self.cpus:g} CPU core(s)")
+        parts.append(f"{self.memory_mib:g} MiB memory")
+        return ", ".join(parts)
+
+    def fits_on(self, instance: InstanceSpec) -> bool:
+        """Whether one copy fits on an empty instance."""
+        return _fits(
+            (float(instance.vcpus), float(instance.memory_mib), float(instance.accelerators)), self
+        )
+
+    def _key(self) -> tuple[float, float, float]:
+        return (self.accelerators, self.cpus, self.memory_mib)
+
+
+def requirement_for(
+    specs: Sequence[Mapping[str, Any]], instance_type: str | None
+) -> Requirement | None:
+    """What one copy reserves on ``instance_type``, from wire specification dicts.
+
+    The entry naming ``instance_type`` applies; a lone entry naming no instance type
+    (a plain ``Specification``) applies to every type. ``None`` when no entry applies
+    or it gives no ``ComputeResourceRequirements`` (an adapter): nothing is reserved.
+    """
+    entry = next((e for e in specs if e.get("InstanceType") == instance_type), None)
+    if entry is None and len(specs) == 1 and not specs[0].get("InstanceType"):
+        entry = specs[0]
+    return Requirement.from_wire(entry.get("ComputeResourceRequirements")) if entry else None
+
+
+def instance_count(variant: Mapping[str, Any], current: int | None = None) -> int:
+    """Instances copies may be placed on, for a wire ``ProductionVariant``.
+
+    With ``ManagedInstanceScaling`` enabled the endpoint adds instances for new copies up
+    to ``MaxInstanceCount``, so that is the bound (never below what runs now). Without
+    it, the instances running now (``current``, from DescribeEndpoint) or, before that
+    is known, ``InitialInstanceCount``.
+    """
+    count = current if current is not None else int(variant.get("InitialInstanceCount") or 1)
+    scaling = variant.get("ManagedInstanceScaling") or {}
+    if scaling.get("Status") == "ENABLED" and scaling.get("MaxInstanceCount") is not None:
+        count = max(count, int(scaling["MaxInstanceCount"]))
+    return count
+
+
+def reserved_copies(status: str, desired: int, current: int) -> int:
+    """Copies holding capacity: none when Failed, running ones while Deleting, else the
+    larger of desired and current (a scale-in frees capacity only once done; copies of a
+    rolling update's new fleet count in ``current``)."""
+    if status == "Failed":
+        return 0
+    if status == "Deleting":
+        return current
+    return max(desired, current)
+
+
+@attrs.frozen
+class Fleet:
+    """``copies`` copies, each reserving ``requirement``."""
+
+    requirement: Requirement
+    copies: int
+
+
+@attrs.frozen
+class Placement:
+    """The answer of :func:`place`."""
+
+    #: How many of the requested copies fit.
+    fitted: int
+    #: Whether one copy fits on an empty instance at all.
+    fits_one: bool
+    #: Copies of the other fleets already placed.
+    beside: int
+
+
+def rolling_steps(old: int, new: int, batch: int) -> int:
+    """How many batches a rolling update from ``old`` copies to ``new`` copies takes,
+    adding (and retiring) up to ``batch`` copies a step."""
+    batch = max(1, batch)
+    return max(1, -(-max(old, new) // batch))
+
+
+def _fits(free: tuple[float, float, float], req: Requirement) -> bool:
+    cpus, memory, accelerators = free
+    return (
+        req.cpus <= cpus + _EPSILON
+        and req.memory_mib <= memory + _EPSILON
+        and req.accelerators <= accelerators + _EPSILON
+    )
+
+
+def _per_instance(free: tuple[float, float, float], req: Requirement, cap: int) -> int:
+    """How many copies of ``req`` fit in ``free`` (at most ``cap``)."""
+    most = cap
+    for have, need in zip(free, (req.cpus, req.memory_mib, req.accelerators), strict=True):
+        if need > 0:
+            most = min(most, int((have + _EPSILON) // need))
+    return max(most, 0)
+
+
+def _take(free: tuple[float, float, float], req: Requirement, n: int) -> tuple[float, float, float]:
+    return (free[0] - n * req.cpus, free[1] - n * req.memory_mib, free[2] - n * req.accelerators)
+
+
+class _Instances:
+    """Identical instances kept as runs ``[free resources, how many instances]`` in
+    instance order: placing a fleet splits at most one run, so the runs stay few (at most
+    one more than twice the fleets placed) however many instances and copies there are."""
+
+    def __init__(self, instance: InstanceSpec, count: int) -> None:
+        empty = (float(instance.vcpus), float(instance.memory_mib), float(instance.accelerators))
+        self.runs: list[tuple[tuple[float, float, float], int]] = [(empty, count)] if count else []
+
+    def place(self, req: Requirement, copies: int) -> int:
+        """First fit: each copy on the first instance with room. How many were placed."""
+        left = copies
+        runs = self.runs
+        i = 0
+        while left and i < len(runs):
+            free, n = runs[i]
+            each = _per_instance(free, req, left)
+            if each == 0:
+                i += 1
+                continue
+            full, rest = divmod(left, each)
+            if full >= n:  # every instance of the run takes `each` copies
+                runs[i] = (_take(free, req, each), n)
+                left -= each * n
+                i += 1
+                continue
+            # `full` instances take `each`, one takes `rest`, the remainder is untouched.
+            pieces = [(_take(free, req, each), full)] if full else []
+            if rest:
+                pieces.append((_take(free, req, rest), 1))
+            used = full + (1 if rest else 0)
+            if n > used:
+                pieces.append((free, n - used))
+            runs[i : i + 1] = pieces
+            left = 0
+        return copies - left
+
+
+def place(
+    instance: InstanceSpec,
+    instance_count: int,
+    placed: Sequence[Fleet],
+    requirement: Requirement,
+    copies: int,
+) -> Placement:
+    """How many of ``copies`` new copies of ``requirement`` fit beside the ``placed``
+    fleets on ``instance_count`` instances of ``instance``.
+
+    First-fit decreasing: the placed fleets largest first, then the new copies. Fleets
+    are placed whole, so the cost grows with the number of fleets, never with the number
+    of copies or instances.
+    """
+    instances = _Instances(instance, instance_count)
+    for fleet in sorted(
+        (f for f in placed if f.copies > 0), key=lambda f: f.requirement._key(), reverse=True
+    ):
+        instances.place(fleet.requirement, fleet.copies)
+    fitted = instances.place(requirement, copies) if copies > 0 else 0
+    return Placement(
+        fitted=fitted,
+        fits_one=requirement.fits_on(instance),
+        beside=sum(f.copies for f in placed),
+    )
+
+
+def fitting_copies(
+    instance: InstanceSpec,
+    instance_count: int,
+    placed: Sequence[tuple[Requirement, int]],
+    requirement: Requirement,
+    copies: int,
+) -> int:
+    """How many of ``copies`` new copies fit beside the ``placed`` (requirement, copies)."""
+    fleets = [Fleet(req, count) for req, count in placed]
+    return place(instance, instance_count, fleets, requirement, copies).fitted

@@ -1,0 +1,206 @@
+"""Operations on models, endpoint configs and endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from ic_sdk.testing._resources import (
+    Endpoint,
+    EndpointConfig,
+    Model,
+    Status,
+    Wire,
+    invalid,
+    without_tags,
+)
+
+if TYPE_CHECKING:
+    from ic_sdk.testing._state import EmulatorState
+
+__all__ = ["OPERATIONS"]
+
+
+# -- models ------------------------------------------------------------------------------
+
+
+def create_model(state: EmulatorState, body: Wire) -> Wire:
+    name = body["ModelName"]
+    arn = state.arn("model", name)
+    if name.lower() in state.models:
+        raise invalid(f'Cannot create already existing model "{arn}".')
+    if not body.get("PrimaryContainer") and not body.get("Containers"):
+        raise invalid("Either PrimaryContainer or Containers must be specified.")
+    state.set_tags(arn, body.get("Tags"))
+    state.models[name.lower()] = Model(
+        name=name, arn=arn, created=state.wall(), request=without_tags(body)
+    )
+    return {"ModelArn": arn}
+
+
+def describe_model(state: EmulatorState, body: Wire) -> Wire:
+    model = state.model(body["ModelName"])
+    return {
+        **model.request,
+        "ModelArn": model.arn,
+        "CreationTime": model.created,
+    }
+
+
+def delete_model(state: EmulatorState, body: Wire) -> Wire:
+    model = state.model(body["ModelName"])
+    del state.models[model.name.lower()]
+    state.tags.pop(model.arn, None)
+    return {}
+
+
+# -- endpoint configs ----------------------------------------------------------------------
+
+
+def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
+    name = body["EndpointConfigName"]
+    arn = state.arn("endpoint-config", name)
+    if name.lower() in state.configs:
+        raise invalid(f'Cannot create already existing endpoint configuration "{arn}".')
+    variants = body.get("ProductionVariants") or []
+    names = [v.get("VariantName", "") for v in variants]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise invalid(f"Variant names must be unique; repeated: {', '.join(duplicates)}.")
+    for variant in variants:
+        if variant.get("ModelName"):
+            state.model(variant["ModelName"])
+    state.set_tags(arn, body.get("Tags"))
+    state.configs[name.lower()] = EndpointConfig(
+        name=name, arn=arn, created=state.wall(), request=without_tags(body)
+    )
+    return {"EndpointConfigArn": arn}
+
+
+def describe_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
+    config = state.config(body["EndpointConfigName"])
+    return {
+        **config.request,
+        "EndpointConfigArn": config.arn,
+        "CreationTime": config.created,
+    }
+
+
+def delete_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
+    config = state.config(body["EndpointConfigName"])
+    del state.configs[config.name.lower()]
+    state.tags.pop(config.arn, None)
+    return {}
+
+
+# -- endpoints ---------------------------------------------------------------------------
+
+
+def create_endpoint(state: EmulatorState, body: Wire) -> Wire:
+    name = body["EndpointName"]
+    arn = state.arn("endpoint", name)
+    if name.lower() in state.endpoints:
+        raise invalid(f'Cannot create already existing endpoint "{arn}".')
+    config = state.config(body["EndpointConfigName"])
+    if config.hosts_components:
+        missing = [v["VariantName"] for v in config.variants if not v.get("InstanceType")]
+        if missing:
+            raise invalid(
+                "An endpoint for inference components needs an InstanceType on every "
+                f"production variant; missing on: {', '.join(missing)}."
+            )
+    now = state.wall()
+    endpoint = Endpoint(
+        name=name,
+        arn=arn,
+        config=config,
+        created=now,
+        modified=now,
+        status=Status.CREATING,
+    )
+    state.endpoints[name.lower()] = endpoint
+    state.set_tags(arn, body.get("Tags"))
+    failure = state.faults.take_create_failure(name)
+
+    def finish() -> None:
+        endpoint.modified = state.wall()
+        if failure is not None:
+            endpoint.status = Status.FAILED
+            endpoint.failure_reason = failure
+        else:
+            endpoint.status = Status.IN_SERVICE
+
+    state.later(state.delays.endpoint_create, endpoint, finish)
+    return {"EndpointArn": arn}
+
+
+def describe_endpoint(state: EmulatorState, body: Wire) -> Wire:
+    endpoint = state.endpoint(body["EndpointName"])
+    running = endpoint.status in (Status.IN_SERVICE, Status.UPDATING)
+    summaries = []
+    for variant in endpoint.config.variants:
+        count = int(variant.get("InitialInstanceCount") or 1)
+        weight = float(variant.get("InitialVariantWeight", 1.0))
+        summary: Wire = {
+            "VariantName": variant["VariantName"],
+            "CurrentWeight": weight if running else 0.0,
+            "DesiredWeight": weight,
+            "CurrentInstanceCount": count if running else 0,
+            "DesiredInstanceCount": count,
+        }
+        for key in ("ManagedInstanceScaling", "RoutingConfig"):
+            if key in variant:
+                summary[key] = variant[key]
+        if endpoint.status is Status.CREATING:
+            summary["VariantStatus"] = [{"Status": "Creating", "StartTime": endpoint.created}]
+        summaries.append(summary)
+    out: Wire = {
+        "EndpointName": endpoint.name,
+        "EndpointArn": endpoint.arn,
+        "EndpointConfigName": endpoint.config.name,
+        "ProductionVariants": summaries,
+        "EndpointStatus": str(endpoint.status),
+        "CreationTime": endpoint.created,
+        "LastModifiedTime": endpoint.modified,
+    }
+    if endpoint.failure_reason is not None:
+        out["FailureReason"] = endpoint.failure_reason
+    return out
+
+
+def delete_endpoint(state: EmulatorState, body: Wire) -> Wire:
+    endpoint = state.endpoint(body["EndpointName"])
+    if endpoint.status is Status.DELETING:
+        raise invalid(f'Cannot delete endpoint "{endpoint.arn}": it is already being deleted.')
+    hosted = sorted(
+        (c for c in state.components.values() if c.endpoint is endpoint), key=lambda c: c.name
+    )
+    if hosted:
+        listing = ", ".join(f"{c.name} ({c.status})" for c in hosted)
+        raise invalid(
+            f'Cannot delete endpoint "{endpoint.arn}" while it hosts inference components: '
+            f"{listing}. Delete the inference components first."
+        )
+    endpoint.generation += 1
+    endpoint.status = Status.DELETING
+    endpoint.modified = state.wall()
+
+    def finish() -> None:
+        del state.endpoints[endpoint.name.lower()]
+        state.tags.pop(endpoint.arn, None)
+
+    state.later(state.delays.endpoint_delete, endpoint, finish)
+    return {}
+
+
+OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
+    "CreateModel": create_model,
+    "DescribeModel": describe_model,
+    "DeleteModel": delete_model,
+    "CreateEndpointConfig": create_endpoint_config,
+    "DescribeEndpointConfig": describe_endpoint_config,
+    "DeleteEndpointConfig": delete_endpoint_config,
+    "CreateEndpoint": create_endpoint,
+    "DescribeEndpoint": describe_endpoint,
+    "DeleteEndpoint": delete_endpoint,
+}

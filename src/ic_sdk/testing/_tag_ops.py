@@ -1,0 +1,44 @@
+"""Tag operations (ListTags, AddTags) on any emulated resource."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
+
+if TYPE_CHECKING:
+    from ic_sdk.testing._state import EmulatorState
+
+__all__ = ["OPERATIONS"]
+
+
+def _ensure_resource(state: EmulatorState, arn: str) -> None:
+    resources: Iterable[Model | EndpointConfig | Endpoint | Component] = itertools.chain(
+        state.models.values(),
+        state.configs.values(),
+        state.endpoints.values(),
+        state.components.values(),
+    )
+    if not any(resource.arn == arn for resource in resources):
+        raise invalid(f"Could not find resource {arn}.")
+
+
+def list_tags(state: EmulatorState, body: Wire) -> Wire:
+    arn = body["ResourceArn"]
+    _ensure_resource(state, arn)
+    return {"Tags": state.tags.get(arn, [])}
+
+
+def add_tags(state: EmulatorState, body: Wire) -> Wire:
+    arn = body["ResourceArn"]
+    _ensure_resource(state, arn)
+    state.set_tags(arn, body["Tags"])
+    return {"Tags": body["Tags"]}
+
+
+OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
+    "ListTags": list_tags,
+    "AddTags": add_tags,
+}
