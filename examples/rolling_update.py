@@ -15,6 +15,7 @@ from _local import IMAGE, create_endpoint, local_client
 
 import ic_sdk
 from ic_sdk.builders import base_spec
+from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 
 NAME = "llama-3-8b"
@@ -29,7 +30,13 @@ def spec_for(image_tag: str) -> ic_sdk.models.InferenceComponentSpecification:
 
 
 async def main() -> None:
-    async with LocalSageMaker(delays=0.2) as sm, local_client(sm) as client:
+    # The rollout waits 60 s between batches: on a FakeClock shared with the emulator
+    # those minutes pass at once.
+    clock = FakeClock()
+    async with (
+        LocalSageMaker(clock=clock, delays=0.2) as sm,
+        local_client(sm, clock=clock, max_attempts=1) as client,
+    ):
         await create_endpoint(client, "shared-gpu", instances=2)
         await client.create(
             ic_sdk.base_component(
