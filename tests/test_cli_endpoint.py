@@ -165,3 +165,15 @@ def test_stack_schema_is_current_and_matches_the_examples() -> None:
     assert (
         set(schema["$defs"]["IcEndpointDocument"]["properties"]["Endpoint"]["properties"]) == fields
     )
+
+
+def test_endpoint_ls(
+    emu: Emulator,  # noqa: F811 - fixture
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    emu.sm.add_endpoint("seeded")
+    assert cli(emu, "--output", "json", "endpoint", "ls") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(e["name"], e["status"]) for e in listed] == [("seeded", "InService")]
+    assert cli(emu, "endpoint", "ls") == 0
+    assert "seeded" in capsys.readouterr().out

@@ -44,6 +44,11 @@ async def script(client: ic_sdk.InferenceComponentClient) -> None:
     )
     assert_type(tags, models.AddTagsOutput)
 
+    async for endpoints in client.paginate(models.ListEndpointsInput(max_results=1)):
+        assert_type(endpoints, models.ListEndpointsOutput)
+        assert_type(endpoints.endpoints, list[models.EndpointSummary])
+        assert [e.endpoint_name for e in endpoints.endpoints] == ["ep"]
+
     async for page in client.paginate(models.ListInferenceComponentsInput(max_results=1)):
         assert_type(page, models.ListInferenceComponentsOutput)
         assert_type(page.inference_components, list[models.InferenceComponentSummary])
@@ -51,9 +56,6 @@ async def script(client: ic_sdk.InferenceComponentClient) -> None:
 
 async def types_only(client: ic_sdk.InferenceComponentClient) -> None:
     """Not run: the runtime service and operations that answer nothing."""
-    async for page in client.paginate(models.ListEndpointsInput(max_results=1)):
-        assert_type(page, models.ListEndpointsOutput)
-        assert_type(page.endpoints, list[models.EndpointSummary])
     answer = await client.call(
         runtime.InvokeEndpointInput(endpoint_name="ep", body=b"{}", inference_component_name="x")
     )

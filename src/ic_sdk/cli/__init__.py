@@ -189,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long every state change takes (default: up to 0.5 s each)",
     )
     p.add_argument("--account-id", default="123456789012", help="account id in ARNs")
+    from ic_sdk.cli import _emulator_opts
+
+    _emulator_opts.add_options(p)
 
     p = command("schema", "print the JSON Schema of spec files", c.cmd_schema)
     p.add_argument("--path", action="store_true", help="print where it is installed instead")

@@ -552,9 +552,14 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 
     region = args.region or "us-east-1"
 
+    from ic_sdk.cli import _emulator_opts
+
     def ready(sm: LocalSageMaker) -> None:
+        _emulator_opts.configure(sm, args)
         out = _out()
         out.write(f"LocalSageMaker serving on {sm.endpoint_url} (Ctrl-C to stop)\n")
+        for line in _emulator_opts.describe(args):
+            out.write(f"  {line}\n")
         out.write(
             "Point the CLI, boto3 or the AWS CLI at it:\n"
             f"  export AWS_ENDPOINT_URL={sm.endpoint_url} AWS_DEFAULT_REGION={region} "
@@ -569,6 +574,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
                 delays=args.delay,
                 region=region,
                 account_id=args.account_id,
+                seed=args.seed,
                 ready=ready,
             )
         )
