@@ -2,8 +2,9 @@
 
 An update with a rolling deployment replaces copies in batches, waiting between them. If
 the new image fails, SageMaker rolls back: the component returns to ``InService`` with
-its ``FailureReason`` set — only status ``Failed`` raises ``ComponentFailed``, so check
-``failure_reason`` after an update. Here LocalSageMaker is told to fail the second update.
+its ``FailureReason`` set. ``update_and_wait`` notices that within two polls and raises
+``UpdateRolledBack`` with the reason and the description. Here LocalSageMaker is told to
+fail the second update.
 ``python examples/rolling_update.py``
 """
 
@@ -64,10 +65,12 @@ async def main() -> None:
         update = ic_sdk.update_component(
             name=NAME, specification=spec_for("0.31.0-broken"), deployment=rollout
         )
-        done = await client.update_and_wait(update)
-        print(f"second update: {done.inference_component_status}, reason {done.failure_reason}")
-        assert str(done.inference_component_status) == "InService"
-        assert done.failure_reason is not None, "rolled back: InService, with a reason"
+        try:
+            await client.update_and_wait(update)
+        except ic_sdk.UpdateRolledBack as rolled_back:
+            print(f"second update rolled back: {rolled_back.failure_reason}")
+        else:
+            raise AssertionError("the second update should have been rolled back")
 
         await client.delete_and_wait(NAME)
 

@@ -22,12 +22,7 @@ SESSION = AioSession()
 
 
 def facade(sm: LocalSageMaker, clock: FakeClock, **kwargs: Any) -> InferenceComponentClient:
-    """A client for ``sm`` on ``clock``.
-
-    One attempt per call unless a test says otherwise: botocore's own retries sleep for
-    real; the waiter and create_many retry on the FakeClock.
-    """
-    kwargs.setdefault("max_attempts", 1)
+    """A client for ``sm`` on ``clock``: every retry (ic_sdk's own) sleeps on the FakeClock."""
     return InferenceComponentClient(
         region="us-east-1",
         endpoint_url=sm.endpoint_url,

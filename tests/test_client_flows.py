@@ -29,6 +29,7 @@ from ic_sdk.errors import (
     ServiceError,
     ServiceValidationError,
     ThrottlingError,
+    UpdateRolledBack,
     ValidationError,
     WaiterTimeout,
 )
@@ -175,14 +176,20 @@ async def test_failed_creation_raises_component_failed(
     assert described.inference_component_status == "Failed"
 
 
-async def test_rolled_back_update_is_in_service_with_a_reason(
+async def test_rolled_back_update_raises_with_the_reason_and_description(
     sm: LocalSageMaker, client: InferenceComponentClient, endpoint: str
 ) -> None:
     await client.create_and_wait(base())
     sm.faults.fail_next_update("base", reason="Alarm latency-high fired; rolled back")
-    after = await client.update_and_wait(update_component(name="base", copies=2))
+    with pytest.raises(UpdateRolledBack) as info:
+        await client.update_and_wait(update_component(name="base", copies=2))
+    assert info.value.failure_reason == "Alarm latency-high fired; rolled back"
+    after = info.value.description
+    assert after is not None
     assert after.inference_component_status == "InService"
     assert after.failure_reason == "Alarm latency-high fired; rolled back"
+    assert after.runtime_config is not None
+    assert after.runtime_config.desired_copy_count == 1
     # a later successful scale still shows the old reason, and is still success
     again = await client.scale_and_wait("base", 2)
     assert again.failure_reason == "Alarm latency-high fired; rolled back"

@@ -13,14 +13,15 @@ import httpx
 import pytest
 import respx
 from aiobotocore.config import AioConfig
-from aiobotocore.endpoint import AnyioEndpoint
 from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from ic_sdk import models
 from ic_sdk.client import InferenceComponentClient
+from ic_sdk.clock import FakeClock
 from ic_sdk.errors import (
+    ClientClosed,
     IcSdkError,
     ResourceInUse,
     ResourceLimitExceeded,
@@ -96,19 +97,6 @@ def spec(name: str = "ic", **changes: Any) -> models.CreateInferenceComponentInp
     return models.CreateInferenceComponentInput(**fields)
 
 
-@pytest.fixture
-def retry_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """botocore's retry sleeps, recorded instead of slept (the test would wait seconds)."""
-    sleeps: list[float] = []
-
-    async def record(self: object, amount: float) -> None:
-        sleeps.append(amount)
-
-    # aiobotocore's httpx endpoint sleeps here between attempts; tests only.
-    monkeypatch.setattr(AnyioEndpoint, "_sleep", record)
-    return sleeps
-
-
 # One session for the module: it caches botocore's service models between clients.
 SESSION = AioSession()
 
@@ -116,6 +104,7 @@ SESSION = AioSession()
 def make_client(**kwargs: Any) -> InferenceComponentClient:
     config = kwargs.pop("config", AioConfig(http_session_cls=HttpxSession))
     kwargs.setdefault("session", SESSION)
+    kwargs.setdefault("clock", FakeClock())  # ic_sdk's retries sleep on it
     return InferenceComponentClient(
         region="us-east-1",
         endpoint_url=SM,
@@ -354,12 +343,21 @@ async def test_connection_errors_become_transport_errors(router: respx.MockRoute
     assert isinstance(info.value, IcSdkError)
 
 
-# -- botocore standard retries ------------------------------------------------------------
+# -- retries: ic_sdk's, on the clock; botocore's are off ----------------------------------
 
 
-async def test_standard_retry_mode_is_the_default(client: InferenceComponentClient) -> None:
+async def test_botocore_retries_and_parameter_validation_are_off(
+    client: InferenceComponentClient, router: respx.MockRouter
+) -> None:
     sm = await client._sagemaker()
     assert sm.meta.config.retries["mode"] == "standard"
+    assert sm.meta.config.retries["total_max_attempts"] == 1
+    route = router.post(SM, headers=target("DescribeInferenceComponent")).mock(
+        return_value=ok(DESCRIBED)
+    )
+    # botocore's ParamValidator would refuse this; ic_sdk.validate checks its requests.
+    await sm.describe_inference_component(InferenceComponentName=5)
+    assert json.loads(route.calls.last.request.content) == {"InferenceComponentName": 5}
 
 
 async def test_explicit_config_wins_over_the_default() -> None:
@@ -370,9 +368,7 @@ async def test_explicit_config_wins_over_the_default() -> None:
     assert sm.meta.config.retries["total_max_attempts"] == 8
 
 
-async def test_throttling_is_retried_by_botocore(
-    client: InferenceComponentClient, router: respx.MockRouter, retry_sleeps: list[float]
-) -> None:
+async def test_throttling_and_5xx_are_retried_on_the_clock(router: respx.MockRouter) -> None:
     route = router.post(SM, headers=target("DescribeInferenceComponent")).mock(
         side_effect=[
             error(400, "ThrottlingException", "Rate exceeded"),
@@ -380,27 +376,28 @@ async def test_throttling_is_retried_by_botocore(
             ok(DESCRIBED),
         ]
     )
-    desc = await client.describe("ic")
+    clock = FakeClock()
+    async with make_client(clock=clock) as client:
+        desc = await client.describe("ic")
     assert desc.inference_component_name == "ic"
     assert route.call_count == 3
-    assert len(retry_sleeps) == 2
+    assert len(clock.sleeps) == 2
+    assert clock.now() == pytest.approx(sum(clock.sleeps))
 
 
-async def test_retries_exhausted_raise_the_last_error(
-    client: InferenceComponentClient, router: respx.MockRouter, retry_sleeps: list[float]
-) -> None:
+async def test_retries_exhausted_raise_the_last_error(router: respx.MockRouter) -> None:
     route = router.post(SM, headers=target("DescribeInferenceComponent")).mock(
         return_value=error(400, "ThrottlingException", "Rate exceeded")
     )
-    with pytest.raises(ThrottlingError):
-        await client.describe("ic")
-    assert route.call_count == 3  # standard mode: 3 attempts
+    async with make_client(max_attempts=4) as client:
+        with pytest.raises(ThrottlingError):
+            await client.describe("ic")
+    assert route.call_count == 4
 
 
 async def test_waiter_rides_out_errors_beyond_botocore_retries(
-    router: respx.MockRouter, retry_sleeps: list[float]
+    router: respx.MockRouter,
 ) -> None:
-    from ic_sdk.clock import FakeClock
     from ic_sdk.waiters import EventKind, WaiterEvent
 
     creating = dict(DESCRIBED, InferenceComponentStatus="Creating")
@@ -556,7 +553,7 @@ async def test_concurrent_first_use_creates_each_client_once(router: respx.MockR
     assert len(results) == 40
     assert sorted(session.created) == ["sagemaker", "sagemaker-runtime"]
     await client.aclose()
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientClosed, match="closed"):
         await client.describe("ic")
 
 
@@ -631,7 +628,7 @@ async def test_from_clients_creates_and_closes_its_own_runtime_client(
         assert runtime.meta.region_name == "eu-west-1"
         await client.aclose()
         await sm.describe_inference_component(InferenceComponentName="ic")  # still open
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientClosed, match="closed"):
         await client.invoke("ic", b"x")
 
 

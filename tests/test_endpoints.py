@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 import ic_sdk
@@ -268,12 +269,83 @@ async def test_teardown_resumes_after_an_interruption(
     client: InferenceComponentClient, sm: LocalSageMaker
 ) -> None:
     await _deployed(client)
-    sm.faults.server_error(status=500, times=1, operations="DeleteEndpoint")
+    # The service keeps failing DeleteEndpoint: retries run out, teardown stops there.
+    sm.faults.server_error(status=500, times=None, operations="DeleteEndpoint")
     with pytest.raises(ServiceError):
-        await client.teardown("ep")  # components gone, endpoint not
-    assert [s async for s in client.list()] == []
+        await client.teardown("ep")
+    assert [s async for s in client.list()] == []  # the components went first
+    sm.faults.clear()
     await client.teardown("ep")
     await _nothing_left(client)
+
+
+class _CtrlC(Exception):
+    """Stands for a KeyboardInterrupt arriving in the middle of a teardown."""
+
+
+async def test_teardown_resumes_after_ctrl_c(client: InferenceComponentClient) -> None:
+    await _deployed(client)
+
+    def interrupt(event: ic_sdk.TeardownEvent) -> None:
+        if (event.step, event.resource) == ("deleted", "adapter"):
+            raise _CtrlC
+
+    with pytest.raises(_CtrlC):
+        await client.teardown("ep", on_event=interrupt)
+    left = [s.inference_component_name async for s in client.list()]
+    assert "base" in left  # interrupted among the adapters
+    await client.teardown("ep")
+    await _nothing_left(client)
+
+
+async def test_deploy_and_teardown_with_faults_in_the_way(
+    client: InferenceComponentClient, sm: LocalSageMaker
+) -> None:
+    # Throttling, 5xx and answers lost after the service acted, on every control-plane
+    # call (an invocation is not retried: it is not idempotent).
+    mutations = [
+        "CreateEndpointConfig",
+        "CreateEndpoint",
+        "CreateInferenceComponent",
+        "DeleteInferenceComponent",
+        "DeleteEndpoint",
+        "DeleteEndpointConfig",
+    ]
+    reads = [
+        "DescribeEndpoint",
+        "DescribeEndpointConfig",
+        "DescribeInferenceComponent",
+        "ListInferenceComponents",
+    ]
+    rules = [
+        sm.faults.server_error(status=503, times=None, rate=0.2, operations=mutations),
+        sm.faults.lose_answers(mutations, times=None, rate=0.5),
+        sm.faults.throttle(times=None, rate=0.3, operations=[*mutations, *reads]),
+    ]
+    await _deployed(client)
+    events: list[ic_sdk.TeardownEvent] = []
+    await client.teardown("ep", on_event=events.append)
+    assert all(rule.fired >= 2 for rule in rules), [rule.fired for rule in rules]
+    sm.faults.clear()
+    await _nothing_left(client)
+    assert (events[-1].step, events[-1].resource) == ("deleted", "endpoint_config")
+
+
+async def test_call_does_not_repeat_a_mutation_whose_answer_was_lost(
+    client: InferenceComponentClient, sm: LocalSageMaker
+) -> None:
+    request = models.CreateModelInput(
+        model_name="m",
+        primary_container=models.ContainerDefinition(image="i:1"),
+        execution_role_arn=ROLE,
+    )
+    sm.faults.lose_answers("CreateModel")
+    with pytest.raises(ic_sdk.TransportError):
+        await client.call(request)  # no reconcile rule for models: the error stands...
+    described = await client.call(models.DescribeModelInput(model_name="m"))
+    assert described.model_name == "m"  # ...and there is exactly one model, created once
+    sm.faults.throttle(times=2, operations="CreateModel")
+    await client.call(attrs.evolve(request, model_name="m2"))  # refusals are retried
 
 
 async def test_teardown_after_lost_delete_answers(

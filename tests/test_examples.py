@@ -22,7 +22,7 @@ EXPECTED = {
     "fake_clock.py": "failed as expected: CapacityError",
     "lora_adapters.py": "5 adapters and their base deleted",
     "quickstart.py": "deleted",
-    "rolling_update.py": "second update: InService, reason CannotStartContainerError",
+    "rolling_update.py": "second update rolled back: CannotStartContainerError",
     "validate_requests.py": "the built request is valid",
 }
 

@@ -273,7 +273,7 @@ async def test_deleted_when_already_gone() -> None:
 async def test_transient_errors_are_retried(error: Exception) -> None:
     clock = FakeClock()
     script = Script(
-        clock, [(0.0, described("Creating")), (10.0, error), (40.0, described("InService"))]
+        clock, [(0.0, described("Creating")), (10.0, error), (400.0, described("InService"))]
     )
     events: list[WaiterEvent] = []
     await wait("ic", script, clock=clock, on_event=events.append)

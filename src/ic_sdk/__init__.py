@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 
 from ic_sdk._lazy import attach
 from ic_sdk.errors import (
+    ClientClosed,
     ComponentFailed,
     IcSdkError,
+    MalformedResponse,
     ResourceInUse,
     ResourceLimitExceeded,
     ResourceNotFound,
@@ -31,6 +33,7 @@ from ic_sdk.errors import (
     ServiceValidationError,
     ThrottlingError,
     TransportError,
+    UpdateRolledBack,
     ValidationError,
     WaiterError,
     WaiterTimeout,
@@ -48,10 +51,10 @@ if TYPE_CHECKING:
     from ic_sdk.client import InferenceComponentClient as InferenceComponentClient
     from ic_sdk.endpoints import EndpointPlan as EndpointPlan
     from ic_sdk.endpoints import ic_endpoint as ic_endpoint
+    from ic_sdk.retry import Backoff as Backoff
     from ic_sdk.teardown import TeardownEvent as TeardownEvent
     from ic_sdk.validation import Problem as Problem
     from ic_sdk.validation import validate as validate
-    from ic_sdk.waiters import Backoff as Backoff
     from ic_sdk.waiters import EventKind as EventKind
     from ic_sdk.waiters import WaiterEvent as WaiterEvent
     from ic_sdk.waiters import WaitPolicy as WaitPolicy
@@ -60,12 +63,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Backoff",
+    "ClientClosed",
     "ComponentFailed",
     "CreateResult",
     "EndpointPlan",
     "EventKind",
     "IcSdkError",
     "InferenceComponentClient",
+    "MalformedResponse",
     "Problem",
     "ResourceInUse",
     "ResourceLimitExceeded",
@@ -75,6 +80,7 @@ __all__ = [
     "TeardownEvent",
     "ThrottlingError",
     "TransportError",
+    "UpdateRolledBack",
     "ValidationError",
     "WaitPolicy",
     "WaiterError",
@@ -93,7 +99,7 @@ __all__ = [
 
 #: Lazily loaded public names → the module that defines them.
 _LAZY: dict[str, str] = {
-    "Backoff": "ic_sdk.waiters",
+    "Backoff": "ic_sdk.retry",
     "CreateResult": "ic_sdk.client",
     "EndpointPlan": "ic_sdk.endpoints",
     "EventKind": "ic_sdk.waiters",

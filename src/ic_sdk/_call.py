@@ -134,16 +134,50 @@ async def call(client: InferenceComponentClient, request: Any) -> Any:
     return await send(client, op, request)
 
 
+#: Operation name prefixes of reads: retried on any transient error, like the client's
+#: describes. Everything else may change something.
+_READS = ("Describe", "List", "Get", "Search", "Query", "BatchDescribe", "BatchGet")
+
+
+class _Stop(Exception):
+    """Carries an error out of :func:`ic_sdk.retry.run` without a retry."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 async def send(client: InferenceComponentClient, op: Operation, request: Any) -> Any:
-    """Validate, send and structure one request of ``op`` (no dedicated routing)."""
+    """Validate, send and structure one request of ``op`` (no dedicated routing).
+
+    Reads retry on transient errors. Other operations (no reconcile rule is known for
+    them) retry only refusals that changed nothing (throttling, a 4xx); an error after
+    which the request may have been applied (a 5xx, a lost answer) is raised as it is,
+    never followed by a second attempt that could apply it twice.
+    """
+    from ic_sdk import retry
     from ic_sdk.serde import converter
 
     client._check(request, op.name)
-    raw = await client._send(
-        op.method, converter.unstructure(request), runtime=op.service == "sagemaker-runtime"
-    )
     out = output_class(op)
-    return None if out is None else converter.structure(raw, out)
+    wire = converter.unstructure(request)
+    runtime = op.service == "sagemaker-runtime"
+    read = op.name.startswith(_READS)
+
+    async def attempt() -> Any:
+        try:
+            raw = await client._send(op.method, wire, runtime=runtime)
+        except Exception as exc:
+            if not read and retry.may_have_applied(exc):
+                raise _Stop(exc) from exc
+            raise
+        return None if out is None else client._structure(raw, out, op.name)
+
+    try:
+        return await retry.run(
+            op.name, attempt, policy=client._retry_policy, clock=client._clock, rng=client._rng
+        )
+    except _Stop as stop:
+        raise stop.error from stop.error.__cause__
 
 
 async def paginate(client: InferenceComponentClient, request: Any) -> AsyncIterator[Any]:

@@ -1,18 +1,25 @@
 """Endpoint configs and endpoints: create (reconciled), describe, wait, delete.
 
 The behaviour behind ``client.create_endpoint``, ``client.wait_until_endpoint_in_service``
-and friends. A create whose answer was lost is retried by the transport; the retry then
-meets "Cannot create already existing ...": the resource is described and compared
-with the request, and when it matches the create counts as done (it was ours). A
-mismatch is someone else's resource and stays an error.
+and friends. Every call retries through :mod:`ic_sdk.retry`; a mutation whose answer
+may have been lost is settled from a description (the rule of :mod:`ic_sdk.reconcile`):
+a create whose retry meets "Cannot create already existing ..." counts as done when the
+resource shows what the request asked for (:func:`ic_sdk.reconcile.matches`), a delete
+when the resource is gone or being deleted. A mismatch is someone else's resource and
+stays an error. A config or endpoint that already exists exactly as planned (an earlier
+run) also counts as created, so creating a plan twice is harmless.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
+
+import attrs
 
 from ic_sdk import models, waiters
-from ic_sdk.errors import ResourceNotFound, ServiceValidationError
+from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
+from ic_sdk.reconcile import matches
 from ic_sdk.serde import converter
 
 if TYPE_CHECKING:
@@ -26,92 +33,97 @@ __all__ = [
     "delete_endpoint",
     "describe_config",
     "describe_endpoint",
-    "matches",
     "wait_endpoint",
 ]
+
+_T = TypeVar("_T")
+
+
+@attrs.define(frozen=True)
+class _Nothing:
+    """The empty answer of a delete (structured from ``{}``)."""
+
 
 _ALREADY_EXISTS = "already existing"
 _BEING_DELETED = "already being deleted"
 
 
-def matches(wanted: Any, described: Any) -> bool:
-    """Whether ``described`` (wire form) holds every value of ``wanted`` (wire form).
-
-    Keys the request leaves out are the service's to fill in; lists match item by item.
-    Tags are not part of a description and are ignored.
-    """
-    if isinstance(wanted, dict):
-        if not isinstance(described, dict):
-            return False
-        return all(k == "Tags" or matches(v, described.get(k)) for k, v in wanted.items())
-    if isinstance(wanted, list):
-        return (
-            isinstance(described, list)
-            and len(wanted) == len(described)
-            and all(matches(w, d) for w, d in zip(wanted, described, strict=True))
-        )
-    if isinstance(wanted, float | int) and isinstance(described, float | int):
-        return float(wanted) == float(described)
-    return bool(wanted == described)
-
-
-async def _send(client: InferenceComponentClient, method: str, request: Any) -> dict[str, Any]:
-    client._check(request, type(request).__name__.removesuffix("Input"))
-    return await client._send(method, converter.unstructure(request))
-
-
 async def describe_config(
     client: InferenceComponentClient, name: str
 ) -> models.DescribeEndpointConfigOutput:
-    raw = await _send(
-        client,
+    return await client._call(
         "describe_endpoint_config",
         models.DescribeEndpointConfigInput(endpoint_config_name=name),
+        models.DescribeEndpointConfigOutput,
     )
-    return converter.structure(raw, models.DescribeEndpointConfigOutput)
 
 
 async def describe_endpoint(
     client: InferenceComponentClient, name: str
 ) -> models.DescribeEndpointOutput:
-    raw = await _send(client, "describe_endpoint", models.DescribeEndpointInput(endpoint_name=name))
-    return converter.structure(raw, models.DescribeEndpointOutput)
+    return await client._call(
+        "describe_endpoint",
+        models.DescribeEndpointInput(endpoint_name=name),
+        models.DescribeEndpointOutput,
+    )
+
+
+async def _or_none(describe: Awaitable[_T]) -> _T | None:
+    try:
+        return await describe
+    except ResourceNotFound:
+        return None
 
 
 async def create_config(
     client: InferenceComponentClient, request: models.CreateEndpointConfigInput
 ) -> models.CreateEndpointConfigOutput:
-    """CreateEndpointConfig; an identical existing config counts as created."""
+    """CreateEndpointConfig, retried; a config that exists exactly as asked counts as created."""
+
+    async def settle(error: IcSdkError) -> models.CreateEndpointConfigOutput | None:
+        found = await _or_none(describe_config(client, request.endpoint_config_name))
+        if found is None or not matches(
+            converter.unstructure(request), converter.unstructure(found)
+        ):
+            return None
+        return models.CreateEndpointConfigOutput(endpoint_config_arn=found.endpoint_config_arn)
+
     try:
-        raw = await _send(client, "create_endpoint_config", request)
+        return await client._mutate(
+            "create_endpoint_config", request, models.CreateEndpointConfigOutput, reconcile=settle
+        )
     except ServiceValidationError as exc:
-        if _ALREADY_EXISTS not in exc.message:
+        # Not a lost answer: an earlier run (or someone else) made it. Ours if identical.
+        settled = await settle(exc) if _ALREADY_EXISTS in exc.message else None
+        if settled is None:
             raise
-        desc = await describe_config(client, request.endpoint_config_name)
-        wanted = converter.unstructure(request)
-        wanted.pop("EndpointConfigName", None)
-        if not matches(wanted, converter.unstructure(desc)):
-            raise
-        return models.CreateEndpointConfigOutput(endpoint_config_arn=desc.endpoint_config_arn)
-    return converter.structure(raw, models.CreateEndpointConfigOutput)
+        return settled
 
 
 async def create_endpoint(
     client: InferenceComponentClient, request: models.CreateEndpointInput
 ) -> models.CreateEndpointOutput:
-    """CreateEndpoint; an existing endpoint on the same config counts as created."""
+    """CreateEndpoint, retried; an endpoint on the same config counts as created."""
+
+    async def settle(error: IcSdkError) -> models.CreateEndpointOutput | None:
+        found = await _or_none(describe_endpoint(client, request.endpoint_name))
+        if (
+            found is None
+            or found.endpoint_config_name != request.endpoint_config_name
+            or str(found.endpoint_status) in ("Deleting", "Failed")
+        ):
+            return None
+        return models.CreateEndpointOutput(endpoint_arn=found.endpoint_arn)
+
     try:
-        raw = await _send(client, "create_endpoint", request)
+        return await client._mutate(
+            "create_endpoint", request, models.CreateEndpointOutput, reconcile=settle
+        )
     except ServiceValidationError as exc:
-        if _ALREADY_EXISTS not in exc.message:
+        settled = await settle(exc) if _ALREADY_EXISTS in exc.message else None
+        if settled is None:
             raise
-        desc = await describe_endpoint(client, request.endpoint_name)
-        if desc.endpoint_config_name != request.endpoint_config_name or str(
-            desc.endpoint_status
-        ) in ("Deleting", "Failed"):
-            raise
-        return models.CreateEndpointOutput(endpoint_arn=desc.endpoint_arn)
-    return converter.structure(raw, models.CreateEndpointOutput)
+        return settled
 
 
 async def create(
@@ -122,12 +134,23 @@ async def create(
     return await create_endpoint(client, plan.endpoint)
 
 
+async def _gone_or_going(client: InferenceComponentClient, name: str) -> bool:
+    found = await _or_none(describe_endpoint(client, name))
+    return found is None or str(found.endpoint_status) == "Deleting"
+
+
 async def delete_endpoint(
     client: InferenceComponentClient, name: str, *, missing_ok: bool = False
 ) -> None:
-    """DeleteEndpoint; with ``missing_ok`` one already gone or going counts as deleted."""
+    """DeleteEndpoint, retried and reconciled (gone or ``Deleting`` after a lost answer
+    counts as done); with ``missing_ok`` one already gone or going counts as deleted."""
+
+    async def settle(error: IcSdkError) -> _Nothing | None:
+        return _Nothing() if await _gone_or_going(client, name) else None
+
+    request = models.DeleteEndpointInput(endpoint_name=name)
     try:
-        await _send(client, "delete_endpoint", models.DeleteEndpointInput(endpoint_name=name))
+        await client._mutate("delete_endpoint", request, _Nothing, reconcile=settle)
     except ResourceNotFound:
         if not missing_ok:
             raise
@@ -139,13 +162,16 @@ async def delete_endpoint(
 async def delete_config(
     client: InferenceComponentClient, name: str, *, missing_ok: bool = False
 ) -> None:
-    """DeleteEndpointConfig; with ``missing_ok`` one already gone counts as deleted."""
+    """DeleteEndpointConfig, retried and reconciled; with ``missing_ok`` one already gone
+    counts as deleted."""
+    request = models.DeleteEndpointConfigInput(endpoint_config_name=name)
+
+    async def settle(error: IcSdkError) -> _Nothing | None:
+        found = await _or_none(describe_config(client, name))
+        return _Nothing() if found is None else None
+
     try:
-        await _send(
-            client,
-            "delete_endpoint_config",
-            models.DeleteEndpointConfigInput(endpoint_config_name=name),
-        )
+        await client._mutate("delete_endpoint_config", request, _Nothing, reconcile=settle)
     except ResourceNotFound:
         if not missing_ok:
             raise

@@ -11,8 +11,14 @@ Every operation takes and returns the generated models (:mod:`ic_sdk.models`). E
 validates its input first (raising :class:`~ic_sdk.errors.ValidationError`, nothing sent),
 serializes it with :data:`ic_sdk.serde.converter`, calls aiobotocore's public client
 method, and structures the answer back into a model. botocore's exceptions never leak:
-service errors become :class:`~ic_sdk.errors.ServiceError` subclasses and connection
-problems :class:`~ic_sdk.errors.TransportError`, the original kept as ``__cause__``.
+service errors become :class:`~ic_sdk.errors.ServiceError` subclasses, unreadable answers
+:class:`~ic_sdk.errors.MalformedResponse` and connection problems
+:class:`~ic_sdk.errors.TransportError`, the original kept as ``__cause__``.
+
+Retries and outcomes. Every call is retried through :mod:`ic_sdk.retry` on the client's
+clock; creates, updates, scales and deletes are also reconciled (:mod:`ic_sdk.reconcile`):
+when an answer may have been lost, the component is described and the call reports what
+the service did. See the "Guarantees" guide.
 
 aiobotocore is imported when the first aiobotocore client is built, not before.
 """
@@ -25,27 +31,29 @@ import logging
 import random
 import time
 from contextlib import AsyncExitStack
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 
-from ic_sdk import models, waiters
+from ic_sdk import _redact, models, reconcile, retry, waiters
+from ic_sdk._bulk import CreateResult, partial_results
+from ic_sdk._bulk import create_many as _create_many
+from ic_sdk._transport import ClosingClock, RetryMode, aio_config, answer_checker, map_error
 from ic_sdk.clock import Clock, SystemClock
 from ic_sdk.errors import (
+    ClientClosed,
     IcSdkError,
+    MalformedResponse,
     ResourceNotFound,
     ServiceValidationError,
-    ThrottlingError,
-    TransportError,
     ValidationError,
-    from_client_error,
 )
 from ic_sdk.models import runtime as rt
 from ic_sdk.serde import converter
 from ic_sdk.validation import validate
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
     from datetime import datetime
     from types import TracebackType
 
@@ -54,68 +62,17 @@ if TYPE_CHECKING:
     from ic_sdk.teardown import OnTeardownEvent
     from ic_sdk.validation import Problem
 
-__all__ = ["CreateResult", "InferenceComponentClient"]
+__all__ = ["CreateResult", "InferenceComponentClient", "partial_results"]
 
 logger = logging.getLogger("ic_sdk.client")
 
 _T = TypeVar("_T")
-
-RetryMode = Literal["standard", "adaptive", "legacy"]
 
 #: ``Body`` of an invocation: bytes as they are, text encoded as UTF-8.
 Body = bytes | bytearray | memoryview | str
 
 #: Marker in the ValidationException the service answers when an IC is already being deleted.
 _DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
-
-
-@attrs.define(frozen=True, kw_only=True, slots=True)
-class CreateResult:
-    """What :meth:`InferenceComponentClient.create_many` did with one spec.
-
-    ``output`` is set when the create call succeeded; ``description`` when it was also
-    waited for and reached ``InService``; ``error`` holds whatever went wrong (validation,
-    the service, the wait), so a failed wait leaves both ``output`` and ``error`` set.
-    """
-
-    spec: models.CreateInferenceComponentInput = attrs.field(repr=False)
-    output: models.CreateInferenceComponentOutput | None = None
-    description: models.DescribeInferenceComponentOutput | None = attrs.field(
-        default=None, repr=False
-    )
-    error: Exception | None = None
-
-    @property
-    def name(self) -> str:
-        return self.spec.inference_component_name
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing went wrong."""
-        return self.error is None
-
-
-def _map_error(exc: Exception, operation: str) -> IcSdkError | None:
-    """The ``IcSdkError`` for a foreign exception, or ``None`` to let it through.
-
-    ``operation`` labels transport errors; service errors carry botocore's operation name.
-    """
-    if isinstance(exc, IcSdkError):
-        return None
-    from botocore import exceptions as bce  # loaded already: a client exists
-
-    if isinstance(exc, bce.ClientError):
-        return from_client_error(exc)
-    if isinstance(exc, bce.ConnectionError | bce.HTTPClientError | OSError):
-        return TransportError(f"{operation}: {exc}")
-    module = type(exc).__module__
-    if module.startswith(("aiohttp", "httpx", "httpcore")):
-        # A transport failure aiobotocore did not translate (e.g. while reading a body).
-        return TransportError(f"{operation}: {type(exc).__name__}: {exc}")
-    if isinstance(exc, bce.BotoCoreError):
-        # Configuration problems: no credentials, no region, ...
-        return IcSdkError(f"{operation}: {exc}")
-    return None
 
 
 def _raise_problems(problems: Sequence[Problem], operation: str) -> None:
@@ -129,6 +86,10 @@ def _body_bytes(body: Body) -> bytes:
     return bytes(body)
 
 
+def _operation(request: object) -> str:
+    return type(request).__name__.removesuffix("Input")
+
+
 class InferenceComponentClient:
     """Async client for SageMaker inference components.
 
@@ -140,15 +101,26 @@ class InferenceComponentClient:
 
         client = InferenceComponentClient.from_clients(sagemaker_client)
 
-    By default botocore's ``standard`` retry mode is used (throttling, 5xx answers and
-    connection errors are retried with backoff); ``retry_mode`` picks another and
-    ``max_attempts`` caps the attempts per call, the first included (``1``: no retries).
-    ``config`` (an ``AioConfig``) tunes the transport; its explicit settings win. The ``sagemaker-runtime`` client is created on the first
-    ``invoke``. One instance is meant to be shared by many concurrent tasks.
+    Retries are ic_sdk's (:mod:`ic_sdk.retry`), on the injected ``clock``: throttling,
+    5xx answers, connection errors and unreadable answers are retried with backoff,
+    ``max_attempts`` attempts per call at most, the first included (``1``: no retries;
+    default 10), within ``retry_policy.timeout``. botocore's own retries are off on the
+    clients ic_sdk creates; ``retry_mode`` still picks botocore's mode (``"adaptive"``
+    adds its client-side rate limiting). ``config`` (an ``AioConfig``) tunes the
+    transport; its explicit settings win (retries set there are botocore's, on top).
+    The ``sagemaker-runtime`` client is created on the first ``invoke``. One instance is
+    meant to be shared by many concurrent tasks.
 
     ``wait_policy``, ``clock`` and ``rng`` set how the waiters poll (see
     :mod:`ic_sdk.waiters`); tests pass a :class:`~ic_sdk.clock.FakeClock`.
+
+    While a client is open, secrets (container ``Environment`` values, credentials,
+    request signatures) are redacted from every log record of ic_sdk, botocore and
+    aiobotocore (:func:`ic_sdk._redact.redacting_logs`).
     """
+
+    #: Real seconds :meth:`aclose` lets calls in flight finish before closing connections.
+    CLOSE_GRACE = 10.0
 
     def __init__(
         self,
@@ -161,6 +133,7 @@ class InferenceComponentClient:
         config: Any = None,
         retry_mode: RetryMode = "standard",
         max_attempts: int | None = None,
+        retry_policy: retry.RetryPolicy | None = None,
         aws_access_key_id: str | None = None,
         aws_secret_access_key: str | None = None,
         aws_session_token: str | None = None,
@@ -175,20 +148,28 @@ class InferenceComponentClient:
         self._runtime_endpoint_url = runtime_endpoint_url
         self._user_config = config
         self._retry_mode = retry_mode
-        self._max_attempts = max_attempts
+        policy = retry_policy or retry.RetryPolicy()
+        if max_attempts is not None:
+            policy = attrs.evolve(policy, max_attempts=max_attempts)
+        self._retry_policy = policy
         self._credentials = {
             "aws_access_key_id": aws_access_key_id,
             "aws_secret_access_key": aws_secret_access_key,
             "aws_session_token": aws_session_token,
         }
         self._wait_policy = wait_policy or waiters.WaitPolicy()
-        self._clock: Clock = clock or SystemClock()
+        self._closed_event = asyncio.Event()
+        self._clock: Clock = ClosingClock(clock or SystemClock(), self._closed_event)
         self._rng: Callable[[], float] = rng or random.random
         self._sm: Any = None
         self._rt: Any = None
         self._stack = AsyncExitStack()
         self._lock = asyncio.Lock()
         self._closed = False
+        self._in_flight = 0
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self._redaction: _redact.LogRedaction | None = None
         #: inference component name -> endpoint name, for invoke without an endpoint.
         self._endpoints: dict[str, str] = {}
 
@@ -201,6 +182,7 @@ class InferenceComponentClient:
         session: Any = None,
         runtime_endpoint_url: str | None = None,
         wait_policy: waiters.WaitPolicy | None = None,
+        retry_policy: retry.RetryPolicy | None = None,
         clock: Clock | None = None,
         rng: Callable[[], float] | None = None,
     ) -> Self:
@@ -208,7 +190,8 @@ class InferenceComponentClient:
 
         Without ``runtime_client`` one is created on the first ``invoke`` (from
         ``session``, or a new ``AioSession``, with the SageMaker client's region and
-        config) and closed with this client.
+        config) and closed with this client. The given clients keep their own
+        configuration (botocore's retries and parameter validation included).
         """
         self = cls(
             session=session,
@@ -216,11 +199,13 @@ class InferenceComponentClient:
             runtime_endpoint_url=runtime_endpoint_url,
             config=sagemaker_client.meta.config,
             wait_policy=wait_policy,
+            retry_policy=retry_policy,
             clock=clock,
             rng=rng,
         )
         self._sm = sagemaker_client
         self._rt = runtime_client
+        self._redact_logs()
         return self
 
     # -- lifecycle -------------------------------------------------------------------
@@ -238,64 +223,88 @@ class InferenceComponentClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the aiobotocore clients this client created (not ones it was given)."""
+        """Close the aiobotocore clients this client created (not ones it was given).
+
+        Calls in flight get up to :attr:`CLOSE_GRACE` seconds to finish; calls waiting
+        to retry or to poll again, and calls made after closing, raise
+        :class:`~ic_sdk.errors.ClientClosed`.
+        """
         self._closed = True
-        await self._stack.aclose()
+        self._closed_event.set()
+        if self._in_flight:
+            try:
+                await asyncio.wait_for(self._drained.wait(), self.CLOSE_GRACE)
+            except TimeoutError:
+                logger.debug("closing with %d calls still in flight", self._in_flight)
+        try:
+            await self._stack.aclose()
+        finally:
+            if self._redaction is not None:
+                self._redaction.remove()
+                self._redaction = None
 
     def __repr__(self) -> str:
         where = self._endpoint_url or self._region or "default region"
         return f"<InferenceComponentClient {where}{' closed' if self._closed else ''}>"
 
-    def _aio_config(self) -> Any:
-        from aiobotocore.config import AioConfig
+    def _redact_logs(self) -> None:
+        if self._redaction is None:
+            secrets = [v for k, v in self._credentials.items() if v and k != "aws_access_key_id"]
+            self._redaction = _redact.redacting_logs(secrets)
 
-        retries: dict[str, Any] = {"mode": self._retry_mode}
-        if self._max_attempts is not None:
-            retries["total_max_attempts"] = self._max_attempts
-        config = AioConfig(retries=retries)
-        return config.merge(self._user_config) if self._user_config is not None else config
+    def _closed_error(self, what: str) -> ClientClosed:
+        return ClientClosed(f"{what}: this InferenceComponentClient is closed")
 
     async def _open(self, service: str, endpoint_url: str | None) -> Any:
         if self._closed:
-            raise RuntimeError("this InferenceComponentClient is closed")
+            raise self._closed_error(f"creating the {service} client")
         if self._session is None:
             from aiobotocore.session import AioSession
 
             self._session = AioSession(profile=self._profile)
+        self._redact_logs()
         logger.debug("creating %s client (endpoint %s)", service, endpoint_url or "default")
         try:
             creator = self._session.create_client(
                 service,
                 region_name=self._region,
                 endpoint_url=endpoint_url,
-                config=self._aio_config(),
+                config=aio_config(self._retry_mode, self._user_config),
                 **{k: v for k, v in self._credentials.items() if v is not None},
             )
-            return await self._stack.enter_async_context(creator)
+            client = await self._stack.enter_async_context(creator)
         except ValueError as exc:  # botocore: invalid region or endpoint URL
             raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
         except Exception as exc:
-            mapped = _map_error(exc, f"creating the {service} client")
+            mapped = map_error(exc, f"creating the {service} client")
             if mapped is None:
                 raise
             raise mapped from exc
+        _redact.refresh()
+        if service == "sagemaker":
+            client.meta.events.register(
+                "before-parse.sagemaker.*",
+                answer_checker(client.meta.endpoint_url),
+                unique_id="ic_sdk-answer-check",
+            )
+        return client
 
     async def _sagemaker(self) -> Any:
+        if self._closed:
+            raise self._closed_error("SageMaker call")
         if self._sm is None:
             async with self._lock:
                 if self._sm is None:
                     self._sm = await self._open("sagemaker", self._endpoint_url)
-        elif self._closed:
-            raise RuntimeError("this InferenceComponentClient is closed")
         return self._sm
 
     async def _runtime(self) -> Any:
+        if self._closed:
+            raise self._closed_error("runtime call")
         if self._rt is None:
             async with self._lock:
                 if self._rt is None:
                     self._rt = await self._open("sagemaker-runtime", self._runtime_endpoint_url)
-        elif self._closed:
-            raise RuntimeError("this InferenceComponentClient is closed")
         return self._rt
 
     # -- plumbing ----------------------------------------------------------------------
@@ -303,21 +312,39 @@ class InferenceComponentClient:
     async def _send(
         self, method: str, wire: dict[str, Any], *, runtime: bool = False
     ) -> dict[str, Any]:
-        """Call aiobotocore's ``method`` with ``wire``; errors mapped, metadata dropped."""
+        """One attempt: call aiobotocore's ``method`` with ``wire``; errors mapped,
+        metadata dropped."""
         client = await (self._runtime() if runtime else self._sagemaker())
+        if not runtime:
+            _redact.remember_environment(wire)
+        _redact.refresh()
         started = time.perf_counter()
+        self._in_flight += 1
+        self._drained.clear()
         try:
             raw: dict[str, Any] = await getattr(client, method)(**wire)
             body: Any = raw.get("Body")
             if runtime and hasattr(body, "read"):
                 async with body:
                     raw["Body"] = await body.read()
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if self._closed and task is not None and not task.cancelling():
+                # Nobody cancelled this caller: closing the connections did.
+                raise self._closed_error(f"{method} was interrupted") from exc
+            raise
         except Exception as exc:
-            mapped = _map_error(exc, method)
+            if self._closed and not isinstance(exc, IcSdkError):
+                raise self._closed_error(f"{method} was interrupted") from exc
+            mapped = map_error(exc, method, url=getattr(client.meta, "endpoint_url", None))
             if mapped is None:
                 raise
             logger.debug("%s failed: %s", method, mapped)
             raise mapped from exc
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._drained.set()
         meta = raw.pop("ResponseMetadata", None) or {}
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -332,17 +359,90 @@ class InferenceComponentClient:
         """Raise ``ValidationError`` when ``request`` has problems (nothing is sent)."""
         _raise_problems(validate(request), operation)
 
-    async def _call(self, method: str, request: Any, out: type[_T]) -> _T:
-        """Validate ``request`` (a ``<Operation>Input`` model), send it, structure ``out``."""
-        _raise_problems(validate(request), type(request).__name__.removesuffix("Input"))
+    def _structure(self, raw: dict[str, Any], out: type[_T], operation: str) -> _T:
+        try:
+            return converter.structure(raw, out)
+        except Exception as exc:
+            raise MalformedResponse(
+                f"cannot read the answer: {type(exc).__name__}: {exc}", operation=operation
+            ) from exc
+
+    async def _call_once(self, method: str, request: Any, out: type[_T]) -> _T:
+        """Validate ``request`` (a ``<Operation>Input`` model), send it once, structure
+        ``out``. Malformed answers raise :class:`~ic_sdk.errors.MalformedResponse`."""
+        operation = _operation(request)
+        _raise_problems(validate(request), operation)
         raw = await self._send(method, converter.unstructure(request))
-        return converter.structure(raw, out)
+        return self._structure(raw, out, operation)
+
+    async def _call(
+        self, method: str, request: Any, out: type[_T], *, policy: retry.RetryPolicy | None = None
+    ) -> _T:
+        """:meth:`_call_once`, retried on transient errors (for reads)."""
+        operation = _operation(request)
+        _raise_problems(validate(request), operation)
+        wire = converter.unstructure(request)
+
+        async def attempt() -> _T:
+            return self._structure(await self._send(method, wire), out, operation)
+
+        return await retry.run(
+            operation,
+            attempt,
+            policy=policy or self._retry_policy,
+            clock=self._clock,
+            rng=self._rng,
+        )
+
+    async def _mutate(
+        self,
+        method: str,
+        request: Any,
+        out: type[_T],
+        *,
+        reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None,
+        policy: retry.RetryPolicy | None = None,
+    ) -> _T:
+        """Validate, send and retry a mutation; settle a possibly lost answer.
+
+        ``reconcile(error)`` is awaited with the error that ends the call once an answer
+        may have been lost (see :func:`ic_sdk.retry.run`); it returns the output if the
+        service applied the request after all (usually built from a description with
+        :mod:`ic_sdk.reconcile`), else ``None``. This is the path every mutating client
+        method takes.
+        """
+        operation = _operation(request)
+        _raise_problems(validate(request), operation)
+        wire = converter.unstructure(request)
+
+        async def attempt() -> _T:
+            return self._structure(await self._send(method, wire), out, operation)
+
+        return await retry.run(
+            operation,
+            attempt,
+            policy=policy or self._retry_policy,
+            clock=self._clock,
+            rng=self._rng,
+            reconcile=reconcile,
+        )
 
     def _policy(
         self, policy: waiters.WaitPolicy | None, timeout: float | None
     ) -> waiters.WaitPolicy:
         chosen = policy or self._wait_policy
         return chosen if timeout is None else attrs.evolve(chosen, timeout=timeout)
+
+    def _poll(self, name: str) -> Callable[[], Awaitable[models.DescribeInferenceComponentOutput]]:
+        """One describe per poll: the waiter retries failed polls within its own deadline."""
+        request = models.DescribeInferenceComponentInput(inference_component_name=name)
+
+        def poll() -> Awaitable[models.DescribeInferenceComponentOutput]:
+            return self._call_once(
+                "describe_inference_component", request, models.DescribeInferenceComponentOutput
+            )
+
+        return poll
 
     async def _wait_for(
         self,
@@ -354,10 +454,12 @@ class InferenceComponentClient:
         timeout: float | None,  # noqa: ASYNC109 - runs on the injected Clock
         on_event: waiters.OnEvent | None,
         changed_since: datetime | None = None,
+        expect: Callable[[models.DescribeInferenceComponentOutput], bool] | None = None,
+        previous_failure: str | None = None,
     ) -> models.DescribeInferenceComponentOutput | None:
         return await waiters.wait(
             name,
-            lambda: self.describe(name),
+            self._poll(name),
             until=until,
             copies=copies,
             policy=self._policy(policy, timeout),
@@ -365,6 +467,8 @@ class InferenceComponentClient:
             rng=self._rng,
             on_event=on_event,
             changed_since=changed_since,
+            expect=expect,
+            previous_failure=previous_failure,
         )
 
     # -- any operation -------------------------------------------------------------------
@@ -493,14 +597,13 @@ class InferenceComponentClient:
 
     # -- control plane -----------------------------------------------------------------
 
-    async def create(
-        self, spec: models.CreateInferenceComponentInput, *, preflight: bool = False
+    async def _create(
+        self,
+        spec: models.CreateInferenceComponentInput,
+        *,
+        preflight: bool,
+        retry: retry.RetryPolicy | None = None,
     ) -> models.CreateInferenceComponentOutput:
-        """CreateInferenceComponent.
-
-        With ``preflight=True`` the remote checks of :meth:`preflight` run first and any
-        problem (other than "not checked" notices) raises ``ValidationError``.
-        """
         if preflight:
             from ic_sdk.preflight import NOTICE_RULES
 
@@ -508,11 +611,31 @@ class InferenceComponentClient:
             _raise_problems(
                 [p for p in problems if p.rule not in NOTICE_RULES], "CreateInferenceComponent"
             )
-        return await self._call(
+
+        async def settle(error: IcSdkError) -> models.CreateInferenceComponentOutput | None:
+            return await reconcile.created(self.describe, spec, error)
+
+        return await self._mutate(
             "create_inference_component",
             spec,
             models.CreateInferenceComponentOutput,
+            reconcile=settle,
+            policy=retry,
         )
+
+    async def create(
+        self, spec: models.CreateInferenceComponentInput, *, preflight: bool = False
+    ) -> models.CreateInferenceComponentOutput:
+        """CreateInferenceComponent, retried and reconciled.
+
+        When an answer may have been lost and the service then refuses the create (e.g.
+        "already existing"), the component is described: if it is the one ``spec`` asks
+        for, this returns its ARN; otherwise the error stands (see :mod:`ic_sdk.reconcile`).
+
+        With ``preflight=True`` the remote checks of :meth:`preflight` run first and any
+        problem (other than "not checked" notices) raises ``ValidationError``.
+        """
+        return await self._create(spec, preflight=preflight)
 
     async def create_and_wait(
         self,
@@ -530,7 +653,7 @@ class InferenceComponentClient:
         )
 
     async def describe(self, name: str) -> models.DescribeInferenceComponentOutput:
-        """DescribeInferenceComponent."""
+        """DescribeInferenceComponent (transient errors retried)."""
         return await self._call(
             "describe_inference_component",
             models.DescribeInferenceComponentInput(inference_component_name=name),
@@ -540,11 +663,17 @@ class InferenceComponentClient:
     async def update(
         self, spec: models.UpdateInferenceComponentInput
     ) -> models.UpdateInferenceComponentOutput:
-        """UpdateInferenceComponent (a rolling deployment when ``deployment_config`` says so)."""
-        return await self._call(
+        """UpdateInferenceComponent (a rolling deployment when ``deployment_config`` says so),
+        retried and reconciled like :meth:`create`."""
+
+        async def settle(error: IcSdkError) -> models.UpdateInferenceComponentOutput | None:
+            return await reconcile.updated(self.describe, spec, error)
+
+        return await self._mutate(
             "update_inference_component",
             spec,
             models.UpdateInferenceComponentOutput,
+            reconcile=settle,
         )
 
     async def update_and_wait(
@@ -559,12 +688,15 @@ class InferenceComponentClient:
 
         The component is described once first: the wait does not end on an ``InService``
         answer that predates the update (see ``changed_since`` in
-        :func:`ic_sdk.waiters.watch`). A rolled-back update ends ``InService`` with
-        ``failure_reason`` set: check it.
+        :func:`ic_sdk.waiters.watch`). An update the service rolls back raises
+        :class:`~ic_sdk.errors.UpdateRolledBack` as soon as it shows (the component is
+        ``InService`` again without the change); a ``FailureReason`` left by an earlier
+        rollback does not fail a later update that succeeds.
         """
         name = spec.inference_component_name
         before = await self.describe(name)
         await self.update(spec)
+        wire = converter.unstructure(spec)
         desc = await self._wait_for(
             name,
             "in_service",
@@ -572,21 +704,37 @@ class InferenceComponentClient:
             timeout=timeout,
             on_event=on_event,
             changed_since=before.last_modified_time,
+            expect=lambda d: reconcile.update_applied(wire, converter.unstructure(d)),
+            previous_failure=before.failure_reason,
         )
         assert desc is not None  # only "deleted" waits end without a description
         return desc
 
+    def _scale_request(
+        self, name: str, copies: int
+    ) -> models.UpdateInferenceComponentRuntimeConfigInput:
+        return models.UpdateInferenceComponentRuntimeConfigInput(
+            inference_component_name=name,
+            desired_runtime_config=models.InferenceComponentRuntimeConfig(copy_count=copies),
+        )
+
     async def scale(
         self, name: str, copies: int
     ) -> models.UpdateInferenceComponentRuntimeConfigOutput:
-        """UpdateInferenceComponentRuntimeConfig: ask for ``copies`` copies."""
-        return await self._call(
+        """UpdateInferenceComponentRuntimeConfig: ask for ``copies`` copies (retried and
+        reconciled like :meth:`create`)."""
+        request = self._scale_request(name, copies)
+
+        async def settle(
+            error: IcSdkError,
+        ) -> models.UpdateInferenceComponentRuntimeConfigOutput | None:
+            return await reconcile.scaled(self.describe, request, error)
+
+        return await self._mutate(
             "update_inference_component_runtime_config",
-            models.UpdateInferenceComponentRuntimeConfigInput(
-                inference_component_name=name,
-                desired_runtime_config=models.InferenceComponentRuntimeConfig(copy_count=copies),
-            ),
+            request,
             models.UpdateInferenceComponentRuntimeConfigOutput,
+            reconcile=settle,
         )
 
     async def scale_and_wait(
@@ -598,23 +746,58 @@ class InferenceComponentClient:
         timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
-        """:meth:`scale`, then :meth:`wait_until_scaled` to exactly ``copies``."""
+        """:meth:`scale`, then :meth:`wait_until_scaled` to exactly ``copies``.
+
+        A scale the service rolls back (the desired count back to the old one, usually
+        with a new ``FailureReason``) raises :class:`~ic_sdk.errors.UpdateRolledBack` as
+        soon as it shows.
+        """
+        before = await self.describe(name)
         await self.scale(name, copies)
-        return await self.wait_until_scaled(
-            name, copies=copies, policy=policy, timeout=timeout, on_event=on_event
+        wire = converter.unstructure(self._scale_request(name, copies))
+        desc = await self._wait_for(
+            name,
+            "scaled",
+            copies=copies,
+            policy=policy,
+            timeout=timeout,
+            on_event=on_event,
+            changed_since=before.last_modified_time,
+            expect=lambda d: reconcile.scale_applied(wire, converter.unstructure(d)),
+            previous_failure=before.failure_reason,
         )
+        assert desc is not None  # a successful scaled wait always ends on a description
+        return desc
 
     async def delete(self, name: str, *, missing_ok: bool = False) -> None:
-        """DeleteInferenceComponent.
+        """DeleteInferenceComponent, retried and reconciled.
 
-        With ``missing_ok=True`` a component that is already gone or already being
-        deleted counts as deleted.
+        When an answer may have been lost and the service then says the component is
+        already being deleted or gone, the delete counts as done. With
+        ``missing_ok=True`` a component that was already gone or already being deleted
+        before this call counts as deleted too.
         """
         self._endpoints.pop(name, None)
         request = models.DeleteInferenceComponentInput(inference_component_name=name)
         _raise_problems(validate(request), "DeleteInferenceComponent")
+        wire = converter.unstructure(request)
+
+        async def attempt() -> bool:
+            await self._send("delete_inference_component", wire)
+            return True
+
+        async def settle(error: IcSdkError) -> bool | None:
+            return True if await reconcile.deleted(self.describe, name, error) else None
+
         try:
-            await self._send("delete_inference_component", converter.unstructure(request))
+            await retry.run(
+                "DeleteInferenceComponent",
+                attempt,
+                policy=self._retry_policy,
+                clock=self._clock,
+                rng=self._rng,
+                reconcile=settle,
+            )
         except ResourceNotFound:
             if not missing_ok:
                 raise
@@ -748,7 +931,7 @@ class InferenceComponentClient:
         """
         return waiters.watch(
             name,
-            lambda: self.describe(name),
+            self._poll(name),
             until=until,
             copies=copies,
             policy=self._policy(policy, timeout),
@@ -877,7 +1060,7 @@ class InferenceComponentClient:
                 except StopAsyncIteration:
                     return
                 except Exception as exc:
-                    mapped = _map_error(exc, operation)
+                    mapped = map_error(exc, operation)
                     if mapped is None:
                         raise
                     raise mapped from exc
@@ -916,49 +1099,22 @@ class InferenceComponentClient:
         """Create many components (e.g. hundreds of adapters), ``concurrency`` at a time.
 
         Returns one :class:`CreateResult` per spec, in order: nothing raised is lost, each
-        error lands in its spec's result. A create that is still throttled after
-        botocore's retries is retried with the wait policy's backoff until the policy's
-        timeout. With ``wait=True`` each one is also awaited ``InService``.
+        error lands in its spec's result. Each create is retried on transient errors
+        (throttling, 5xx, dropped connections, unreadable answers) with the wait policy's
+        backoff until the policy's timeout, and reconciled when its answer may have been
+        lost, so every result says what the service did. With ``wait=True`` each one is
+        also awaited ``InService``.
+
+        Cancelling it cancels the creates in flight and raises ``CancelledError``; the
+        results finished so far are on that exception
+        (:func:`ic_sdk.client.partial_results`).
         """
-        if concurrency < 1:
-            raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-        todo = builtins.list(specs)
-        chosen = self._policy(policy, timeout)
-        results: builtins.list[CreateResult | None] = [None] * len(todo)
-
-        async def create_one(spec: models.CreateInferenceComponentInput) -> CreateResult:
-            started = self._clock.now()
-            attempt = 0
-            while True:
-                try:
-                    output = await self.create(spec, preflight=preflight)
-                    break
-                except ThrottlingError as exc:
-                    if self._clock.now() - started >= chosen.timeout:
-                        return CreateResult(spec=spec, error=exc)
-                    await self._clock.sleep(chosen.backoff.delay(attempt, self._rng()))
-                    attempt += 1
-                except Exception as exc:
-                    return CreateResult(spec=spec, error=exc)
-            if not wait:
-                return CreateResult(spec=spec, output=output)
-            try:
-                desc = await self.wait_until_in_service(
-                    spec.inference_component_name, policy=chosen, on_event=on_event
-                )
-            except Exception as exc:
-                return CreateResult(spec=spec, output=output, error=exc)
-            return CreateResult(spec=spec, output=output, description=desc)
-
-        pending = iter(enumerate(todo))
-
-        async def worker() -> None:
-            for index, spec in pending:
-                results[index] = await create_one(spec)
-
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(concurrency, len(todo))):
-                group.create_task(worker())
-        done = [r for r in results if r is not None]
-        assert len(done) == len(todo)  # every worker ran to completion
-        return done
+        return await _create_many(
+            self,
+            specs,
+            concurrency=concurrency,
+            wait=wait,
+            preflight=preflight,
+            policy=self._policy(policy, timeout),
+            on_event=on_event,
+        )

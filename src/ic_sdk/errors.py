@@ -8,10 +8,13 @@ IcSdkError
 │   ├── ResourceNotFound     incl. the service's "Could not find inference component"
 │   ├── ResourceInUse
 │   ├── ThrottlingError
-│   └── ServiceValidationError
+│   ├── ServiceValidationError
+│   └── MalformedResponse    a 200 answer that could not be read (HTML, truncated JSON...)
 ├── WaiterError
 │   ├── ComponentFailed      name, status, failure_reason
-│   └── WaiterTimeout        name, last status, elapsed
+│   ├── UpdateRolledBack     name, failure_reason, description: the service undid a change
+│   └── WaiterTimeout        name, last status, failure_reason, elapsed
+├── ClientClosed             the client was closed while the call was in flight
 └── TransportError           connection/timeout problems, original as __cause__
 ```
 
@@ -25,11 +28,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ic_sdk.models import DescribeInferenceComponentOutput
     from ic_sdk.validation import Problem
 
 __all__ = [
+    "ClientClosed",
     "ComponentFailed",
     "IcSdkError",
+    "MalformedResponse",
     "ResourceInUse",
     "ResourceLimitExceeded",
     "ResourceNotFound",
@@ -37,6 +43,7 @@ __all__ = [
     "ServiceValidationError",
     "ThrottlingError",
     "TransportError",
+    "UpdateRolledBack",
     "ValidationError",
     "WaiterError",
     "WaiterTimeout",
@@ -106,12 +113,18 @@ class ServiceError(IcSdkError):
         http_status: int | None = None,
         operation: str | None = None,
         retryable: bool | None = None,
+        retry_attempts: int = 0,
+        url: str | None = None,
     ) -> None:
         self.code = code
         self.message = message
         self.request_id = request_id
         self.http_status = http_status
         self.operation = operation
+        #: Retries botocore itself made before this answer (0 on ic_sdk's own clients).
+        self.retry_attempts = retry_attempts
+        #: Where the request went, when known.
+        self.url = url
         if retryable is not None:
             self.retryable = retryable
         super().__init__(message)
@@ -144,6 +157,40 @@ class ServiceValidationError(ServiceError):
     """The service rejected the request as invalid."""
 
 
+class MalformedResponse(ServiceError):
+    """The service (or something in its place) answered, but not in a form ic_sdk can read.
+
+    An HTML page, truncated JSON, a status that is an object, a timestamp that is a
+    word... Treated as transient (retried; waiters keep polling); a mutation answered
+    this way is reconciled. ``operation``, ``http_status`` and ``url`` say where.
+    """
+
+    retryable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        http_status: int | None = None,
+        url: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            code="MalformedResponse",
+            operation=operation,
+            http_status=http_status,
+            url=url,
+            request_id=request_id,
+        )
+
+    def __str__(self) -> str:
+        status = f"HTTP {self.http_status} " if self.http_status is not None else ""
+        where = f" from {self.url}" if self.url else ""
+        return f"unreadable {status}answer to {self.operation}{where}: {self.message}"
+
+
 class WaiterError(IcSdkError):
     """A waiter ended without reaching the desired state."""
 
@@ -159,20 +206,59 @@ class ComponentFailed(WaiterError):
         super().__init__(f"inference component {name!r} is {status}: {reason}")
 
 
-class WaiterTimeout(WaiterError):
-    """The waiter's deadline passed before the desired state was reached."""
+class UpdateRolledBack(WaiterError):
+    """The service rolled an update or scale back: the component is ``InService`` again,
+    without the change. ``failure_reason`` says why; ``description`` is what it runs now.
+    """
 
     def __init__(
-        self, name: str, *, last_status: str | None, elapsed: float, waiting_for: str
+        self,
+        name: str,
+        *,
+        failure_reason: str | None,
+        description: DescribeInferenceComponentOutput | None,
+    ) -> None:
+        self.name = name
+        self.failure_reason = failure_reason
+        self.description = description
+        reason = failure_reason or "the service gave no reason"
+        super().__init__(f"the change to inference component {name!r} was rolled back: {reason}")
+
+
+class WaiterTimeout(WaiterError):
+    """The waiter's deadline passed before the desired state was reached.
+
+    ``failure_reason`` is the last ``FailureReason`` the service showed (it may predate
+    the wait: the service keeps the reason of an earlier rollback).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        last_status: str | None,
+        elapsed: float,
+        waiting_for: str,
+        failure_reason: str | None = None,
     ) -> None:
         self.name = name
         self.last_status = last_status
         self.elapsed = elapsed
         self.waiting_for = waiting_for
+        self.failure_reason = failure_reason
+        reason = f"; last FailureReason: {failure_reason}" if failure_reason else ""
         super().__init__(
             f"gave up waiting for inference component {name!r} to be {waiting_for} after "
-            f"{elapsed:.1f}s (last status: {last_status or 'unknown'})"
+            f"{elapsed:.1f}s (last status: {last_status or 'unknown'}{reason})"
         )
+
+
+class ClientClosed(IcSdkError):
+    """The client was closed while this call was waiting or in flight.
+
+    A mutation interrupted this way may or may not have been applied: describe the
+    component with a new client to know.
+    """
 
 
 class TransportError(IcSdkError):
@@ -226,4 +312,5 @@ def from_client_error(exc: Any, *, operation: str | None = None) -> ServiceError
         http_status=http_status,
         operation=operation or getattr(exc, "operation_name", None),
         retryable=retryable,
+        retry_attempts=int(meta.get("RetryAttempts") or 0),
     )

@@ -106,9 +106,15 @@ async def _delete_group(
         await client.wait_until_deleted(name, policy=policy, on_event=forward)
         await _emit(on_event, TeardownEvent(step="deleted", resource=resource, name=name))
 
-    async with asyncio.TaskGroup() as group:
-        for name in names:
-            group.create_task(one(name))
+    # The first error ends the group (the others are cancelled) and is raised as it is.
+    tasks = [asyncio.create_task(one(name)) for name in names]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def _remove_autoscaling(

@@ -9,7 +9,11 @@ behaviour (``IC_SEMANTICS.md``):
   ``FailureReason``); a ``FailureReason`` left on an ``InService`` component by a
   rolled-back update is not one;
 - a not-found answer just after a create is tolerated for a short grace period;
-- throttling, 5xx answers and connection errors are retried within the deadline;
+- a change the service rolled back (``InService`` again without it, see ``expect``) ends
+  the wait at once with :class:`~ic_sdk.errors.UpdateRolledBack`;
+- throttling, 5xx answers, connection errors and unreadable answers are retried within
+  the deadline (:func:`ic_sdk.retry.is_transient`): the waiter's own retry budget, apart
+  from every other call's;
 - "deleted" means the not-found answer (:class:`~ic_sdk.errors.ResourceNotFound`).
 
 Every poll, retry and outcome is reported as a :class:`WaiterEvent` (to an ``on_event``
@@ -41,9 +45,11 @@ from ic_sdk.errors import (
     ResourceNotFound,
     ServiceError,
     TransportError,
+    UpdateRolledBack,
     WaiterError,
     WaiterTimeout,
 )
+from ic_sdk.retry import Backoff, is_transient
 
 if TYPE_CHECKING:
     from ic_sdk.models import DescribeInferenceComponentOutput
@@ -80,46 +86,6 @@ def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) ->
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if value <= 0:
         raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
-
-
-@attrs.define(frozen=True, kw_only=True, slots=True)
-class Backoff:
-    """Exponential backoff with jitter.
-
-    Before poll ``n`` (counting from 0 after the first describe) the ceiling is
-    ``min(max_delay, initial * multiplier**n)``; the delay is drawn uniformly from the top
-    ``jitter`` fraction below that ceiling (``jitter=1.0``, the default, is AWS's "full
-    jitter": anywhere in ``(0, ceiling]``; ``jitter=0.0`` is no randomness), and never
-    shorter than ``min_delay``.
-
-    The defaults (2 s doubling to 40 s, full jitter, at least 1 s) notice a state change
-    within seconds at first, and over a ten-minute creation make about 35 calls where a
-    fixed 5 s poll makes 120 (``benchmarks/bench_client.py`` measures it).
-    """
-
-    initial: float = attrs.field(default=2.0, validator=_positive)
-    multiplier: float = attrs.field(default=2.0, validator=_positive)
-    max_delay: float = attrs.field(default=40.0, validator=_positive)
-    min_delay: float = attrs.field(default=1.0, validator=_non_negative)
-    jitter: float = attrs.field(default=1.0)
-
-    @jitter.validator
-    def _check_jitter(self, _: attrs.Attribute[float], value: float) -> None:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"jitter must be within [0, 1], got {value!r}")
-
-    def ceiling(self, attempt: int) -> float:
-        """The largest delay before poll ``attempt``."""
-        try:
-            grown = self.initial * self.multiplier**attempt
-        except OverflowError:
-            return self.max_delay
-        return min(self.max_delay, grown)
-
-    def delay(self, attempt: int, draw: float) -> float:
-        """The delay before poll ``attempt``, given a uniform ``draw`` in ``[0, 1)``."""
-        delay = self.ceiling(attempt) * (1.0 - self.jitter * draw)
-        return max(self.min_delay, delay)
 
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
@@ -193,13 +159,6 @@ class WaiterEvent:
 OnEvent = Callable[[WaiterEvent], Awaitable[None] | None]
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Whether a failed describe is worth repeating: throttling, 5xx, transport."""
-    if isinstance(exc, TransportError):
-        return True
-    return isinstance(exc, ServiceError) and exc.retryable
-
-
 def _status(desc: DescribeInferenceComponentOutput) -> str | None:
     status = desc.inference_component_status
     return None if status is None else str(status)
@@ -243,6 +202,8 @@ async def watch(
     clock: Clock | None = None,
     rng: Callable[[], float] | None = None,
     changed_since: datetime | None = None,
+    expect: Callable[[DescribeInferenceComponentOutput], bool] | None = None,
+    previous_failure: str | None = None,
 ) -> AsyncGenerator[WaiterEvent, None]:
     """Poll ``describe`` until ``until`` holds, yielding a :class:`WaiterEvent` per step.
 
@@ -257,6 +218,14 @@ async def watch(
     seen, ``LastModifiedTime`` moved past it, or the service had ``not_found_grace``
     seconds to show the change. Without it, a describe that still answers the old
     ``InService`` right after an update would end the wait early.
+
+    ``expect`` (whether a description shows the requested change) detects rollbacks: an
+    ``InService`` component that does not show the change although the change has had
+    its turn (a transitional status was seen, ``LastModifiedTime`` moved past
+    ``changed_since``, a ``FailureReason`` other than ``previous_failure`` appeared, or
+    ``not_found_grace`` passed) raises :class:`~ic_sdk.errors.UpdateRolledBack` at once.
+    ``previous_failure`` is the ``FailureReason`` before the change: the service keeps
+    an old one after later successful updates, so only a different one is news.
     """
     policy = policy or WaitPolicy()
     clock = clock or SystemClock()
@@ -349,13 +318,21 @@ async def watch(
             else:
                 kind = EventKind.POLLED
             transitioned = transitioned or status not in (None, "InService")
-            done = _reached(until, latest, copies) and (
+            shown = (
                 changed_since is None
                 or transitioned
                 or _modified_after(latest, changed_since)
                 or clock.now() - start >= policy.not_found_grace
             )
-            failed = until != "deleted" and status in ("Failed", "Deleting")
+            applied = expect is None or expect(latest)
+            done = _reached(until, latest, copies) and shown and applied
+            rolled_back = (
+                until != "deleted"
+                and status == "InService"
+                and not applied
+                and (shown or (reason is not None and reason != previous_failure))
+            )
+            failed = rolled_back or (until != "deleted" and status in ("Failed", "Deleting"))
             delay = None if done or failed else plan()
             yield event(
                 kind,
@@ -367,6 +344,9 @@ async def watch(
                 return
             if failed:
                 yield event(EventKind.FAILED)
+                if rolled_back:
+                    news = reason if reason != previous_failure else None
+                    raise UpdateRolledBack(name, failure_reason=news or reason, description=desc)
                 if status == "Failed":
                     raise ComponentFailed(name, status="Failed", failure_reason=reason)
                 raise WaiterError(
@@ -375,7 +355,11 @@ async def watch(
         if delay is None:
             yield event(EventKind.TIMED_OUT)
             raise WaiterTimeout(
-                name, last_status=status, elapsed=clock.now() - start, waiting_for=waiting_for
+                name,
+                last_status=status,
+                elapsed=clock.now() - start,
+                waiting_for=waiting_for,
+                failure_reason=reason,
             )
         await clock.sleep(delay)
         attempt += 1
@@ -392,6 +376,8 @@ async def wait(
     rng: Callable[[], float] | None = None,
     on_event: OnEvent | None = None,
     changed_since: datetime | None = None,
+    expect: Callable[[DescribeInferenceComponentOutput], bool] | None = None,
+    previous_failure: str | None = None,
 ) -> DescribeInferenceComponentOutput | None:
     """Run :func:`watch` to its end, passing each event to ``on_event``.
 
@@ -407,6 +393,8 @@ async def wait(
         clock=clock,
         rng=rng,
         changed_since=changed_since,
+        expect=expect,
+        previous_failure=previous_failure,
     )
     async with aclosing(steps):
         async for last in steps:

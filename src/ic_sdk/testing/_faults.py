@@ -6,6 +6,8 @@ sm.faults.throttle(rate=0.3, operations="DescribeInferenceComponent")
 sm.faults.server_error(status=503)                   # next call: 503 ServiceUnavailable
 sm.faults.latency(0.5, operations=["InvokeEndpoint"])
 sm.faults.drop_connection()                          # next call: connection closed, no answer
+sm.faults.lose_answers("CreateInferenceComponent", rate=0.1)  # applied, then hung up
+sm.faults.malformed_answers(b"<html>...</html>", operations="DescribeInferenceComponent")
 sm.faults.fail_next_create("my-ic", reason="CapacityError: ...")
 sm.faults.fail_next_update("my-ic", reason="...")    # update rolls back, FailureReason stays
 ```
@@ -31,6 +33,8 @@ class FaultKind(enum.Enum):
     DROP_CONNECTION = "drop_connection"
     SERVER_ERROR = "server_error"
     THROTTLE = "throttle"
+    LOSE_ANSWER = "lose_answer"
+    MALFORMED = "malformed"
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -43,6 +47,7 @@ class FaultRule:
     rate: float | None
     status: int = 0
     seconds: float = 0.0
+    body: bytes = b""
     fired: int = 0
     _owner: Faults | None = attrs.field(default=None, repr=False, alias="owner")
 
@@ -127,6 +132,40 @@ class Faults:
         """Close the connection without answering (the request is not processed)."""
         return self._add(FaultKind.DROP_CONNECTION, times=times, rate=rate, operations=operations)
 
+    def lose_answers(
+        self,
+        operations: str | Iterable[str] | None = None,
+        *,
+        times: int | None = 1,
+        rate: float | None = None,
+    ) -> FaultRule:
+        """Apply the request, then close the connection without answering.
+
+        The caller sees a dropped connection although the service did what was asked:
+        the "lost answer" that makes a retried create meet its own component.
+        """
+        return self._add(FaultKind.LOSE_ANSWER, times=times, rate=rate, operations=operations)
+
+    def malformed_answers(
+        self,
+        body: bytes,
+        *,
+        status: int = 200,
+        times: int | None = 1,
+        rate: float | None = None,
+        operations: str | Iterable[str] | None = None,
+    ) -> FaultRule:
+        """Answer ``body`` verbatim with ``status`` instead of processing the request (an
+        HTML page, truncated JSON, a status that is an object...)."""
+        return self._add(
+            FaultKind.MALFORMED,
+            times=times,
+            rate=rate,
+            operations=operations,
+            status=status,
+            body=body,
+        )
+
     def fail_next_create(self, name: str, *, reason: str) -> None:
         """The next create of inference component or endpoint ``name`` ends ``Failed``."""
         self._create_failures[name.lower()] = reason
@@ -184,6 +223,7 @@ class Faults:
         operations: str | Iterable[str] | None,
         status: int = 0,
         seconds: float = 0.0,
+        body: bytes = b"",
     ) -> FaultRule:
         if times is not None and times < 1:
             raise ValueError("times must be at least 1 (or None for every call)")
@@ -197,6 +237,7 @@ class Faults:
             rate=rate,
             status=status,
             seconds=seconds,
+            body=body,
             owner=self,
         )
         self._rules.append(rule)

@@ -203,18 +203,27 @@ class Service:
         plan = self.faults.plan(operation)
         if plan.latency:
             await self.clock.sleep(plan.latency)
-        if plan.outcome is not None:
-            if plan.outcome.kind is FaultKind.DROP_CONNECTION:
+        outcome = plan.outcome
+        if outcome is not None:
+            if outcome.kind is FaultKind.DROP_CONNECTION:
                 raise DropConnection(operation)
-            return error(_injected_fault(plan.outcome))
+            if outcome.kind is FaultKind.MALFORMED:
+                headers = {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": request_id()}
+                return WireResponse(outcome.status, headers, outcome.body)
+            if outcome.kind is not FaultKind.LOSE_ANSWER:
+                return error(_injected_fault(outcome))
         try:
             if runtime is not None:
                 state = self.accounts.state(caller.account_id, caller.region)
                 name = runtime["name"]
-                return await invoke(self.handlers, state, operation, name, request)
-            return self._control(caller, operation, request)
+                answer = await invoke(self.handlers, state, operation, name, request)
+            else:
+                answer = self._control(caller, operation, request)
         except ServiceFault as exc:
-            return error(exc)
+            answer = error(exc)
+        if outcome is not None:  # a lost answer: applied, then the connection goes
+            raise DropConnection(operation)
+        return answer
 
     def _control(self, caller: Caller, operation: str, request: WireRequest) -> WireResponse:
         service, _ = self._json_target(request)

@@ -1,0 +1,248 @@
+"""Was my mutation applied? Decided from a description, never from the last HTTP answer.
+
+When an answer may have been lost (see :func:`ic_sdk.retry.may_have_applied`), the error
+that ends a create, update, scale or delete is not taken at its word: the component is
+described and the request compared with what the service shows.
+
+The rule:
+
+- **create** was applied when a component of that name exists, is not ``Deleting``, and
+  shows what the request asked for: the same endpoint, the same variant (when the request
+  names one), the same specification(s) and ``DesiredCopyCount`` equal to the requested
+  ``CopyCount``. ``create`` then returns the component's real ARN (a component that went
+  ``Failed`` was still created: the waiter reports the failure).
+- **update** was applied when the component is ``Updating`` or ``InService`` and shows
+  the requested specification(s) and copy count.
+- **scale** was applied when the component is ``Updating`` or ``InService`` with
+  ``DesiredCopyCount`` equal to the requested count.
+- **delete** was applied when the component is ``Deleting`` or no longer found.
+
+Comparing: every value the request sets must equal the description's value at the same
+place (numbers compared as numbers; a container's ``Image`` is the description's
+``DeployedImage.SpecifiedImage``; lists element by element). What the service fills in
+itself (ARNs, times, resolved images, statuses, fields the request leaves out) is
+ignored, and so is a requested field the description does not echo (``Tags`` never are).
+Anything else that differs means the component is not the result of this request, but
+someone else's: the original error stands.
+
+These functions are pure (:func:`create_applied`, :func:`update_applied`,
+:func:`scale_applied`) or take a ``describe`` coroutine function, so any client method
+can reuse them: ``InferenceComponentClient`` passes them to :func:`ic_sdk.retry.run`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from ic_sdk import models
+from ic_sdk.errors import IcSdkError, ResourceNotFound
+from ic_sdk.serde import converter
+
+__all__ = [
+    "Describe",
+    "create_applied",
+    "created",
+    "deleted",
+    "matches",
+    "scale_applied",
+    "scaled",
+    "update_applied",
+    "updated",
+]
+
+logger = logging.getLogger("ic_sdk.reconcile")
+
+#: ``describe(name)``: the component's current description (raises ``ResourceNotFound``).
+Describe = Callable[[str], Awaitable[models.DescribeInferenceComponentOutput]]
+
+#: Statuses in which a component shows an update or scale that was accepted.
+_CHANGE_VISIBLE = frozenset({"Updating", "InService"})
+
+
+def _equal_scalars(wanted: Any, shown: Any) -> bool:
+    if isinstance(wanted, bool) or isinstance(shown, bool):
+        return bool(wanted is shown)
+    if isinstance(wanted, int | float) and isinstance(shown, int | float):
+        return math.isclose(float(wanted), float(shown), rel_tol=1e-9, abs_tol=1e-12)
+    return bool(wanted == shown)
+
+
+def _container(wanted: Mapping[str, Any], shown: Mapping[str, Any]) -> bool:
+    image = wanted.get("Image")
+    rest = {k: v for k, v in wanted.items() if k != "Image"}
+    if image is not None:
+        deployed = shown.get("DeployedImage")
+        if isinstance(deployed, Mapping) and deployed.get("SpecifiedImage") is not None:
+            if deployed["SpecifiedImage"] != image:
+                return False
+        elif shown.get("Image") is not None and shown["Image"] != image:
+            return False
+    return matches(rest, shown)
+
+
+def matches(wanted: Any, shown: Any) -> bool:
+    """Whether the description value ``shown`` carries every value ``wanted`` sets.
+
+    Both are wire forms (PascalCase dicts). Keys absent from ``shown`` are not compared
+    (the service does not echo everything); extra keys in ``shown`` are the service's.
+    """
+    if shown is None or wanted is None:
+        return True
+    if isinstance(wanted, Mapping):
+        if not isinstance(shown, Mapping):
+            return False
+        for key, value in wanted.items():
+            if key not in shown:
+                continue
+            if key == "Container" and isinstance(value, Mapping):
+                if not isinstance(shown[key], Mapping) or not _container(value, shown[key]):
+                    return False
+            elif not matches(value, shown[key]):
+                return False
+        return True
+    if isinstance(wanted, list | tuple):
+        if not isinstance(shown, list | tuple) or len(wanted) != len(shown):
+            return False
+        return all(matches(w, s) for w, s in zip(wanted, shown, strict=True))
+    return _equal_scalars(wanted, shown)
+
+
+def _status(description: Mapping[str, Any]) -> str | None:
+    status = description.get("InferenceComponentStatus")
+    return None if status is None else str(status)
+
+
+def _desired(description: Mapping[str, Any]) -> Any:
+    runtime = description.get("RuntimeConfig")
+    return runtime.get("DesiredCopyCount") if isinstance(runtime, Mapping) else None
+
+
+def _specifications_match(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    if not matches(request.get("Specification"), description.get("Specification")):
+        return False
+    wanted = request.get("Specifications")
+    shown = description.get("Specifications")
+    if wanted is None or shown is None:
+        return True
+    if len(wanted) != len(shown):
+        return False
+    by_type = {entry.get("InstanceType"): entry for entry in shown}
+    return all(matches(entry, by_type.get(entry.get("InstanceType"))) for entry in wanted)
+
+
+def _copies_match(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    runtime = request.get("RuntimeConfig")
+    wanted = runtime.get("CopyCount") if isinstance(runtime, Mapping) else None
+    shown = _desired(description)
+    return wanted is None or shown is None or _equal_scalars(wanted, shown)
+
+
+def create_applied(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    """Whether ``description`` shows the component ``request`` (CreateInferenceComponent's
+    wire form) asked for."""
+    if _status(description) == "Deleting":
+        return False
+    for key in ("EndpointName", "VariantName"):
+        wanted, shown = request.get(key), description.get(key)
+        if wanted is not None and shown is not None and wanted != shown:
+            return False
+    return _specifications_match(request, description) and _copies_match(request, description)
+
+
+def update_applied(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    """Whether ``description`` shows the update ``request`` (UpdateInferenceComponent's wire
+    form) asked for, accepted (``Updating``) or done (``InService``)."""
+    if _status(description) not in _CHANGE_VISIBLE:
+        return False
+    return _specifications_match(request, description) and _copies_match(request, description)
+
+
+def scale_applied(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    """Whether ``description`` shows the copy count ``request``
+    (UpdateInferenceComponentRuntimeConfig's wire form) asked for."""
+    if _status(description) not in _CHANGE_VISIBLE:
+        return False
+    runtime = request.get("DesiredRuntimeConfig") or {}
+    shown = _desired(description)
+    return shown is not None and _equal_scalars(runtime.get("CopyCount"), shown)
+
+
+async def _describe(
+    describe: Describe, name: str
+) -> models.DescribeInferenceComponentOutput | None:
+    """The description, or ``None`` when the component does not exist."""
+    try:
+        return await describe(name)
+    except ResourceNotFound:
+        return None
+
+
+def _wire(obj: Any) -> dict[str, Any]:
+    wire: dict[str, Any] = converter.unstructure(obj)
+    return wire
+
+
+async def created(
+    describe: Describe, request: models.CreateInferenceComponentInput, error: IcSdkError
+) -> models.CreateInferenceComponentOutput | None:
+    """The create's output if the component exists as ``request`` asked, else ``None``."""
+    found = await _describe(describe, request.inference_component_name)
+    if found is None or not create_applied(_wire(request), _wire(found)):
+        logger.debug(
+            "create of %r not applied (%s)", request.inference_component_name, type(error).__name__
+        )
+        return None
+    # Typed as always present, but the service is the authority on its output.
+    arn: str | None = found.inference_component_arn
+    if arn is None:
+        return None
+    return models.CreateInferenceComponentOutput(inference_component_arn=arn)
+
+
+async def updated(
+    describe: Describe, request: models.UpdateInferenceComponentInput, error: IcSdkError
+) -> models.UpdateInferenceComponentOutput | None:
+    """The update's output if the component shows ``request``, else ``None``."""
+    found = await _describe(describe, request.inference_component_name)
+    if found is None or not update_applied(_wire(request), _wire(found)):
+        logger.debug(
+            "update of %r not applied (%s)", request.inference_component_name, type(error).__name__
+        )
+        return None
+    # Typed as always present, but the service is the authority on its output.
+    arn: str | None = found.inference_component_arn
+    return (
+        None if arn is None else models.UpdateInferenceComponentOutput(inference_component_arn=arn)
+    )
+
+
+async def scaled(
+    describe: Describe,
+    request: models.UpdateInferenceComponentRuntimeConfigInput,
+    error: IcSdkError,
+) -> models.UpdateInferenceComponentRuntimeConfigOutput | None:
+    """The scale's output if the component shows the requested copies, else ``None``."""
+    found = await _describe(describe, request.inference_component_name)
+    if found is None or not scale_applied(_wire(request), _wire(found)):
+        logger.debug(
+            "scale of %r not applied (%s)", request.inference_component_name, type(error).__name__
+        )
+        return None
+    # Typed as always present, but the service is the authority on its output.
+    arn: str | None = found.inference_component_arn
+    if arn is None:
+        return None
+    return models.UpdateInferenceComponentRuntimeConfigOutput(inference_component_arn=arn)
+
+
+async def deleted(describe: Describe, name: str, error: IcSdkError) -> bool:
+    """Whether component ``name`` is gone or being deleted."""
+    if isinstance(error, ResourceNotFound):
+        return True
+    found = await _describe(describe, name)
+    if found is None:
+        return True
+    return _status(_wire(found)) == "Deleting"

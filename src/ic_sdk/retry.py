@@ -1,0 +1,258 @@
+"""Retrying: the one place that decides whether a failed call is repeated, and when.
+
+```
+classify(error) -> Disposition
+  TRANSIENT      throttling, 5xx, transport errors, malformed answers: try again later
+  RECONCILABLE   "already exists", DELETE_IN_PROGRESS, "while its status is Updating",
+                 not found: after an answer that may have been lost, the request was
+                 perhaps applied; only a describe can tell (ic_sdk.reconcile)
+  FINAL          everything else (bad request, limits, a closed client...)
+```
+
+Every call of :class:`~ic_sdk.client.InferenceComponentClient` goes through :func:`run`:
+transient errors are retried with :class:`Backoff` on the injected
+:class:`~ic_sdk.clock.Clock` until the :class:`RetryPolicy`'s attempts or deadline run
+out. A mutation also passes a ``reconcile`` step: once an answer *may* have been lost
+(:func:`may_have_applied`: a transport error, a 5xx, a malformed answer, or an error
+botocore got after retrying on its own), any later error (or running out of retries)
+is settled by describing the resource (see :mod:`ic_sdk.reconcile`) instead of being
+reported as is.
+
+Budgets. Each call has its own budget (``max_attempts`` and ``timeout``); there is no
+quota shared between calls, so the describes of a throttled waiter cannot use up the
+retries a create needs. Waiters retry failed polls within their own deadline
+(:class:`~ic_sdk.waiters.WaitPolicy`); ``create_many`` retries each create until its
+deadline. botocore's own retries are switched off on the clients ic_sdk creates
+(``total_max_attempts=1``): botocore sleeps on the real clock and shares one retry quota
+per client, which is exactly what starved creates behind throttled describes. Its
+``adaptive`` mode still limits the send rate when chosen.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import attrs
+
+from ic_sdk.clock import Clock
+from ic_sdk.errors import (
+    ClientClosed,
+    IcSdkError,
+    MalformedResponse,
+    ResourceNotFound,
+    ServiceError,
+    TransportError,
+)
+
+__all__ = [
+    "Backoff",
+    "Disposition",
+    "RetryPolicy",
+    "classify",
+    "is_transient",
+    "may_have_applied",
+    "run",
+]
+
+logger = logging.getLogger("ic_sdk.retry")
+
+_T = TypeVar("_T")
+
+#: Fragments of the service's messages that mean "maybe it was me, a moment ago".
+RECONCILABLE_MARKERS = (
+    "already existing",
+    "already exists",
+    "DELETE_IN_PROGRESS",
+    "already being deleted",
+    "while its status is",
+)
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+
+
+@attrs.define(frozen=True, kw_only=True, slots=True)
+class Backoff:
+    """Exponential backoff with jitter.
+
+    Before poll ``n`` (counting from 0 after the first describe) the ceiling is
+    ``min(max_delay, initial * multiplier**n)``; the delay is drawn uniformly from the top
+    ``jitter`` fraction below that ceiling (``jitter=1.0``, the default, is AWS's "full
+    jitter": anywhere in ``(0, ceiling]``; ``jitter=0.0`` is no randomness), and never
+    shorter than ``min_delay``.
+
+    The defaults (2 s doubling to 40 s, full jitter, at least 1 s) notice a state change
+    within seconds at first, and over a ten-minute creation make about 35 calls where a
+    fixed 5 s poll makes 120 (``benchmarks/bench_client.py`` measures it).
+    """
+
+    initial: float = attrs.field(default=2.0, validator=_positive)
+    multiplier: float = attrs.field(default=2.0, validator=_positive)
+    max_delay: float = attrs.field(default=40.0, validator=_positive)
+    min_delay: float = attrs.field(default=1.0, validator=_non_negative)
+    jitter: float = attrs.field(default=1.0)
+
+    @jitter.validator
+    def _check_jitter(self, _: attrs.Attribute[float], value: float) -> None:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"jitter must be within [0, 1], got {value!r}")
+
+    def ceiling(self, attempt: int) -> float:
+        """The largest delay before poll ``attempt``."""
+        try:
+            grown = self.initial * self.multiplier**attempt
+        except OverflowError:
+            return self.max_delay
+        return min(self.max_delay, grown)
+
+    def delay(self, attempt: int, draw: float) -> float:
+        """The delay before poll ``attempt``, given a uniform ``draw`` in ``[0, 1)``."""
+        delay = self.ceiling(attempt) * (1.0 - self.jitter * draw)
+        return max(self.min_delay, delay)
+
+
+#: The backoff between attempts of one call: 0.5 s doubling to 20 s, full jitter.
+CALL_BACKOFF = Backoff(initial=0.5, multiplier=2.0, max_delay=20.0, min_delay=0.05)
+
+
+def _attempts(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 1:
+        raise ValueError(f"{attribute.name} must be >= 1 (or None), got {value!r}")
+
+
+@attrs.define(frozen=True, kw_only=True, slots=True)
+class RetryPolicy:
+    """How one call is retried: at most ``max_attempts`` attempts (the first included;
+    ``None``: no limit) within ``timeout`` seconds of the injected clock, waiting
+    ``backoff`` between them."""
+
+    max_attempts: int | None = attrs.field(default=10, validator=_attempts)
+    timeout: float = attrs.field(default=300.0, validator=_positive)
+    backoff: Backoff = attrs.field(factory=lambda: CALL_BACKOFF)
+
+    def next_delay(self, attempts: int, elapsed: float, draw: float) -> float | None:
+        """The sleep before the next attempt after ``attempts`` failed ones, or ``None``
+        when the budget is spent."""
+        if self.max_attempts is not None and attempts >= self.max_attempts:
+            return None
+        remaining = self.timeout - elapsed
+        if remaining <= 0:
+            return None
+        return min(self.backoff.delay(attempts - 1, draw), remaining)
+
+
+class Disposition(enum.Enum):
+    """What a failed call means for the caller (see :func:`classify`)."""
+
+    TRANSIENT = "transient"
+    RECONCILABLE = "reconcilable"
+    FINAL = "final"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether repeating the same call later may succeed: throttling, 5xx, transport
+    errors, malformed answers."""
+    if isinstance(exc, TransportError):
+        return True
+    return isinstance(exc, ServiceError) and exc.retryable
+
+
+def classify(exc: BaseException) -> Disposition:
+    """The :class:`Disposition` of an error raised by a call."""
+    if isinstance(exc, ClientClosed):
+        return Disposition.FINAL
+    if is_transient(exc):
+        return Disposition.TRANSIENT
+    if isinstance(exc, ResourceNotFound):
+        return Disposition.RECONCILABLE
+    if isinstance(exc, ServiceError) and any(m in exc.message for m in RECONCILABLE_MARKERS):
+        return Disposition.RECONCILABLE
+    return Disposition.FINAL
+
+
+def may_have_applied(exc: BaseException) -> bool:
+    """Whether the failed attempt may have changed something on the service.
+
+    True when the answer may have been lost (a transport error after sending, a 5xx, a
+    malformed answer) or when botocore retried on its own before this error, so an
+    earlier attempt it saw may have been applied. Throttling and other 4xx answers are
+    refusals: nothing was done.
+    """
+    if isinstance(exc, ClientClosed):
+        return True
+    if isinstance(exc, TransportError | MalformedResponse):
+        return True
+    if isinstance(exc, ServiceError):
+        if exc.retry_attempts:
+            return True
+        return exc.http_status is not None and exc.http_status >= 500
+    return False
+
+
+#: ``reconcile(error)``: the call's result if the request was applied after all, else
+#: ``None`` (the error then stands).
+Reconcile = Callable[[IcSdkError], Awaitable[_T | None]]
+
+
+async def run(
+    operation: str,
+    attempt: Callable[[], Awaitable[_T]],
+    *,
+    policy: RetryPolicy,
+    clock: Clock,
+    rng: Callable[[], float],
+    reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None = None,
+) -> _T:
+    """Run ``attempt`` until it succeeds, retrying transient errors within ``policy``.
+
+    With ``reconcile`` (mutations): once an attempt may have been applied
+    (:func:`may_have_applied`), the error that finally ends the call (a final or
+    reconcilable answer, or a transient one when the budget is spent) is passed to
+    ``reconcile``; a result it returns is the call's result, ``None`` lets the error
+    stand. Only :class:`~ic_sdk.errors.IcSdkError` is retried or reconciled; anything
+    else propagates at once.
+    """
+    start = clock.now()
+    attempts = 0
+    ambiguous = False
+    while True:
+        attempts += 1
+        try:
+            return await attempt()
+        except IcSdkError as exc:
+            if reconcile is not None and not isinstance(exc, ClientClosed):
+                ambiguous = ambiguous or may_have_applied(exc)
+            disposition = classify(exc)
+            if disposition is Disposition.TRANSIENT:
+                delay = policy.next_delay(attempts, clock.now() - start, rng())
+                if delay is not None:
+                    logger.debug(
+                        "%s attempt %d failed (%s); retrying in %.2f s",
+                        operation,
+                        attempts,
+                        type(exc).__name__,
+                        delay,
+                    )
+                    await clock.sleep(delay)
+                    continue
+            if ambiguous and reconcile is not None:
+                logger.debug(
+                    "%s: an earlier answer may have been lost; reconciling %s",
+                    operation,
+                    type(exc).__name__,
+                )
+                settled = await reconcile(exc)
+                if settled is not None:
+                    logger.debug("%s: the request was applied", operation)
+                    return settled
+            raise
