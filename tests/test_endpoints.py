@@ -371,3 +371,24 @@ async def test_teardown_keeps_foreign_endpoints(
     await client.teardown("ep")
     assert [s.inference_component_name async for s in client.list()] == ["other-base"]
     assert (await client.describe_endpoint("other")).endpoint_status == "InService"
+
+
+async def test_teardown_with_names_in_the_way(
+    client: InferenceComponentClient, sm: LocalSageMaker
+) -> None:
+    # Endpoints whose names contain, extend or differ only in case from the one torn
+    # down, and components named like endpoints: only "ep"'s own things go.
+    sm.add_endpoint("ep-2")
+    sm.add_endpoint("my-ep")
+    await _deployed(client)
+    await client.create_and_wait(base("ep", endpoint_name="ep-2"))
+    await client.create_and_wait(base("ep-base", endpoint_name="my-ep"))
+    await client.teardown("EP")  # names are case-insensitive on the service
+    with pytest.raises(ResourceNotFound):
+        await client.describe_endpoint("ep")
+    with pytest.raises(ResourceNotFound):
+        await client.call(models.DescribeEndpointConfigInput(endpoint_config_name="ep"))
+    left = sorted([s.inference_component_name async for s in client.list()])
+    assert left == ["ep", "ep-base"]
+    for name in ("ep-2", "my-ep"):
+        assert (await client.describe_endpoint(name)).endpoint_status == "InService"

@@ -115,6 +115,21 @@ async def test_emulator_command_line_options(
         await client.create_endpoint_and_wait(
             ic_sdk.ic_endpoint("doomed", instance_type="ml.g5.xlarge", execution_role_arn=ROLE)
         )
+    sm.faults.clear()
+    configure(
+        sm,
+        build_parser().parse_args(
+            ["emulator", "--lose-answers", "1", "--faults-on", "CreateModel"]
+        ),
+    )
+    model = models.CreateModelInput(
+        model_name="m",
+        primary_container=models.ContainerDefinition(image="i:1"),
+        execution_role_arn=ROLE,
+    )
+    with pytest.raises(ic_sdk.TransportError):
+        await client.call(model)  # applied, then the answer was lost
+    assert (await client.call(models.DescribeModelInput(model_name="m"))).model_name == "m"
 
 
 def test_a_malformed_endpoint_option_is_an_error() -> None:

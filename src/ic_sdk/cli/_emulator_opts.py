@@ -2,7 +2,7 @@
 
 ```
 ic-sdk emulator --endpoint shared-gpu=ml.g5.12xlarge:2      # IC-ready, InService at once
-ic-sdk emulator --throttle-rate 0.1 --server-error-rate 0.05 --latency 0.3
+ic-sdk emulator --throttle-rate 0.1 --server-error-rate 0.05 --lose-answers 0.1 --latency 0.3
 ic-sdk emulator --fail-next-create llama="CapacityError: no ml.g5 capacity"
 ```
 
@@ -45,6 +45,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--throttle-rate", type=_rate, metavar="R", help="throttle this share")
     group.add_argument(
         "--server-error-rate", type=_rate, metavar="R", help="answer HTTP 500 to this share"
+    )
+    group.add_argument(
+        "--lose-answers",
+        type=_rate,
+        metavar="R",
+        help="apply this share of requests, then hang up without answering",
     )
     group.add_argument("--latency", type=float, metavar="SECONDS", help="delay every answer")
     group.add_argument(
@@ -91,6 +97,8 @@ def configure(sm: LocalSageMaker, args: argparse.Namespace) -> None:
         sm.faults.throttle(times=None, rate=args.throttle_rate, operations=operations)
     if args.server_error_rate:
         sm.faults.server_error(times=None, rate=args.server_error_rate, operations=operations)
+    if args.lose_answers:
+        sm.faults.lose_answers(operations, times=None, rate=args.lose_answers)
     if args.latency:
         sm.faults.latency(args.latency, operations=operations)
     default = "InternalFailure: injected by ic-sdk emulator"
@@ -105,7 +113,7 @@ def configure(sm: LocalSageMaker, args: argparse.Namespace) -> None:
 def describe(args: argparse.Namespace) -> list[str]:
     """Lines saying what the options set up (printed when the emulator starts)."""
     lines = [f"endpoint {spec} (InService)" for spec in args.endpoint]
-    for flag in ("throttle_rate", "server_error_rate", "latency"):
+    for flag in ("throttle_rate", "server_error_rate", "lose_answers", "latency"):
         value = getattr(args, flag)
         if value:
             lines.append(f"fault: {flag.replace('_', ' ')} {value}")
