@@ -31,9 +31,9 @@ SPEC_SCHEMAS = (
 )
 
 
-def generate_package(service: ir.Service, package: str, doc: str) -> dict[str, str]:
+def generate_package(service: ir.Service, doc: str) -> dict[str, str]:
     """One service's model package alone (used by the golden test's fixture service)."""
-    files = render.render_service(service, package, doc)
+    files = render.render_service(schema.service_schema(service), service.botocore_version, doc)
     files["_patterns.py"] = render.render_patterns([service])
     return files
 
@@ -43,22 +43,27 @@ def generate() -> dict[str, str]:
     services = {raw.name: ir.build(raw) for raw in load.load_all()}
     sm, rt = services["sagemaker"], services["sagemaker-runtime"]
     files: dict[str, str] = {}
-    for rel, text in render.render_service(
-        sm, "ic_sdk.models", MODELS_DOC.format(api=sm.api_version), {"runtime": ".runtime"}
-    ).items():
-        files[f"src/ic_sdk/models/{rel}"] = text
-    for rel, text in render.render_service(
-        rt, "ic_sdk.models.runtime", RUNTIME_DOC.format(api=rt.api_version)
-    ).items():
-        files[f"src/ic_sdk/models/runtime/{rel}"] = text
-    files["src/ic_sdk/models/_patterns.py"] = render.render_patterns([sm, rt])
-    files.update(operations.generate(load.load_all()))
 
     def dump(obj: object) -> str:
         return json.dumps(obj, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
-    files["src/ic_sdk/schemas/sagemaker.json"] = dump(schema.service_schema(sm))
-    files["src/ic_sdk/schemas/sagemaker-runtime.json"] = dump(schema.service_schema(rt))
+    # The shipped JSON Schemas are the models' only input: IR → schema → classes.
+    sm_schema, rt_schema = schema.service_schema(sm), schema.service_schema(rt)
+    files["src/ic_sdk/schemas/sagemaker.json"] = dump(sm_schema)
+    files["src/ic_sdk/schemas/sagemaker-runtime.json"] = dump(rt_schema)
+    for rel, text in render.render_service(
+        sm_schema,
+        sm.botocore_version,
+        MODELS_DOC.format(api=sm.api_version),
+        {"runtime": ".runtime"},
+    ).items():
+        files[f"src/ic_sdk/models/{rel}"] = text
+    for rel, text in render.render_service(
+        rt_schema, rt.botocore_version, RUNTIME_DOC.format(api=rt.api_version)
+    ).items():
+        files[f"src/ic_sdk/models/runtime/{rel}"] = text
+    files["src/ic_sdk/models/_patterns.py"] = render.render_patterns([sm, rt])
+    files.update(operations.generate(load.load_all()))
     for stem, root in SPEC_SCHEMAS:
         files[f"src/ic_sdk/schemas/{stem}.json"] = dump(schema.subset_schema(sm, root, stem))
     return files

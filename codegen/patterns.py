@@ -16,7 +16,7 @@ import unicodedata
 
 from codegen import overrides
 
-__all__ = ["UNICODE_VERSION", "Piece", "translate"]
+__all__ = ["UNICODE_VERSION", "Piece", "ecmascript", "translate"]
 
 #: The Unicode database the expanded classes come from. It changes with the Python
 #: version, so generation is pinned to it (``nox -s codegen`` runs Python 3.11): a
@@ -40,23 +40,31 @@ _PROP = re.compile(r"\\([pP])\{(\w+)\}")
 
 
 @functools.cache
+def _category_runs() -> tuple[tuple[int, int, str], ...]:
+    """(first, last, category) for every run of code points sharing a general category."""
+    runs: list[tuple[int, int, str]] = []
+    start, current = 0, unicodedata.category("\x00")
+    for cp in range(1, sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        if cat != current:
+            runs.append((start, cp - 1, current))
+            start, current = cp, cat
+    runs.append((start, sys.maxunicode, current))
+    return tuple(runs)
+
+
+@functools.cache
 def class_body(name: str) -> str:
     """Character-class body (no brackets) for a Unicode general category or POSIX name."""
     if name in overrides.POSIX_CLASSES:
         return overrides.POSIX_CLASSES[name]
     ranges: list[tuple[int, int]] = []
-    start = prev = -2
-    for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
+    for first, last, cat in _category_runs():
         if cat == name or (len(name) == 1 and cat[0] == name):
-            if cp == prev + 1:
-                prev = cp
-                continue
-            if start >= 0:
-                ranges.append((start, prev))
-            start = prev = cp
-    if start >= 0:
-        ranges.append((start, prev))
+            if ranges and ranges[-1][1] == first - 1:
+                ranges[-1] = (ranges[-1][0], last)
+            else:
+                ranges.append((first, last))
     if not ranges:
         raise ValueError(f"unknown Unicode property class \\p{{{name}}}")
 
@@ -111,3 +119,96 @@ def translate(pattern: str) -> list[Piece] | None:
 
 def join(pieces: list[Piece]) -> str:
     return "".join(text if kind == "lit" else class_body(text) for kind, text in pieces)
+
+
+#: ECMAScript's SyntaxCharacter plus ``/``: the only identity escapes ``u``-mode allows.
+_ES_SYNTAX = frozenset("^$\\.*+?()[]{}|/")
+#: Java's ``\s`` (ASCII whitespace only; ECMAScript's also matches Unicode spaces).
+_JAVA_SPACE = "\\t\\n\\x0B\\f\\r "
+#: Whole classes holding ``\S``, which cannot be inlined into another class.
+_WHOLE_CLASSES = {
+    "[\\S]": f"[^{_JAVA_SPACE}]",
+    "[\\S\\s]": "[\\s\\S]",  # any character, whichever \\s is meant
+    "[\\s\\S]": "[\\s\\S]",
+}
+#: Escapes whose meaning is the same in Java and ECMAScript ``u``-mode.
+_ES_SAME = frozenset("dDwWbBtnrfv0123456789")
+#: Java anchors → ECMAScript (no ``m`` flag: ``^``/``$`` match only at the input's ends).
+_ES_ANCHORS = {"A": "^", "z": "$"}
+
+
+def ecmascript(pattern: str) -> str:
+    """The ECMAScript (``u``-mode) form of a botocore pattern, meaning the same language.
+
+    ``\\p{L}``-style general categories stay (``u``-mode has them); Java's POSIX classes
+    (``\\p{Alnum}``, ``\\p{Print}``...) become explicit ranges; ``\\A``/``\\z`` become
+    ``^``/``$``; ``\\s`` keeps Java's ASCII meaning; escapes ``u``-mode forbids
+    (``\\_``, ``\\ ``, ``\\-`` outside a class) become the plain character; code points
+    beyond the BMP use ``\\u{..}``. Anything else unknown stops the generator.
+
+    ``\\d``, ``\\w`` and ``\\b`` are ASCII in both dialects. One difference stays:
+    ECMAScript's ``.`` matches U+0085 (NEL), Java's does not.
+    """
+    source = overrides.PATTERN_REWRITES.get(pattern, pattern)
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        m = _PROP.match(source, i)
+        if m:
+            negated, name = m.group(1) == "P", m.group(2)
+            class_body(name)  # an unknown name stops the generator
+            if name in overrides.POSIX_CLASSES:
+                body = overrides.POSIX_CLASSES[name]
+                if in_class and negated:
+                    raise ValueError(f"negated POSIX class inside a class: {pattern}")
+                out.append(body if in_class else f"[{'^' if negated else ''}{body}]")
+            else:
+                out.append(m.group(0))
+            i = m.end()
+            continue
+        if ch == "\\" and i + 1 < len(source):
+            nxt = source[i + 1]
+            if nxt == "U":  # Python's 8-digit escape (from PATTERN_REWRITES)
+                out.append(f"\\u{{{int(source[i + 2 : i + 10], 16):X}}}")
+                i += 10
+                continue
+            if nxt in ("u", "x"):
+                width = 4 if nxt == "u" else 2
+                out.append(source[i : i + 2 + width])
+                i += 2 + width
+                continue
+            if nxt in _ES_ANCHORS and not in_class:
+                out.append(_ES_ANCHORS[nxt])
+            elif nxt in "sS":
+                if in_class and nxt == "S":
+                    raise ValueError(f"\\S inside a class is unsupported: {pattern}")
+                body = _JAVA_SPACE
+                out.append(body if in_class else f"[{'^' if nxt == 'S' else ''}{body}]")
+            elif nxt in _ES_SAME or nxt in _ES_SYNTAX or (in_class and nxt == "-"):
+                out.append(source[i : i + 2])
+            elif not nxt.isalnum():
+                out.append(nxt)  # identity escape of a character that is not special
+            else:
+                raise ValueError(f"no ECMAScript form for \\{nxt} in {pattern}")
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            whole = _WHOLE_CLASSES.get(source[i : source.find("]", i) + 1])
+            if whole is not None:  # \S in a class: u-mode cannot nest the negation
+                out.append(whole)
+                i = source.find("]", i) + 1
+                continue
+            in_class = True
+            out.append(ch)
+            if source.startswith("^", i + 1):
+                out.append("^")
+                i += 1
+            i += 1
+            continue
+        if ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)

@@ -1,15 +1,27 @@
 """Stage 3: the IR as JSON Schema (2020-12), one ``$defs`` entry per shape.
 
-Shipped in the wheel (``ic_sdk/schemas/``) so spec files can be checked in editors.
-Patterns are anchored (botocore's are full-match) and written in the Unicode-aware
-ECMAScript syntax editors use, which understands ``\\p{L}`` natively.
+Shipped in the wheel (``ic_sdk/schemas/``) so spec files can be checked in editors, and
+the only input of the model stage (:mod:`codegen.models`): everything the models need
+that JSON Schema has no keyword for travels in ``x-`` keys.
+
+On every shape: ``x-kind`` (``structure``, ``enum`` or ``alias``: what it becomes in
+Python), ``x-type`` (botocore's type), ``x-pattern`` (botocore's pattern verbatim: field
+metadata carries it), ``x-min``/``x-max`` (bounds of types without a JSON Schema bound
+keyword), ``x-sensitive`` (values are secrets), ``x-doc`` (the docstring of a class whose
+shape has no documentation) and, on enums, ``x-enum-varnames`` (member names). On every
+structure member: ``x-python-name`` (the field name) and ``x-jsonvalue`` (any JSON value
+despite its string shape). Member names are the wire names; ``description`` holds docs.
+
+Patterns are anchored (botocore's are full-match) and written in ECMAScript ``u``-mode
+syntax, the regex dialect of JSON Schema and editors (see
+:func:`codegen.patterns.ecmascript`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from codegen import overrides
+from codegen import naming, overrides, patterns
 from codegen.ir import Service, Shape
 
 __all__ = ["service_schema", "subset_schema"]
@@ -17,9 +29,47 @@ __all__ = ["service_schema", "subset_schema"]
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _NUMBER = {"integer": "integer", "long": "integer", "float": "number", "double": "number"}
 
+#: botocore type → the JSON Schema keywords its ``min``/``max`` become (others: ``x-``).
+BOUNDS: dict[str, tuple[str, str]] = {
+    "string": ("minLength", "maxLength"),
+    **dict.fromkeys(_NUMBER, ("minimum", "maximum")),
+    "list": ("minItems", "maxItems"),
+    "map": ("minProperties", "maxProperties"),
+}
+
 
 def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
+
+
+def _fallback_doc(shape: Shape, service: Service) -> str:
+    """A class docstring for a shape botocore does not document."""
+    for op in service.operations.values():
+        if shape.name in (op.input, op.output):
+            role = "Request" if shape.name == op.input else "Response"
+            first = op.doc.split("\n\n", 1)[0]
+            return f"{role} of the ``{op.name}`` operation.\n\n{first}".strip()
+    return f"The ``{shape.name}`` shape."
+
+
+def _extensions(shape: Shape, service: Service) -> dict[str, Any]:
+    c = shape.constraints
+    out: dict[str, Any] = {"x-kind": shape.kind, "x-type": shape.type}
+    if c.pattern is not None:
+        out["x-pattern"] = c.pattern
+    if shape.type not in BOUNDS:
+        if c.min is not None:
+            out["x-min"] = c.min
+        if c.max is not None:
+            out["x-max"] = c.max
+    if shape.sensitive or shape.name in overrides.SECRET_SHAPES:
+        out["x-sensitive"] = True
+    if shape.kind != "alias" and not shape.doc:
+        out["x-doc"] = _fallback_doc(shape, service)
+    if shape.is_enum:
+        assert c.enum is not None
+        out["x-enum-varnames"] = naming.enum_member_names(list(c.enum))
+    return out
 
 
 def _shape_schema(shape: Shape, service: Service) -> dict[str, Any]:
@@ -27,6 +77,7 @@ def _shape_schema(shape: Shape, service: Service) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if shape.doc:
         out["description"] = shape.doc
+    out.update(_extensions(shape, service))
     t = shape.type
     if t == "structure":
         out["type"] = "object"
@@ -37,6 +88,9 @@ def _shape_schema(shape: Shape, service: Service) -> dict[str, Any]:
                 prop = {**prop, "description": m.doc}
             if m.deprecated:
                 prop["deprecated"] = True
+            prop["x-python-name"] = m.attr
+            if m.jsonvalue:
+                prop["x-jsonvalue"] = True
             out["properties"][m.wire] = prop
         required = [m.wire for m in shape.members if m.required]
         if required:
@@ -55,8 +109,7 @@ def _shape_schema(shape: Shape, service: Service) -> dict[str, Any]:
         if c.max is not None:
             out["maxLength"] = c.max
         if c.pattern is not None:
-            pattern = overrides.PATTERN_REWRITES.get(c.pattern, c.pattern)
-            out["pattern"] = f"^(?:{pattern})$"
+            out["pattern"] = f"^(?:{patterns.ecmascript(c.pattern)})$"
     elif t in _NUMBER:
         out["type"] = _NUMBER[t]
         if c.min is not None:

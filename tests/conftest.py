@@ -16,6 +16,9 @@ from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 from tests.client_support import facade, make_endpoint, raw_client
 
+#: The CLI tests' fixtures (``aws_env``, ``emu``: an emulator on a thread).
+pytest_plugins = ("tests.cli_support",)
+
 
 @pytest.fixture
 def clock() -> FakeClock:

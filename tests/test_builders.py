@@ -196,7 +196,7 @@ def test_base_component_raises_every_problem_at_once() -> None:
     assert error.operation == "CreateInferenceComponent"
     assert {(p.path, p.rule) for p in error.problems} == {
         ("InferenceComponentName", "pattern"),
-        ("Specification.InstanceType", "enum"),
+        # the unknown instance type is only a warning (the service decides): not raised
         ('Specification.Container.Environment["1BAD"]', "pattern"),
         ("Specification.ComputeResourceRequirements.MinMemoryRequiredInMb", "min"),
         ("Specification", "ic.base-model-or-image"),
@@ -205,10 +205,19 @@ def test_base_component_raises_every_problem_at_once() -> None:
         ("Tags", "max_length"),
     }
     message = str(error)
-    assert message.startswith("CreateInferenceComponent request has 8 problems:")
-    assert len(message.splitlines()) == 9
-    assert "did you mean 'ml.g5.12xlarge'?" in message
+    assert message.startswith("CreateInferenceComponent request has 7 problems:")
+    assert len(message.splitlines()) == 8
     assert TOKEN not in message
+
+
+def test_an_unknown_instance_type_alone_is_a_warning_the_builder_accepts() -> None:
+    request = base_component(
+        name="ok", endpoint_name="e", image="img", memory_mb=1024, instance_type="ml.g9.xlarge"
+    )
+    problems = validate(request)
+    assert [(p.path, p.rule, p.severity) for p in problems] == [
+        ("Specification.InstanceType", "enum", "warning")
+    ]
 
 
 def test_validate_false_returns_the_request_unchecked() -> None:

@@ -8,20 +8,11 @@ from pathlib import Path
 import pytest
 
 from ic_sdk.cli import main
-from tests.test_cli import (  # the emulator fixtures and helpers of the CLI tests
-    ADAPTER_YAML,
-    BASE_YAML,
-    ROLE_ARN,
-    Emulator,
-    aws_env,  # noqa: F401 - fixture
-    cli,
-    emu,  # noqa: F401 - fixture
-    write,
-)
+from tests.cli_support import ADAPTER_YAML, BASE_YAML, ROLE_ARN, Emulator, cli, write
 
 
 def test_endpoint_create_wait_describe(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert (
@@ -62,7 +53,7 @@ def test_endpoint_create_wait_describe(
 
 
 def test_endpoint_create_reports_bad_input(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = ["endpoint", "create", "e", "--instance-type", "ml.g5.xlarge", "--role", ROLE_ARN]
@@ -74,7 +65,7 @@ def test_endpoint_create_reports_bad_input(
 
 
 def test_teardown_from_the_command_line(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -106,7 +97,7 @@ STACK = Path(__file__).resolve().parent.parent / "examples" / "stacks" / "shared
 
 
 def test_apply_a_stack_with_an_endpoint(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli(emu, "validate", str(STACK)) == 0
@@ -129,7 +120,7 @@ def test_apply_a_stack_with_an_endpoint(
 
 
 def test_endpoint_documents_are_checked(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -153,7 +144,9 @@ def test_stack_schema_is_current_and_matches_the_examples() -> None:
     from ic_sdk.cli import _endpoint_doc
     from ic_sdk.cli._specs import load_specs
 
-    assert _endpoint_doc.schema_path().read_text(encoding="utf-8") == _endpoint_doc.schema_text()
+    assert _endpoint_doc.schema_path().read_text(encoding="utf-8") == _endpoint_doc.schema_text(), (
+        "stale: run python -m ic_sdk.cli._endpoint_doc"
+    )
     schema = json.loads(_endpoint_doc.schema_text())
     validator = jsonschema.Draft202012Validator(schema, format_checker=None)
     docs = load_specs(str(STACK))
@@ -168,7 +161,7 @@ def test_stack_schema_is_current_and_matches_the_examples() -> None:
 
 
 def test_endpoint_ls(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     emu.sm.add_endpoint("seeded")

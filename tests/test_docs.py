@@ -27,11 +27,7 @@ import attrs
 import pytest
 
 from ic_sdk import models
-from tests.test_cli import (
-    Emulator,
-    aws_env,  # noqa: F401 - fixture
-    emu,  # noqa: F401 - fixture
-)
+from tests.cli_support import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
@@ -103,7 +99,7 @@ def pages_with_snippets() -> list[str]:
 
 @pytest.fixture
 def docs_env(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Emulator:
     from ic_sdk import client

@@ -16,11 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ic_sdk.cli import main
-from tests.test_cli import (
-    Emulator,
-    aws_env,  # noqa: F401 - fixture
-    emu,  # noqa: F401 - fixture
-)
+from tests.cli_support import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "getting-started.md"
@@ -44,7 +40,7 @@ def test_the_section_uses_ic_sdk_alone() -> None:
 
 
 def test_try_it_locally_runs_as_written(
-    emu: Emulator,  # noqa: F811 - fixture
+    emu: Emulator,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -201,9 +201,9 @@ def test_garbage_is_reported_never_raised(garbage: dict[str, Any]) -> None:
 
 
 def test_plans_are_built_once_per_class() -> None:
-    from ic_sdk import validation
+    from ic_sdk.validation import _engine
 
     validate(Node(label="a"))
-    plan = validation._PLANS[Node]
+    plan = _engine._PLANS[Node]
     validate(Node(label="b"))
-    assert validation._PLANS[Node] is plan
+    assert _engine._PLANS[Node] is plan

@@ -30,6 +30,8 @@ from typing import Any
 
 import attrs
 
+from ic_sdk import _meta
+
 SAGEMAKER_ROOTS = [
     "CreateInferenceComponentInput",
     "CreateInferenceComponentOutput",
@@ -172,12 +174,14 @@ def closure(package: Any, roots: list[str]) -> list[tuple[str, Any]]:
         name = todo.pop(0)
         if name in found:
             continue
-        obj: Any = getattr(package, name, None)
+        try:
+            obj: Any = _meta.shape_in(package.__name__, name)
+        except LookupError:
+            continue
         if _is_struct(obj):
             found[name] = obj
-            for f in attrs.fields(obj):
-                if not f.metadata.get("unknown"):
-                    todo.extend(_referenced(f.metadata))
+            for _f, meta in _meta.fields(obj):
+                todo.extend(_referenced(meta))
         elif _is_enum(obj):
             found[name] = obj
     rest = sorted(n for n in found if n not in roots)
@@ -232,10 +236,7 @@ def _struct_section(
         lines += [doc, ""]
     docs = field_docs(cls)
     rows = []
-    for f in attrs.fields(cls):
-        meta = f.metadata
-        if meta.get("unknown"):
-            continue
+    for f, meta in _meta.fields(cls):
         required = "**yes**" if meta.get("required") else ""
         rows.append(
             "| `{}` | `{}` | {} | {} | {} | {} |".format(

@@ -34,6 +34,7 @@ import attrs
 
 from ic_sdk import models
 from ic_sdk.errors import ValidationError
+from ic_sdk.validation import errors_only
 from ic_sdk.validation import validate as _validate
 
 if TYPE_CHECKING:
@@ -410,7 +411,7 @@ def update_component(
 
 
 def _check(request: object, operation: str) -> None:
-    problems = _validate(request)
+    problems = errors_only(_validate(request))  # warnings do not stop a request
     if problems:
         raise ValidationError(problems, operation=operation)
 

@@ -50,7 +50,7 @@ from ic_sdk.errors import (
 )
 from ic_sdk.models import runtime as rt
 from ic_sdk.serde import converter
-from ic_sdk.validation import validate
+from ic_sdk.validation import errors_only, validate
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
@@ -76,7 +76,7 @@ _DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
 
 
 def _raise_problems(problems: Sequence[Problem], operation: str) -> None:
-    if problems:
+    if problems := errors_only(problems):  # warnings (unknown enum values) are sent
         raise ValidationError(problems, operation=operation)
 
 

@@ -17,13 +17,14 @@ Timestamps and blobs pass through as botocore gives and takes them (``datetime``
 from __future__ import annotations
 
 import enum
-import importlib
 import linecache
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
+
+from ic_sdk import _meta
 
 __all__ = ["converter", "model_class", "unknown_fields"]
 
@@ -50,14 +51,12 @@ def _is_model_enum(cls: Any) -> bool:
     )
 
 
-def _package_of(cls: type) -> str:
-    """The model package (index) a generated class belongs to."""
-    return cls.__module__.rsplit("._shapes.", 1)[0]
+_package_of = _meta.shape_package
 
 
 def model_class(package: str, shape: str) -> Any:
     """The generated class (or enum) named ``shape`` in a model package."""
-    return getattr(importlib.import_module(package), shape)
+    return _meta.shape_in(package, shape)
 
 
 class _Forward:
@@ -92,7 +91,7 @@ class _HookBuilder:
     # -- structure ---------------------------------------------------------------------
 
     def _structure_expr(
-        self, meta: Mapping[str, Any], package: str, env: dict[str, Any], v: str, depth: int = 0
+        self, meta: _meta.ValueMeta, package: str, env: dict[str, Any], v: str, depth: int = 0
     ) -> str | None:
         """Python expression structuring the value named ``v``; ``None``: it passes through.
 
@@ -142,7 +141,7 @@ class _HookBuilder:
         known: list[str] = []
         for i, field in enumerate(attrs.fields(cls)):
             env[f"s{i}"] = cls.__dict__[field.name].__set__
-            meta = field.metadata
+            meta = _meta.field_meta(field)
             if meta.get("unknown"):
                 body += [
                     "    if KNOWN.issuperset(d):",
@@ -173,7 +172,7 @@ class _HookBuilder:
 
     # -- unstructure -------------------------------------------------------------------
 
-    def _value_unstructurer(self, meta: Mapping[str, Any], package: str) -> UnstructureFn | None:
+    def _value_unstructurer(self, meta: _meta.ValueMeta, package: str) -> UnstructureFn | None:
         kind = meta["type"]
         if kind in _PASS_THROUGH or meta.get("jsonvalue"):
             return None
@@ -205,7 +204,7 @@ class _HookBuilder:
         name = f"unstructure_{cls.__name__}"
         lines = [f"def {name}(o):", "    d = {}"]
         for i, field in enumerate(attrs.fields(cls)):
-            meta = field.metadata
+            meta = _meta.field_meta(field)
             if meta.get("unknown"):
                 continue
             sub = self._value_unstructurer(meta, package)

@@ -1,5 +1,8 @@
 """The generator on a tiny fixture service, compared with committed expected output.
 
+The goldens are the JSON Schema the models are generated from (``schema.json``, with
+the ``x-`` keys) and the Python that datamodel-code-generator renders from it through
+``codegen/templates/dmcg`` (after the split into per-shape modules and ruff).
 The fixture covers a structure, an enum with non-identifier values, a list, a map,
 a timestamp, a blob, a recursive shape, a keyword member name, a sensitive map and a
 ``\\p{L}`` pattern. Regenerate the goldens after an intended change with::
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen import ir, write
+from codegen import ir, schema, write
 from codegen.__main__ import generate_package
 from codegen.load import RawService
 
@@ -25,12 +28,15 @@ GOLDENS = HERE / "goldens"
 PYPROJECT = HERE.parent.parent / "pyproject.toml"
 
 
-def _generated() -> dict[str, str]:
+def _raw() -> RawService:
     model = json.loads((HERE / "fixture-service.json").read_text())
-    raw = RawService(
+    return RawService(
         name="fixture", api_version="2024-01-01", botocore_version="0.0.0", model=model
     )
-    files = generate_package(ir.build(raw), "fixture", "The fixture service.")
+
+
+def _generated() -> dict[str, str]:
+    files = generate_package(ir.build(_raw()), "The fixture service.")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for rel, text in files.items():
@@ -40,13 +46,24 @@ def _generated() -> dict[str, str]:
         return {rel: (root / rel).read_text() for rel in files}
 
 
+def _with_schema() -> dict[str, str]:
+    """The generated Python plus the JSON Schema it was generated from."""
+    service = ir.build(_raw())
+    text = json.dumps(schema.service_schema(service), indent=1, ensure_ascii=False) + "\n"
+    return {**_generated(), "schema.json": text}
+
+
 def test_fixture_service_matches_goldens() -> None:
-    generated = _generated()
+    generated = _with_schema()
     if os.environ.get("UPDATE_GOLDENS"):
         for rel, text in generated.items():
             (GOLDENS / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDENS / rel).write_text(text)
-    expected = {str(p.relative_to(GOLDENS)): p.read_text() for p in GOLDENS.rglob("*.py")}
+    expected = {
+        str(p.relative_to(GOLDENS)): p.read_text()
+        for p in GOLDENS.rglob("*")
+        if p.suffix in (".py", ".json")
+    }
     assert sorted(generated) == sorted(expected)
     for rel, text in generated.items():
         assert text == expected[rel], f"{rel} differs from its golden (UPDATE_GOLDENS=1 to accept)"

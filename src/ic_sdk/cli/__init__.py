@@ -2,12 +2,13 @@
 
 ```
 ic-sdk demo                          # the whole flow against an embedded emulator, offline
-ic-sdk validate spec.yaml            # every problem with its path and line; exit 1 if any
+ic-sdk validate spec.yaml            # every problem with its path and line; exit 1 on errors
 ic-sdk apply spec.yaml --wait        # create, or update to match, then wait
 ic-sdk ls | describe NAME | scale NAME 2 | delete NAME | invoke NAME '{"inputs": "hi"}'
 ic-sdk endpoint create NAME --instance-type T --role ARN --wait   # an IC-ready endpoint
 ic-sdk endpoint ls | describe NAME | delete NAME
 ic-sdk teardown ENDPOINT             # adapters, bases, endpoint, config, in order
+ic-sdk wait NAME --until deleted     # resume a wait (after a timeout or Ctrl-C)
 ic-sdk emulator --port 4566          # serve LocalSageMaker
 ```
 
@@ -18,12 +19,15 @@ settings (``AWS_PROFILE``, ``AWS_REGION``, ``AWS_ENDPOINT_URL``, ``~/.aws/config
 
 Exit status: 0 on success, 1 when something went wrong (one ``error:`` line on stderr,
 plus the problems of a request), 2 for a wrong command line, 130 when interrupted.
-User mistakes never print a traceback; ``--debug`` shows one, and the SDK's logs.
+User mistakes never print a traceback; ``--debug`` shows one, and the SDK's logs (with
+secrets redacted: container environment values, credentials, signatures).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -103,6 +107,7 @@ def _wait_options(parser: argparse.ArgumentParser, what: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The ``ic-sdk`` argument parser."""
     from ic_sdk.cli import _commands as c
+    from ic_sdk.cli import _lifecycle as life
 
     parser = argparse.ArgumentParser(
         prog="ic-sdk",
@@ -137,13 +142,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RULE",
         help="switch off a rule by id, e.g. ic.base-artifact-tar-gz (repeatable)",
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings fail too (e.g. an instance type this release does not know)",
+    )
 
     p = command(
-        "apply", "create the components of spec files, or update them to match", c.cmd_apply
+        "apply", "create the components of spec files, or update them to match", life.cmd_apply
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="YAML or JSON spec ('-': stdin)")
     _wait_options(p, "each component is InService")
     p.add_argument("--dry-run", action="store_true", help="say what would change; send no change")
+    p.add_argument(
+        "--recreate-failed",
+        action="store_true",
+        help="delete a component that is Failed and create it again (default: an error)",
+    )
 
     p = command("ls", "list inference components", c.cmd_ls)
     p.add_argument("--endpoint", metavar="NAME", help="only those on this endpoint")
@@ -163,12 +178,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("copies", type=int, metavar="COPIES")
     _wait_options(p, "the copies run")
 
-    p = command("delete", "delete inference components (adapters before their base)", c.cmd_delete)
+    p = command(
+        "delete", "delete inference components (adapters before their base)", life.cmd_delete
+    )
     p.add_argument("names", nargs="+", metavar="NAME")
     p.add_argument(
-        "--missing-ok", action="store_true", help="a component already gone is not an error"
+        "--missing-ok",
+        action="store_true",
+        help="a component already gone is skipped, not an error",
     )
     _wait_options(p, "they are gone")
+
+    p = command(
+        "wait", "wait for a component, e.g. to resume after a timeout or Ctrl-C", life.cmd_wait
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--until",
+        choices=life.UNTIL,
+        default="in-service",
+        help="in-service (default), scaled (running the desired copies) or deleted",
+    )
+    p.add_argument("--copies", type=int, metavar="N", help="with --until scaled: wait for N copies")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="give up waiting after this long (default: 1800)",
+    )
 
     p = command("invoke", "invoke a component; the answer goes to stdout", c.cmd_invoke)
     p.add_argument("name", metavar="NAME")
@@ -232,15 +270,83 @@ _HINTS = {
 }
 
 
-def _error_text(exc: BaseException) -> str:
-    from ic_sdk.errors import ValidationError
+def _error_text(exc: BaseException, args: argparse.Namespace) -> str:
+    from ic_sdk.cli._lifecycle import resume_hint
+    from ic_sdk.errors import ServiceError, ValidationError
 
     if isinstance(exc, ValidationError):
         return str(exc) + "\nnothing was sent"
+    if isinstance(exc, ServiceError):
+        foreign = _not_sagemaker(exc, args)
+        if foreign is not None:
+            return foreign
     text = str(exc) or type(exc).__name__
+    if not isinstance(exc, CliError):  # the CLI's own messages are laid out already
+        text = _one_line(text)
     cause = exc.__cause__
-    hint = _HINTS.get(type(cause).__name__) if cause is not None else None
+    hint = _HINTS.get(type(cause).__name__) if cause is not None else resume_hint(exc)
     return f"{text} ({hint})" if hint else text
+
+
+#: Longest error text shown on the one ``error:`` line.
+_MAX_ERROR = 400
+
+
+def _one_line(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _MAX_ERROR else flat[: _MAX_ERROR - 1] + "…"
+
+
+def _not_sagemaker(exc: Any, args: argparse.Namespace) -> str | None:
+    """One line for an answer that did not come from SageMaker (an HTML page, a 404 from
+    some other HTTP server at ``--endpoint-url``), else ``None``.
+
+    SageMaker's errors carry an error code (``ValidationException``, …); botocore falls
+    back to the bare HTTP status as the code when the body has none.
+    """
+    code = str(exc.code or "")
+    body = str(exc.message or "").lstrip()
+    if not (code.isdigit() or body.startswith("<")):
+        return None
+    url = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or "the SageMaker endpoint"
+    status = exc.http_status or (int(code) if code.isdigit() else None)
+    what = f"HTTP {status}" if status is not None else "an answer"
+    operation = f" to {exc.operation}" if getattr(exc, "operation", None) else ""
+    return f"{url} answered {what}{operation}, not as SageMaker does (check --endpoint-url)"
+
+
+def _debug_logging() -> contextlib.AbstractContextManager[object]:
+    """``--debug``: the SDK's and botocore's logs on stderr for the command, secrets redacted.
+
+    Redaction is ic_sdk's (``ic_sdk._redact``): container environment values, the
+    session token, secret keys and request signatures never reach the output.
+    """
+    import logging
+
+    stack = contextlib.ExitStack()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+
+    def restore() -> None:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+    stack.callback(restore)
+    from ic_sdk import _redact
+
+    start = getattr(_redact, "redacting_logs", None)
+    if start is not None:  # pragma: no branch - until the log redaction lands
+        secrets = [
+            os.environ[key]
+            for key in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+            if os.environ.get(key)
+        ]
+        stack.enter_context(start(secrets))
+    return stack
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -252,17 +358,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (already printed)
         return exc.code if isinstance(exc.code, int) else 2
-    if args.debug:
-        import logging
-
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
+    logs = _debug_logging() if args.debug else contextlib.nullcontext()
     try:
-        status: int = args.handler(args)
+        with logs:
+            status: int = args.handler(args)
     except (CliError, IcSdkError) as exc:
         if args.debug:
             raise
         sys.stdout.flush()
-        print(f"error: {_error_text(exc)}", file=sys.stderr)
+        print(f"error: {_error_text(exc, args)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ic_sdk import models
+from ic_sdk import _meta, models
 from ic_sdk.cli._output import CliError
 from ic_sdk.serde import converter
 
@@ -56,17 +56,14 @@ def _described_spec(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def _drift(want: Mapping[str, Any], have: Any, cls: type, path: str, out: list[str]) -> None:
     """Append to ``out`` the paths below ``path`` where ``want`` and ``have`` differ."""
     have_map: Mapping[str, Any] = have if isinstance(have, Mapping) else {}
-    for field in attrs.fields(cls):
-        meta = field.metadata
-        if meta.get("unknown"):
-            continue
+    for _field, meta in _meta.fields(cls):
         wire = meta["wire"]
         if wire not in want or want[wire] is None:
             continue
         value, current = want[wire], have_map.get(wire)
         where = f"{path}.{wire}" if path else wire
         if meta["type"] == "structure" and isinstance(value, Mapping):
-            _drift(value, current, getattr(models, meta["shape"]), where, out)
+            _drift(value, current, _meta.resolve_shape(cls, meta["shape"]), where, out)
         elif value != current:
             out.append(where)
 

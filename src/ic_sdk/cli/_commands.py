@@ -127,11 +127,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _check_ignore(ignore)
     out = _out()
     report: list[dict[str, Any]] = []
-    total = 0
+    errors = warnings = 0
     for source in args.files:
         for doc in load_specs(source):
             problems = _problems(doc, ignore)
-            total += len(problems)
+            n_errors = sum(1 for p in problems if p.severity == "error")
+            errors += n_errors
+            warnings += len(problems) - n_errors
             report.append(
                 {
                     "file": doc.source,
@@ -141,6 +143,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                         {
                             "path": p.path,
                             "rule": p.rule,
+                            "severity": p.severity,
                             "message": p.message,
                             "line": doc.line_of(p.path),
                         }
@@ -150,20 +153,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
             )
             if _json(args):
                 continue
-            if problems:
-                for problem in _by_line(doc, problems):
-                    out.write(format_problem(doc, problem) + "\n")
-            else:
+            for problem in _by_line(doc, problems):
+                out.write(format_problem(doc, problem) + "\n")
+            if not n_errors:
                 where = doc.source if doc.count == 1 else f"{doc.source} (document {doc.index})"
-                out.write(f"{where}: {doc.name}: OK\n")
+                note = " (with warnings)" if problems else ""
+                out.write(f"{where}: {doc.name}: OK{note}\n")
     if _json(args):
         dump_json(report, out)
-    elif total:
-        out.write(f"{total} problem{'s' if total != 1 else ''} found\n")
-    return 1 if total else 0
+    elif errors or warnings:
+        out.write(_counts(errors, warnings) + "\n")
+    return 1 if errors or (warnings and args.strict) else 0
 
 
-# --------------------------------------------------------------------------- apply
+def _counts(errors: int, warnings: int) -> str:
+    parts = []
+    if errors:
+        parts.append(f"{errors} problem{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return " and ".join(parts) + " found"
+
+
+# --------------------------------------------------------------------------- apply (see _lifecycle)
 
 
 async def _describe_or_none(
@@ -175,90 +187,6 @@ async def _describe_or_none(
         return await client.describe(name)
     except ResourceNotFound:
         return None
-
-
-def cmd_apply(args: argparse.Namespace) -> int:
-    from ic_sdk.cli._apply import Plan, plan
-    from ic_sdk.cli._specs import format_problem, load_all
-
-    docs = load_all(args.files)
-    messages = [format_problem(doc, p) for doc in docs for p in _by_line(doc, _problems(doc, ()))]
-    if messages:
-        count = len(messages)
-        raise CliError(
-            f"the spec has {count} problem{'s' if count != 1 else ''}; nothing was sent\n"
-            + "\n".join(f"  {m}" for m in messages)
-        )
-    from ic_sdk.cli._endpoint_doc import is_endpoint
-
-    endpoints = [doc for doc in docs if is_endpoint(doc.data)]
-    docs = [doc for doc in docs if not is_endpoint(doc.data)]
-    names = [doc.name for doc in docs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise CliError(f"the spec names {', '.join(duplicates)} more than once")
-    reporter = reporter_for(args)
-    out = _out()
-
-    async def work(client: InferenceComponentClient) -> list[dict[str, Any]]:
-        from ic_sdk.cli._endpoint import apply_endpoints
-
-        results: list[dict[str, Any]] = await apply_endpoints(client, endpoints, args, reporter)
-        pending: set[str] = set()  # created or updated here and not yet awaited
-        for doc in docs:
-            current = await _describe_or_none(client, doc.name)
-            step: Plan = plan(doc.data, current)
-            result: dict[str, Any] = {
-                "name": step.name,
-                "action": step.action,
-                "changes": list(step.changes),
-            }
-            results.append(result)
-            detail = f" ({', '.join(step.changes)})" if step.changes else ""
-            if step.action == "unchanged":
-                reporter.step(f"{step.name}: unchanged")
-                continue
-            if args.dry_run:
-                reporter.step(f"{step.name}: would {step.action}{detail}")
-                continue
-            if step.create is not None:
-                spec = step.create.specification
-                base = spec.base_inference_component_name if spec is not None else None
-                if base is not None and base in pending:
-                    # An adapter needs its base InService; it was created just above.
-                    reporter.step(f"{base}: waiting until InService before its adapters")
-                    with reporter.tracking() as tracker:
-                        await client.wait_until_in_service(
-                            base, timeout=_timeout(args), on_event=tracker.on_event
-                        )
-                    pending.discard(base)
-                await client.create(step.create)
-                reporter.step(f"{step.name}: created")
-            elif step.update is not None:
-                await client.update(step.update)
-                reporter.step(f"{step.name}: updating{detail}")
-            pending.add(step.name)
-            if args.wait:
-                with reporter.tracking() as tracker:
-                    if step.copies is not None:
-                        desc = await client.wait_until_scaled(
-                            step.name,
-                            copies=step.copies,
-                            timeout=_timeout(args),
-                            on_event=tracker.on_event,
-                        )
-                    else:
-                        desc = await client.wait_until_in_service(
-                            step.name, timeout=_timeout(args), on_event=tracker.on_event
-                        )
-                pending.discard(step.name)
-                result["status"] = str(desc.inference_component_status)
-        return results
-
-    results = _run(args, work)
-    if _json(args):
-        dump_json(results, out)
-    return 0
 
 
 # --------------------------------------------------------------------------- ls / describe
@@ -384,7 +312,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------- scale / delete
+# --------------------------------------------------------------------------- scale
 
 
 def cmd_scale(args: argparse.Namespace) -> int:
@@ -407,35 +335,6 @@ def cmd_scale(args: argparse.Namespace) -> int:
     result = _run(args, work)
     if _json(args):
         dump_json(result, _out())
-    return 0
-
-
-def cmd_delete(args: argparse.Namespace) -> int:
-    import asyncio
-
-    reporter = reporter_for(args)
-
-    async def work(client: InferenceComponentClient) -> list[str]:
-        deleted: list[str] = []
-        for name in args.names:
-            await client.delete(name, missing_ok=args.missing_ok)
-            reporter.step(f"{name}: deleting")
-            deleted.append(name)
-        if args.wait:
-            with reporter.tracking() as tracker:
-                await asyncio.gather(
-                    *(
-                        client.wait_until_deleted(
-                            name, timeout=_timeout(args), on_event=tracker.on_event
-                        )
-                        for name in deleted
-                    )
-                )
-        return deleted
-
-    deleted = _run(args, work)
-    if _json(args):
-        dump_json({"deleted": deleted, "waited": bool(args.wait)}, _out())
     return 0
 
 

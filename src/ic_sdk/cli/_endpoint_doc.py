@@ -220,3 +220,7 @@ def schema_path() -> Path:
 def schema_text() -> str:
     """The installed file's expected text (a test keeps them equal)."""
     return json.dumps(stack_schema(), indent=1, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # refresh the shipped file after the component schema changed
+    schema_path().write_text(schema_text(), encoding="utf-8")

@@ -112,7 +112,8 @@ def format_problem(doc: SpecDocument, problem: Problem) -> str:
     where = doc.source if line is None else f"{doc.source}:{line}"
     if line is None and doc.count > 1:
         where += f" (document {doc.index})"
-    return f"{where}: {problem.path or '<request>'}: {problem.message} [{problem.rule}]"
+    tail = " (warning)" if problem.severity == "warning" else ""
+    return f"{where}: {problem.path or '<request>'}: {problem.message} [{problem.rule}]{tail}"
 
 
 def _read(source: str) -> str:
@@ -160,6 +161,10 @@ def _load_yaml(source: str, text: str) -> tuple[list[Any], list[Any]]:
         raise CliError(f"{where}: invalid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise CliError(f"{source}: invalid YAML: {exc}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise CliError(f"{source}: cannot read a value: {exc}") from None
+    except RecursionError:
+        raise CliError(f"{source}: nested too deeply to read") from None
     finally:
         loader.dispose()
     return values, nodes
@@ -172,8 +177,17 @@ def _json_node(text: str) -> Any:
         return None
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None  # valid JSON that YAML 1.1 reads differently: no line numbers
+
+
+def _json_int(text: str) -> int:
+    """A JSON integer of any length (``int()`` refuses more than 4,300 digits)."""
+    if len(text) < 4000:
+        return int(text)
+    from decimal import Decimal
+
+    return int(Decimal(text))  # validation then reports it as out of range
 
 
 def load_specs(source: str) -> list[SpecDocument]:
@@ -188,7 +202,9 @@ def load_specs(source: str) -> list[SpecDocument]:
     nodes: list[Any]
     if source.endswith(".json") or yaml is None:
         try:
-            values = [json.loads(text)]
+            values = [json.loads(text, parse_int=_json_int)]
+        except RecursionError:
+            raise CliError(f"{source}: nested too deeply to read") from None
         except json.JSONDecodeError as exc:
             if yaml is None and not source.endswith(".json"):
                 raise CliError(

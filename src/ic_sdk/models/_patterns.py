@@ -2,7 +2,9 @@
 """Python ``re`` forms of botocore patterns written in Java syntax.
 
 ``\\p{..}`` classes are expanded into code-point ranges from :mod:`unicodedata` at
-generation time. Every other pattern compiles as botocore wrote it.
+generation time. Every other pattern compiles as botocore wrote it. The ECMAScript
+forms the shipped JSON Schemas use (``ic_sdk/schemas``, inside ``^(?:``...``)$``) are
+keys too, mapped to the Python form of the botocore pattern they translate.
 """
 
 from __future__ import annotations
@@ -22,27 +24,52 @@ _Print = "\\x20-\\x7E"
 _S = "\\u0024\\u002B\\u003C-\\u003E\\u005E\\u0060\\u007C\\u007E\\u00A2-\\u00A6\\u00A8-\\u00A9\\u00AC\\u00AE-\\u00B1\\u00B4\\u00B8\\u00D7\\u00F7\\u02C2-\\u02C5\\u02D2-\\u02DF\\u02E5-\\u02EB\\u02ED\\u02EF-\\u02FF\\u0375\\u0384-\\u0385\\u03F6\\u0482\\u058D-\\u058F\\u0606-\\u0608\\u060B\\u060E-\\u060F\\u06DE\\u06E9\\u06FD-\\u06FE\\u07F6\\u07FE-\\u07FF\\u0888\\u09F2-\\u09F3\\u09FA-\\u09FB\\u0AF1\\u0B70\\u0BF3-\\u0BFA\\u0C7F\\u0D4F\\u0D79\\u0E3F\\u0F01-\\u0F03\\u0F13\\u0F15-\\u0F17\\u0F1A-\\u0F1F\\u0F34\\u0F36\\u0F38\\u0FBE-\\u0FC5\\u0FC7-\\u0FCC\\u0FCE-\\u0FCF\\u0FD5-\\u0FD8\\u109E-\\u109F\\u1390-\\u1399\\u166D\\u17DB\\u1940\\u19DE-\\u19FF\\u1B61-\\u1B6A\\u1B74-\\u1B7C\\u1FBD\\u1FBF-\\u1FC1\\u1FCD-\\u1FCF\\u1FDD-\\u1FDF\\u1FED-\\u1FEF\\u1FFD-\\u1FFE\\u2044\\u2052\\u207A-\\u207C\\u208A-\\u208C\\u20A0-\\u20C0\\u2100-\\u2101\\u2103-\\u2106\\u2108-\\u2109\\u2114\\u2116-\\u2118\\u211E-\\u2123\\u2125\\u2127\\u2129\\u212E\\u213A-\\u213B\\u2140-\\u2144\\u214A-\\u214D\\u214F\\u218A-\\u218B\\u2190-\\u2307\\u230C-\\u2328\\u232B-\\u2426\\u2440-\\u244A\\u249C-\\u24E9\\u2500-\\u2767\\u2794-\\u27C4\\u27C7-\\u27E5\\u27F0-\\u2982\\u2999-\\u29D7\\u29DC-\\u29FB\\u29FE-\\u2B73\\u2B76-\\u2B95\\u2B97-\\u2BFF\\u2CE5-\\u2CEA\\u2E50-\\u2E51\\u2E80-\\u2E99\\u2E9B-\\u2EF3\\u2F00-\\u2FD5\\u2FF0-\\u2FFB\\u3004\\u3012-\\u3013\\u3020\\u3036-\\u3037\\u303E-\\u303F\\u309B-\\u309C\\u3190-\\u3191\\u3196-\\u319F\\u31C0-\\u31E3\\u3200-\\u321E\\u322A-\\u3247\\u3250\\u3260-\\u327F\\u328A-\\u32B0\\u32C0-\\u33FF\\u4DC0-\\u4DFF\\uA490-\\uA4C6\\uA700-\\uA716\\uA720-\\uA721\\uA789-\\uA78A\\uA828-\\uA82B\\uA836-\\uA839\\uAA77-\\uAA79\\uAB5B\\uAB6A-\\uAB6B\\uFB29\\uFBB2-\\uFBC2\\uFD40-\\uFD4F\\uFDCF\\uFDFC-\\uFDFF\\uFE62\\uFE64-\\uFE66\\uFE69\\uFF04\\uFF0B\\uFF1C-\\uFF1E\\uFF3E\\uFF40\\uFF5C\\uFF5E\\uFFE0-\\uFFE6\\uFFE8-\\uFFEE\\uFFFC-\\uFFFD\\U00010137-\\U0001013F\\U00010179-\\U00010189\\U0001018C-\\U0001018E\\U00010190-\\U0001019C\\U000101A0\\U000101D0-\\U000101FC\\U00010877-\\U00010878\\U00010AC8\\U0001173F\\U00011FD5-\\U00011FF1\\U00016B3C-\\U00016B3F\\U00016B45\\U0001BC9C\\U0001CF50-\\U0001CFC3\\U0001D000-\\U0001D0F5\\U0001D100-\\U0001D126\\U0001D129-\\U0001D164\\U0001D16A-\\U0001D16C\\U0001D183-\\U0001D184\\U0001D18C-\\U0001D1A9\\U0001D1AE-\\U0001D1EA\\U0001D200-\\U0001D241\\U0001D245\\U0001D300-\\U0001D356\\U0001D6C1\\U0001D6DB\\U0001D6FB\\U0001D715\\U0001D735\\U0001D74F\\U0001D76F\\U0001D789\\U0001D7A9\\U0001D7C3\\U0001D800-\\U0001D9FF\\U0001DA37-\\U0001DA3A\\U0001DA6D-\\U0001DA74\\U0001DA76-\\U0001DA83\\U0001DA85-\\U0001DA86\\U0001E14F\\U0001E2FF\\U0001ECAC\\U0001ECB0\\U0001ED2E\\U0001EEF0-\\U0001EEF1\\U0001F000-\\U0001F02B\\U0001F030-\\U0001F093\\U0001F0A0-\\U0001F0AE\\U0001F0B1-\\U0001F0BF\\U0001F0C1-\\U0001F0CF\\U0001F0D1-\\U0001F0F5\\U0001F10D-\\U0001F1AD\\U0001F1E6-\\U0001F202\\U0001F210-\\U0001F23B\\U0001F240-\\U0001F248\\U0001F250-\\U0001F251\\U0001F260-\\U0001F265\\U0001F300-\\U0001F6D7\\U0001F6DD-\\U0001F6EC\\U0001F6F0-\\U0001F6FC\\U0001F700-\\U0001F773\\U0001F780-\\U0001F7D8\\U0001F7E0-\\U0001F7EB\\U0001F7F0\\U0001F800-\\U0001F80B\\U0001F810-\\U0001F847\\U0001F850-\\U0001F859\\U0001F860-\\U0001F887\\U0001F890-\\U0001F8AD\\U0001F8B0-\\U0001F8B1\\U0001F900-\\U0001FA53\\U0001FA60-\\U0001FA6D\\U0001FA70-\\U0001FA74\\U0001FA78-\\U0001FA7C\\U0001FA80-\\U0001FA86\\U0001FA90-\\U0001FAAC\\U0001FAB0-\\U0001FABA\\U0001FAC0-\\U0001FAC5\\U0001FAD0-\\U0001FAD9\\U0001FAE0-\\U0001FAE7\\U0001FAF0-\\U0001FAF6\\U0001FB00-\\U0001FB92\\U0001FB94-\\U0001FBCA"
 _Z = "\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u2028-\\u2029\\u202F\\u205F\\u3000"
 
-#: botocore pattern → the same language in Python ``re`` syntax.
+#: botocore (or shipped ECMAScript) pattern → the same language in Python ``re`` syntax.
 TRANSLATED: dict[str, str] = {
+    "(?![\\t\\n\\x0B\\f\\r ]*$).+": "(?!\\s*$).+",
     "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)": "([" + _L + _Z + _N + "_.:/=+\\-@]*)",
     "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-]*)": "([" + _L + _Z + _N + "_.:/=+\\-]*)",
+    "([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)$": "([" + _L + _Z + _N + "_.:\\/=+\\-@]*)$",
     "([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)${1,128}": "([" + _L + _Z + _N + "_.:\\/=+\\-@]*)$",
     "([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)${1,256}": "([" + _L + _Z + _N + "_.:\\/=+\\-@]*)$",
     "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+": "[" + _L + _M + _S + _N + _P + "]+",
     "[\\p{L}\\p{M}\\p{Z}\\p{N}\\p{P}]{0,1024}": "[" + _L + _M + _Z + _N + _P + "]{0,1024}",
     "[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*": "[" + _L + _M + _Z + _S + _N + _P + "]*",
+    "[\\s\\S]*": "[\\S\\s]*",
     "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*": "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF\\t]*",
+    "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\u{10000}-\\u{10FFFF}\\t]*": "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010FFFF\\t]*",
+    "[\\x00-\\x7F]*": "[" + _ASCII + "]*",
+    "[^\\t\\n\\x0B\\f\\r ](.*[^\\t\\n\\x0B\\f\\r ])?": "\\S(.*\\S)?",
+    "[^\\t\\n\\x0B\\f\\r ]+": "[\\S]+",
+    "[a-zA-Z0-9 _\\.]+": "[a-zA-Z0-9\\ \\_\\.]+",
+    "[a-zA-Z0-9_\\-]+": "[a-zA-Z0-9\\_\\-]+",
+    "[a-z]+-[0-9a-z\\-]+": "[a-z]+\\-[0-9a-z\\-]+",
+    "\\/[^\\t\\n\\x0B\\f\\r ]*": "\\/\\S*",
     "\\A\\S[\\p{Print}]*\\z": "\\A\\S[" + _Print + "]*\\Z",
     "\\p{ASCII}*": "[" + _ASCII + "]*",
+    "^[^\\t\\n\\x0B\\f\\r ][\\x20-\\x7E]*$": "\\A\\S[" + _Print + "]*\\Z",
+    "^[a-zA-Z0-9](-*[a-zA-Z0-9])*;[\\t\\n\\x0B\\f\\r ]Expires=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$": "^[a-zA-Z0-9](-*[a-zA-Z0-9])*;\\sExpires=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+    "arn:[A-Za-z0-9\\-]+:lambda:[A-Za-z0-9\\-]+:[0-9]{12}:function:.*": "arn:["
+    + _Alnum
+    + "\\-]+:lambda:["
+    + _Alnum
+    + "\\-]+:[0-9]{12}:function:.*",
     "arn:[\\p{Alnum}\\-]+:lambda:[\\p{Alnum}\\-]+:[0-9]{12}:function:.*": "arn:["
     + _Alnum
     + "\\-]+:lambda:["
     + _Alnum
     + "\\-]+:[0-9]{12}:function:.*",
+    "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:algorithm/[^\\t\\n\\x0B\\f\\r ]{1,2048}": "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:algorithm/[\\S]{1,2048}",
+    "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:code-repository/[^\\t\\n\\x0B\\f\\r ]{1,2048}": "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:code-repository/[\\S]{1,2048}",
+    "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package-group/[^\\t\\n\\x0B\\f\\r ]{1,2048}": "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package-group/[\\S]{1,2048}",
+    "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package/[^\\t\\n\\x0B\\f\\r ]{1,2048}": "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package/[\\S]{1,2048}",
+    "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:project/[^\\t\\n\\x0B\\f\\r ]{1,2048}": "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:project/[\\S]{1,2048}",
+    "https://[^\\t\\n\\x0B\\f\\r ]+": "https://\\S+",
 }
 
 
 @functools.cache
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a botocore pattern for ``fullmatch`` (botocore patterns match whole values)."""
-    return re.compile(TRANSLATED.get(pattern, pattern))
+    """Compile a botocore (or shipped ECMAScript) pattern for ``fullmatch`` (they match whole values)."""
+    # ASCII: Java's (and ECMAScript's) \d, \w, \s and \b are ASCII-only; Python's are not.
+    return re.compile(TRANSLATED.get(pattern, pattern), re.ASCII)
