@@ -28,7 +28,7 @@ __all__ = [
     "place",
     "requirement_for",
     "reserved_copies",
-    "rolling_steps",
+    "rolling_peaks",
 ]
 
 _EPSILON = 1e-9
@@ -133,11 +133,15 @@ class Placement:
     beside: int
 
 
-def rolling_steps(old: int, new: int, batch: int) -> int:
-    """How many batches a rolling update from ``old`` copies to ``new`` copies takes,
-    adding (and retiring) up to ``batch`` copies a step."""
-    batch = max(1, batch)
-    return max(1, -(-max(old, new) // batch))
+def rolling_peaks(old: int, new: int, batch: int) -> list[tuple[int, int]]:
+    """The steps of a deployment from ``old`` copies to ``new`` copies, ``batch`` at a
+    time, where the two fleets hold the most: ``(old copies, new copies)`` running at its
+    first step (every old copy beside the first batch) and at its last (the old copies
+    left beside every new one). Each step adds a batch of new copies, then retires a batch
+    of old ones; the last retires every old copy left."""
+    batch = max(1, min(batch, new))
+    steps = -(-new // batch)
+    return [(old, batch), (max(old - (steps - 1) * batch, 0), new)]
 
 
 def _fits(free: tuple[float, float, float], req: Requirement) -> bool:

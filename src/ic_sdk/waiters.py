@@ -3,7 +3,7 @@
 botocore has no waiter for inference components, and a fixed poll either hammers the
 API or notices changes late. This module polls ``DescribeInferenceComponent`` with
 exponential backoff and jitter, under one overall deadline, following the service's
-behaviour (``IC_SEMANTICS.md``):
+behaviour (see the "How the service behaves" guide, ``docs/guides/service-behaviour.md``):
 
 - status ``Failed`` is the only failure (:class:`~ic_sdk.errors.ComponentFailed`, with the
   ``FailureReason``); a ``FailureReason`` left on an ``InService`` component by a

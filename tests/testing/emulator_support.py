@@ -105,3 +105,27 @@ async def expect_error(
     if not code.isdigit():  # botocore keeps no metadata of a bare (body-less) 5xx
         assert meta["RequestId"]
     return info.value
+
+
+def signed(
+    target: str | None = None, *, access_key: str = "testing", region: str = "us-east-1"
+) -> dict[str, str]:
+    """Headers of a request signed (in form: the emulator checks no signature) with
+    ``access_key`` for ``region``; ``target`` is the JSON 1.1 operation."""
+    headers = {
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={access_key}/20260101/{region}/sagemaker/"
+        "aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc",
+        "X-Amz-Date": "20260101T000000Z",
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+    if target is not None:
+        headers["X-Amz-Target"] = f"SageMaker.{target}"
+    return headers
+
+
+async def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of a raw POST."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http, http.post(url, data=body, headers=headers) as r:
+        return r.status, dict(r.headers), await r.read()

@@ -171,3 +171,25 @@ async def test_aiobotocore_event_streams_over_httpx(
         EndpointName="ep", InferenceComponentName="ic", Body=b"{}"
     )
     assert [event async for event in response["Body"]]
+
+
+@pytest.mark.parametrize(("region", "partition"), [("eu-west-1", "aws"), ("cn-north-1", "aws-cn")])
+async def test_the_routes_answer_every_region_apart(
+    offline: LocalSageMaker, region: str, partition: str
+) -> None:
+    with offline.mock():
+        async with (
+            SESSION.create_client(
+                "sagemaker", config=CONFIG, **{**CREDENTIALS, "region_name": region}
+            ) as there,
+            SESSION.create_client("sagemaker", config=CONFIG, **CREDENTIALS) as home,
+        ):
+            created = await there.create_endpoint_config(**ic_endpoint_config("c"))
+            assert created["EndpointConfigArn"] == (
+                f"arn:{partition}:sagemaker:{region}:123456789012:endpoint-config/c"
+            )
+            await expect_error(
+                home.describe_endpoint_config(EndpointConfigName="c"),
+                "ValidationException",
+                "Could not find endpoint configuration",
+            )

@@ -163,9 +163,20 @@ async def test_names_are_unique_ignoring_case(
 # -- endpoints -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "model"), [(None, None), (None, "m"), (ROLE_ARN, "m")], ids=["bare", "model", "both"]
-)
+async def test_a_config_whose_variant_names_no_model_needs_a_role(sagemaker: Any) -> None:
+    variant = {"VariantName": VARIANT, "InstanceType": "ml.g5.xlarge"}
+    await expect_error(
+        sagemaker.create_endpoint_config(EndpointConfigName="c", ProductionVariants=[variant]),
+        "ValidationException",
+        "ExecutionRoleArn is required when a production variant specifies no ModelName "
+        f"(variants without a model: {VARIANT}).",
+    )
+    await expect_error(
+        sagemaker.describe_endpoint_config(EndpointConfigName="c"), "ValidationException"
+    )
+
+
+@pytest.mark.parametrize(("role", "model"), [(None, "m"), (ROLE_ARN, "m")], ids=["model", "both"])
 async def test_ic_endpoints_need_a_role_and_no_model(
     sagemaker: Any, clock: FakeClock, role: str | None, model: str | None
 ) -> None:

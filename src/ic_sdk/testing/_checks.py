@@ -72,6 +72,7 @@ def _service_model() -> ServiceModel:
     return botocore.session.get_session().get_service_model("sagemaker")
 
 
+@functools.cache
 def input_shape(operation: str) -> StructureShape | None:
     """The botocore input shape of a SageMaker ``operation`` (``None`` if unknown)."""
     model = _service_model()

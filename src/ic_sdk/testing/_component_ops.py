@@ -30,8 +30,16 @@ if TYPE_CHECKING:
 __all__ = ["OPERATIONS"]
 
 
-def _check_base_entries(state: EmulatorState, entries: list[Wire], *, multiple: bool) -> None:
+def _check_base_entries(
+    state: EmulatorState, endpoint: Endpoint, variant: str, entries: list[Wire], *, multiple: bool
+) -> None:
     check_base_entries(entries, multiple=multiple)
+    instance_type = (endpoint.variant(variant) or {}).get("InstanceType")
+    if multiple and instance_type and all(e.get("InstanceType") != instance_type for e in entries):
+        raise invalid(
+            f"Specifications has no entry for instance type {instance_type}, the instance type "
+            f"of variant {variant} of endpoint {endpoint.name}."
+        )
     for entry in entries:
         if entry.get("ModelName"):
             state.model(entry["ModelName"])
@@ -109,7 +117,11 @@ def create_inference_component(state: EmulatorState, body: Wire) -> Wire:
         if copies < 1:
             raise invalid(COPY_COUNT_ZERO_MESSAGE)
         _check_base_entries(
-            state, [spec] if spec is not None else specs or [], multiple=spec is None
+            state,
+            endpoint,
+            variant,
+            [spec] if spec is not None else specs or [],
+            multiple=spec is None,
         )
 
     now = state.wall()
@@ -238,7 +250,11 @@ def update_inference_component(state: EmulatorState, body: Wire) -> Wire:
         spec = {**spec, "BaseInferenceComponentName": component.base.name}
     elif spec is not None or specs is not None:
         _check_base_entries(
-            state, [spec] if spec is not None else specs or [], multiple=spec is None
+            state,
+            component.endpoint,
+            component.variant,
+            [spec] if spec is not None else specs or [],
+            multiple=spec is None,
         )
 
     copies = int(runtime["CopyCount"]) if runtime is not None else component.desired

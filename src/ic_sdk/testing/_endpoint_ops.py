@@ -70,6 +70,14 @@ def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
     for variant in variants:
         if variant.get("ModelName"):
             state.model(variant["ModelName"])
+    without_model = [v.get("VariantName", "") for v in variants if not v.get("ModelName")]
+    if without_model and not body.get("ExecutionRoleArn"):
+        # A variant naming no model hosts inference components, which run with the
+        # config's execution role.
+        raise invalid(
+            "ExecutionRoleArn is required when a production variant specifies no ModelName "
+            f"(variants without a model: {', '.join(without_model)})."
+        )
     state.set_tags(arn, body.get("Tags"))
     state.configs[name.lower()] = EndpointConfig(
         name=name, arn=arn, created=state.wall(), request=without_tags(body)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ic_sdk.capacity import Fleet, Requirement, instance_count, place, requirement_for
+from ic_sdk.capacity import (
+    Fleet,
+    Requirement,
+    instance_count,
+    place,
+    requirement_for,
+    rolling_peaks,
+)
 from ic_sdk.instance_types import InstanceSpec, lookup
 from ic_sdk.testing._resources import Component, ServiceFault, Wire, copies_text
 
@@ -108,10 +115,7 @@ def ensure_rollout_fits(state: EmulatorState, component: Component, rollout: Rol
         return
     old = requirement_for(component.entries, instance_type)
     others = _others(state, component, instance_type)
-    batch = min(rollout.batch, rollout.target)
-    steps = -(-rollout.target // batch)
-    left = max(rollout.old_copies - (steps - 1) * batch, 0)
-    for old_copies, new_copies in ((rollout.old_copies, batch), (left, rollout.target)):
+    for old_copies, new_copies in rolling_peaks(rollout.old_copies, rollout.target, rollout.batch):
         placed = others + ([Fleet(old, old_copies)] if old is not None and old_copies else [])
         result = place(instance, count, placed, new, new_copies)
         if not result.fits_one:

@@ -63,10 +63,18 @@ def invocation_target(
         )
     if not component_name:
         raise runtime_invalid(IC_HEADER_REQUIRED_MESSAGE)
+    if target_variant and endpoint.variant(target_variant) is None:
+        raise runtime_invalid(f"Variant {target_variant} not found for endpoint {endpoint_name}.")
     component = state.components.get(component_name.lower())
     if component is None or component.endpoint is not endpoint:
         raise runtime_invalid(
             f"Inference Component {component_name} not found for endpoint {endpoint_name}."
+        )
+    if target_variant and component.variant != target_variant:
+        # TargetVariant picks the variant; the component must run on it.
+        raise runtime_invalid(
+            f"Inference Component {component_name} not found for variant {target_variant} "
+            f"of endpoint {endpoint_name}."
         )
     runner = component.base or component
     if component.status in (Status.CREATING, Status.FAILED, Status.DELETING) or runner.current == 0:

@@ -13,9 +13,10 @@ Errors are :class:`~ic_sdk.testing._resources.ServiceFault`; the transports (``_
 ``_respx``) turn answers and faults into HTTP. Nothing here knows about sockets. State
 changes are scheduled on a :class:`~ic_sdk.testing._timeline.Timeline`.
 
-Behaviour follows the "How the service behaves" guide; the messages quoted there are
-reproduced verbatim. Where the service's exact wording is unknown the message says
-plainly what is wrong.
+Behaviour follows the "How the service behaves" guide
+(``docs/guides/service-behaviour.md``); the messages quoted there are reproduced
+verbatim. Where the service's exact wording is unknown the message says plainly what is
+wrong.
 """
 
 from __future__ import annotations

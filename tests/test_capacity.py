@@ -1,0 +1,188 @@
+"""ic_sdk.capacity: the one capacity model pre-flight and the emulator share."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ic_sdk.capacity import (
+    Fleet,
+    Requirement,
+    instance_count,
+    place,
+    requirement_for,
+    reserved_copies,
+    rolling_peaks,
+)
+from ic_sdk.instance_types import InstanceSpec, lookup
+
+BOX = InstanceSpec(instance_type="ml.test.box", vcpus=8, memory_mib=32768, accelerators=4)
+
+
+def _reference(
+    instance: InstanceSpec, count: int, placed: list[Fleet], need: Requirement, copies: int
+) -> int:
+    """First-fit decreasing copy by copy: the obvious (slow) algorithm."""
+    free = [[float(instance.vcpus), float(instance.memory_mib), float(instance.accelerators)]]
+    free = [list(free[0]) for _ in range(count)]
+    items = sorted(
+        (f.requirement for f in placed for _ in range(f.copies)),
+        key=lambda r: (r.accelerators, r.cpus, r.memory_mib),
+        reverse=True,
+    )
+
+    def put(req: Requirement) -> bool:
+        for slot in free:
+            if (
+                req.cpus <= slot[0] + 1e-9
+                and req.memory_mib <= slot[1] + 1e-9
+                and req.accelerators <= slot[2] + 1e-9
+            ):
+                slot[0] -= req.cpus
+                slot[1] -= req.memory_mib
+                slot[2] -= req.accelerators
+                return True
+        return False
+
+    for req in items:
+        put(req)
+    return sum(1 for _ in range(copies) if put(need))
+
+
+def test_place_matches_copy_by_copy_first_fit_decreasing() -> None:
+    rng = random.Random(7)
+    sizes = [
+        Requirement(0, 1024, 1),
+        Requirement(2, 4096, 0),
+        Requirement(0.5, 8192, 2),
+        Requirement(1, 2048, 1),
+        Requirement(3, 20000, 0),
+        Requirement(0.25, 512, 0),
+    ]
+    for _ in range(300):
+        count = rng.randint(0, 6)
+        placed = [Fleet(rng.choice(sizes), rng.randint(0, 9)) for _ in range(rng.randint(0, 4))]
+        need = rng.choice(sizes)
+        copies = rng.randint(0, 30)
+        expected = _reference(BOX, count, placed, need, copies)
+        assert place(BOX, count, placed, need, copies).fitted == expected, (count, placed, need)
+
+
+def test_place_cost_does_not_grow_with_copies_or_instances() -> None:
+    # 190,000 copies on 50,000 instances: placed as a handful of runs, not one by one.
+    g5 = lookup("ml.g5.12xlarge")
+    assert g5 is not None
+    placed = [Fleet(Requirement(1, 1024, 1), 100_000)]
+    result = place(g5, 50_000, placed, Requirement(0, 1024, 1), 190_000)
+    assert result.fitted == 100_000
+    assert result.beside == 100_000
+    assert result.fits_one
+
+
+def test_place_reports_a_copy_larger_than_an_instance() -> None:
+    result = place(BOX, 3, [], Requirement(0, 1024, 5), 1)
+    assert (result.fitted, result.fits_one) == (0, False)
+
+
+@pytest.mark.parametrize(
+    ("variant", "current", "expected"),
+    [
+        ({"InitialInstanceCount": 2}, None, 2),
+        ({"InitialInstanceCount": 2}, 3, 3),
+        ({}, None, 1),
+        (
+            {
+                "InitialInstanceCount": 1,
+                "ManagedInstanceScaling": {"Status": "ENABLED", "MaxInstanceCount": 4},
+            },
+            1,
+            4,
+        ),
+        (
+            {
+                "InitialInstanceCount": 1,
+                "ManagedInstanceScaling": {"Status": "DISABLED", "MaxInstanceCount": 4},
+            },
+            1,
+            1,
+        ),
+        (
+            {
+                "InitialInstanceCount": 5,
+                "ManagedInstanceScaling": {"Status": "ENABLED", "MaxInstanceCount": 2},
+            },
+            None,
+            5,
+        ),
+        (
+            {
+                "InitialInstanceCount": 1,
+                "ManagedInstanceScaling": {
+                    "Status": "ENABLED",
+                    "MinInstanceCount": 0,
+                    "MaxInstanceCount": 3,
+                },
+            },
+            0,
+            3,
+        ),
+    ],
+)
+def test_instance_count(variant: dict[str, object], current: int | None, expected: int) -> None:
+    assert instance_count(variant, current) == expected
+
+
+def test_requirement_for_picks_the_entry_of_the_instance_type() -> None:
+    one = {"ComputeResourceRequirements": {"MinMemoryRequiredInMb": 1024}}
+    assert requirement_for([one], "ml.g5.xlarge") == Requirement(0, 1024, 0)
+    several = [
+        {
+            "InstanceType": "ml.g5.xlarge",
+            "ComputeResourceRequirements": {
+                "MinMemoryRequiredInMb": 2048,
+                "NumberOfAcceleratorDevicesRequired": 1,
+            },
+        },
+        {
+            "InstanceType": "ml.g5.12xlarge",
+            "ComputeResourceRequirements": {
+                "MinMemoryRequiredInMb": 4096,
+                "NumberOfAcceleratorDevicesRequired": 2,
+            },
+        },
+    ]
+    assert requirement_for(several, "ml.g5.12xlarge") == Requirement(0, 4096, 2)
+    assert requirement_for(several, "ml.p4d.24xlarge") is None
+    assert requirement_for([], "ml.g5.xlarge") is None
+    adapter = {"BaseInferenceComponentName": "base", "Container": {"ArtifactUrl": "s3://a/"}}
+    assert requirement_for([adapter], "ml.g5.xlarge") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "desired", "current", "expected"),
+    [
+        ("InService", 3, 3, 3),
+        ("Creating", 3, 0, 3),
+        ("Updating", 5, 2, 5),
+        ("Updating", 1, 3, 3),
+        ("Deleting", 3, 2, 2),
+        ("Failed", 3, 0, 0),
+    ],
+)
+def test_reserved_copies(status: str, desired: int, current: int, expected: int) -> None:
+    assert reserved_copies(status, desired, current) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "batch", "peaks"),
+    [
+        (4, 4, 1, [(4, 1), (1, 4)]),  # 4 steps; the last retires the last old copy
+        (4, 4, 4, [(4, 4), (4, 4)]),  # blue/green: one step, both fleets whole
+        (3, 6, 2, [(3, 2), (0, 6)]),  # growing: old copies gone before the last step
+        (6, 2, 1, [(6, 1), (5, 2)]),  # shrinking: the last step retires the rest
+        (2, 2, 5, [(2, 2), (2, 2)]),  # a batch larger than the copies is all of them
+    ],
+)
+def test_rolling_peaks(old: int, new: int, batch: int, peaks: list[tuple[int, int]]) -> None:
+    assert rolling_peaks(old, new, batch) == peaks
