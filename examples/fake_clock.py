@@ -30,16 +30,16 @@ async def main() -> None:
         policy = ic_sdk.WaitPolicy()
         async with local_client(sm, clock=clock, wait_policy=policy, max_attempts=1) as client:
             await create_endpoint(client, "shared-gpu")
-            spec = ic_sdk.base_component(
+            request = ic_sdk.base_component(
                 name="slow-model", endpoint_name="shared-gpu", image=IMAGE, memory_mb=4096
             )
-            await client.create(spec)
+            await client.create(request)
             # The first describe calls are throttled; the waiter retries within its deadline.
             sm.faults.throttle(times=3, operations="DescribeInferenceComponent")
 
             events: list[ic_sdk.WaiterEvent] = []
             started, wall = clock.now(), time.perf_counter()
-            await client.wait_until_in_service("slow-model", timeout=3600, on_event=events.append)
+            await client.wait_until_in_service("slow-model", timeout_s=3600, on_event=events.append)
             simulated, real = clock.now() - started, time.perf_counter() - wall
             print(
                 f"InService after {simulated / 60:.1f} simulated minutes, {real:.2f} s of real time"

@@ -53,8 +53,8 @@ async def main() -> None:
             )
             for task in TASKS
         ]
-        for spec in adapters:
-            sm.set_handler(spec.inference_component_name, fine_tuned)
+        for request in adapters:
+            sm.set_handler(request.inference_component_name, fine_tuned)
         results = await client.create_many(adapters, concurrency=3, wait=True)
         for result in results:
             print(f"{result.name}: {'InService' if result.ok else result.error}")

@@ -29,7 +29,7 @@ async def main() -> None:
         )
         await client.create_endpoint_and_wait(endpoint)
         # A typed request; mistakes raise ic_sdk.ValidationError before anything is sent.
-        spec = ic_sdk.base_component(
+        request = ic_sdk.base_component(
             name="llama-3-8b",
             endpoint_name="shared-gpu",
             variant_name="AllTraffic",
@@ -41,7 +41,7 @@ async def main() -> None:
             accelerators=1,
             copies=1,
         )
-        created = await client.create(spec)
+        created = await client.create(request)
         print(f"created {created.inference_component_arn}")
 
         ready = await client.wait_until_in_service("llama-3-8b", on_event=show)

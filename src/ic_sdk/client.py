@@ -2,8 +2,8 @@
 
 ```python
 async with InferenceComponentClient(region="us-east-1") as client:
-    await client.create(spec)
-    ready = await client.wait_until_in_service(spec.inference_component_name)
+    await client.create(request)
+    ready = await client.wait_until_in_service(request.inference_component_name)
     answer = await client.invoke(ready.inference_component_name, b"{}", content_type="application/json")
 ```
 
@@ -428,10 +428,10 @@ class InferenceComponentClient:
         )
 
     def _policy(
-        self, policy: waiters.WaitPolicy | None, timeout: float | None
+        self, policy: waiters.WaitPolicy | None, timeout_s: float | None
     ) -> waiters.WaitPolicy:
         chosen = policy or self._wait_policy
-        return chosen if timeout is None else attrs.evolve(chosen, timeout=timeout)
+        return chosen if timeout_s is None else attrs.evolve(chosen, timeout=timeout_s)
 
     def _poll(self, name: str) -> Callable[[], Awaitable[models.DescribeInferenceComponentOutput]]:
         """One describe per poll: the waiter retries failed polls within its own deadline."""
@@ -451,7 +451,7 @@ class InferenceComponentClient:
         *,
         copies: int | None = None,
         policy: waiters.WaitPolicy | None,
-        timeout: float | None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None,
         on_event: waiters.OnEvent | None,
         changed_since: datetime | None = None,
         expect: Callable[[models.DescribeInferenceComponentOutput], bool] | None = None,
@@ -462,7 +462,7 @@ class InferenceComponentClient:
             self._poll(name),
             until=until,
             copies=copies,
-            policy=self._policy(policy, timeout),
+            policy=self._policy(policy, timeout_s),
             clock=self._clock,
             rng=self._rng,
             on_event=on_event,
@@ -512,13 +512,13 @@ class InferenceComponentClient:
         plan: EndpointPlan,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeEndpointOutput:
         """:meth:`create_endpoint`, then :meth:`wait_until_endpoint_in_service`."""
         await self.create_endpoint(plan)
         return await self.wait_until_endpoint_in_service(
-            plan.name, policy=policy, timeout=timeout, on_event=on_event
+            plan.name, policy=policy, timeout_s=timeout_s, on_event=on_event
         )
 
     async def describe_endpoint(self, name: str) -> models.DescribeEndpointOutput:
@@ -532,14 +532,14 @@ class InferenceComponentClient:
         name: str,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeEndpointOutput:
         """Poll until endpoint ``name`` is ``InService``; ``ComponentFailed`` on ``Failed``."""
         from ic_sdk import _deploy
 
         desc = await _deploy.wait_endpoint(
-            self, name, "in_service", policy=self._policy(policy, timeout), on_event=on_event
+            self, name, "in_service", policy=self._policy(policy, timeout_s), on_event=on_event
         )
         assert desc is not None  # an in-service wait ends on a description
         return desc
@@ -556,7 +556,7 @@ class InferenceComponentClient:
         *,
         missing_ok: bool = False,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> None:
         """:meth:`delete_endpoint`, then poll until the service no longer knows it."""
@@ -564,7 +564,7 @@ class InferenceComponentClient:
 
         await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
         await _deploy.wait_endpoint(
-            self, name, "deleted", policy=self._policy(policy, timeout), on_event=on_event
+            self, name, "deleted", policy=self._policy(policy, timeout_s), on_event=on_event
         )
 
     async def teardown(
@@ -574,7 +574,7 @@ class InferenceComponentClient:
         delete_config: bool = True,
         config_name: str | None = None,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: OnTeardownEvent | None = None,
     ) -> None:
         """Delete the endpoint's adapters, then its bases, then it, then its config.
@@ -591,7 +591,7 @@ class InferenceComponentClient:
             endpoint_name,
             delete_config=delete_config,
             config_name=config_name,
-            policy=self._policy(policy, timeout),
+            policy=self._policy(policy, timeout_s),
             on_event=on_event,
         )
 
@@ -599,7 +599,7 @@ class InferenceComponentClient:
 
     async def _create(
         self,
-        spec: models.CreateInferenceComponentInput,
+        request: models.CreateInferenceComponentInput,
         *,
         preflight: bool,
         retry: retry.RetryPolicy | None = None,
@@ -607,49 +607,49 @@ class InferenceComponentClient:
         if preflight:
             from ic_sdk.preflight import NOTICE_RULES
 
-            problems = await self.preflight(spec)
+            problems = await self.preflight(request)
             _raise_problems(
                 [p for p in problems if p.rule not in NOTICE_RULES], "CreateInferenceComponent"
             )
 
         async def settle(error: IcSdkError) -> models.CreateInferenceComponentOutput | None:
-            return await reconcile.created(self.describe, spec, error)
+            return await reconcile.created(self.describe, request, error)
 
         return await self._mutate(
             "create_inference_component",
-            spec,
+            request,
             models.CreateInferenceComponentOutput,
             reconcile=settle,
             policy=retry,
         )
 
     async def create(
-        self, spec: models.CreateInferenceComponentInput, *, preflight: bool = False
+        self, request: models.CreateInferenceComponentInput, *, preflight: bool = False
     ) -> models.CreateInferenceComponentOutput:
         """CreateInferenceComponent, retried and reconciled.
 
         When an answer may have been lost and the service then refuses the create (e.g.
-        "already existing"), the component is described: if it is the one ``spec`` asks
+        "already existing"), the component is described: if it is the one ``request`` asks
         for, this returns its ARN; otherwise the error stands (see :mod:`ic_sdk.reconcile`).
 
         With ``preflight=True`` the remote checks of :meth:`preflight` run first and any
         problem (other than "not checked" notices) raises ``ValidationError``.
         """
-        return await self._create(spec, preflight=preflight)
+        return await self._create(request, preflight=preflight)
 
     async def create_and_wait(
         self,
-        spec: models.CreateInferenceComponentInput,
+        request: models.CreateInferenceComponentInput,
         *,
         preflight: bool = False,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """:meth:`create`, then :meth:`wait_until_in_service`."""
-        await self.create(spec, preflight=preflight)
+        await self.create(request, preflight=preflight)
         return await self.wait_until_in_service(
-            spec.inference_component_name, policy=policy, timeout=timeout, on_event=on_event
+            request.inference_component_name, policy=policy, timeout_s=timeout_s, on_event=on_event
         )
 
     async def describe(self, name: str) -> models.DescribeInferenceComponentOutput:
@@ -661,27 +661,27 @@ class InferenceComponentClient:
         )
 
     async def update(
-        self, spec: models.UpdateInferenceComponentInput
+        self, request: models.UpdateInferenceComponentInput
     ) -> models.UpdateInferenceComponentOutput:
         """UpdateInferenceComponent (a rolling deployment when ``deployment_config`` says so),
         retried and reconciled like :meth:`create`."""
 
         async def settle(error: IcSdkError) -> models.UpdateInferenceComponentOutput | None:
-            return await reconcile.updated(self.describe, spec, error)
+            return await reconcile.updated(self.describe, request, error)
 
         return await self._mutate(
             "update_inference_component",
-            spec,
+            request,
             models.UpdateInferenceComponentOutput,
             reconcile=settle,
         )
 
     async def update_and_wait(
         self,
-        spec: models.UpdateInferenceComponentInput,
+        request: models.UpdateInferenceComponentInput,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """:meth:`update`, then wait until the update has shown and ended ``InService``.
@@ -693,15 +693,15 @@ class InferenceComponentClient:
         ``InService`` again without the change); a ``FailureReason`` left by an earlier
         rollback does not fail a later update that succeeds.
         """
-        name = spec.inference_component_name
+        name = request.inference_component_name
         before = await self.describe(name)
-        await self.update(spec)
-        wire = converter.unstructure(spec)
+        await self.update(request)
+        wire = converter.unstructure(request)
         desc = await self._wait_for(
             name,
             "in_service",
             policy=policy,
-            timeout=timeout,
+            timeout_s=timeout_s,
             on_event=on_event,
             changed_since=before.last_modified_time,
             expect=lambda d: reconcile.update_applied(wire, converter.unstructure(d)),
@@ -743,7 +743,7 @@ class InferenceComponentClient:
         copies: int,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """:meth:`scale`, then :meth:`wait_until_scaled` to exactly ``copies``.
@@ -760,7 +760,7 @@ class InferenceComponentClient:
             "scaled",
             copies=copies,
             policy=policy,
-            timeout=timeout,
+            timeout_s=timeout_s,
             on_event=on_event,
             changed_since=before.last_modified_time,
             expect=lambda d: reconcile.scale_applied(wire, converter.unstructure(d)),
@@ -813,12 +813,12 @@ class InferenceComponentClient:
         *,
         missing_ok: bool = False,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> None:
         """:meth:`delete`, then :meth:`wait_until_deleted`."""
         await self.delete(name, missing_ok=missing_ok)
-        await self.wait_until_deleted(name, policy=policy, timeout=timeout, on_event=on_event)
+        await self.wait_until_deleted(name, policy=policy, timeout_s=timeout_s, on_event=on_event)
 
     async def list(
         self,
@@ -871,15 +871,15 @@ class InferenceComponentClient:
         name: str,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """Poll until ``InService``; raise ``ComponentFailed`` on ``Failed``.
 
-        Returns the final description. ``timeout`` (seconds) overrides the policy's.
+        Returns the final description. ``timeout_s`` (seconds) overrides the policy's.
         """
         desc = await self._wait_for(
-            name, "in_service", policy=policy, timeout=timeout, on_event=on_event
+            name, "in_service", policy=policy, timeout_s=timeout_s, on_event=on_event
         )
         assert desc is not None  # a successful in-service wait always ends on a description
         return desc
@@ -890,7 +890,7 @@ class InferenceComponentClient:
         *,
         copies: int | None = None,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """Poll until ``InService`` with current copies equal to desired copies.
@@ -898,7 +898,7 @@ class InferenceComponentClient:
         With ``copies``, the desired count must also equal it.
         """
         desc = await self._wait_for(
-            name, "scaled", copies=copies, policy=policy, timeout=timeout, on_event=on_event
+            name, "scaled", copies=copies, policy=policy, timeout_s=timeout_s, on_event=on_event
         )
         assert desc is not None  # a successful scaled wait always ends on a description
         return desc
@@ -908,11 +908,11 @@ class InferenceComponentClient:
         name: str,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> None:
         """Poll until the service no longer knows the component."""
-        await self._wait_for(name, "deleted", policy=policy, timeout=timeout, on_event=on_event)
+        await self._wait_for(name, "deleted", policy=policy, timeout_s=timeout_s, on_event=on_event)
 
     def watch(
         self,
@@ -921,7 +921,7 @@ class InferenceComponentClient:
         until: waiters.Until = "in_service",
         copies: int | None = None,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,
+        timeout_s: float | None = None,
     ) -> AsyncGenerator[waiters.WaiterEvent, None]:
         """The waiter as an async iterator of :class:`~ic_sdk.waiters.WaiterEvent`.
 
@@ -934,7 +934,7 @@ class InferenceComponentClient:
             self._poll(name),
             until=until,
             copies=copies,
-            policy=self._policy(policy, timeout),
+            policy=self._policy(policy, timeout_s),
             clock=self._clock,
             rng=self._rng,
         )
@@ -1074,32 +1074,32 @@ class InferenceComponentClient:
     # -- checks and bulk -----------------------------------------------------------------
 
     async def preflight(
-        self, spec: models.CreateInferenceComponentInput, *, ignore: Iterable[str] = ()
+        self, request: models.CreateInferenceComponentInput, *, ignore: Iterable[str] = ()
     ) -> builtins.list[Problem]:
-        """Every problem with ``spec``: static ones plus what only the account knows.
+        """Every problem with ``request``: static ones plus what only the account knows.
 
         See :func:`ic_sdk.preflight.preflight`.
         """
         from ic_sdk.preflight import preflight
 
-        problems: builtins.list[Problem] = await preflight(self, spec, ignore=ignore)
+        problems: builtins.list[Problem] = await preflight(self, request, ignore=ignore)
         return problems
 
     async def create_many(
         self,
-        specs: Iterable[models.CreateInferenceComponentInput],
+        requests: Iterable[models.CreateInferenceComponentInput],
         *,
         concurrency: int = 8,
         wait: bool = False,
         preflight: bool = False,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> builtins.list[CreateResult]:
         """Create many components (e.g. hundreds of adapters), ``concurrency`` at a time.
 
-        Returns one :class:`CreateResult` per spec, in order: nothing raised is lost, each
-        error lands in its spec's result. Each create is retried on transient errors
+        Returns one :class:`CreateResult` per request, in order: nothing raised is lost, each
+        error lands in its request's result. Each create is retried on transient errors
         (throttling, 5xx, dropped connections, unreadable answers) with the wait policy's
         backoff until the policy's timeout, and reconciled when its answer may have been
         lost, so every result says what the service did. With ``wait=True`` each one is
@@ -1111,10 +1111,10 @@ class InferenceComponentClient:
         """
         return await _create_many(
             self,
-            specs,
+            requests,
             concurrency=concurrency,
             wait=wait,
             preflight=preflight,
-            policy=self._policy(policy, timeout),
+            policy=self._policy(policy, timeout_s),
             on_event=on_event,
         )

@@ -327,7 +327,10 @@ def cmd_scale(args: argparse.Namespace) -> int:
         if args.wait:
             with reporter.tracking() as tracker:
                 desc = await client.wait_until_scaled(
-                    args.name, copies=args.copies, timeout=_timeout(args), on_event=tracker.on_event
+                    args.name,
+                    copies=args.copies,
+                    timeout_s=_timeout(args),
+                    on_event=tracker.on_event,
                 )
             result["status"] = str(desc.inference_component_status)
         return result

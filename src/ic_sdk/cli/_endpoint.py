@@ -150,7 +150,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         if args.wait:
             with reporter.tracking() as tracker:
                 desc = await client.wait_until_endpoint_in_service(
-                    args.name, timeout=_timeout(args), on_event=tracker.on_event
+                    args.name, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
             result["status"] = str(desc.endpoint_status)
         return result
@@ -216,7 +216,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
         if args.wait:
             with reporter.tracking() as tracker:
                 await client.delete_endpoint_and_wait(
-                    args.name, missing_ok=True, timeout=_timeout(args), on_event=tracker.on_event
+                    args.name, missing_ok=True, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
 
     _run(args, work)
@@ -239,7 +239,7 @@ def cmd_teardown(args: argparse.Namespace) -> int:
         await client.teardown(
             args.endpoint,
             delete_config=not args.keep_config,
-            timeout=_timeout(args),
+            timeout_s=_timeout(args),
             on_event=on_event,
         )
 
@@ -306,7 +306,7 @@ async def apply_endpoints(
     for name in to_wait:
         with reporter.tracking() as tracker:
             desc = await client.wait_until_endpoint_in_service(
-                name, timeout=_timeout(args), on_event=tracker.on_event
+                name, timeout_s=_timeout(args), on_event=tracker.on_event
             )
         next(r for r in results if r["name"] == name)["status"] = str(desc.endpoint_status)
     return results

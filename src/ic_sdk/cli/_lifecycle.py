@@ -100,7 +100,7 @@ class _Applier:
     async def wait_in_service(self, name: str) -> models.DescribeInferenceComponentOutput:
         with self.reporter.tracking() as tracker:
             desc = await self.client.wait_until_in_service(
-                name, timeout=_timeout(self.args), on_event=tracker.on_event
+                name, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
         self.pending.discard(name)
         return desc
@@ -113,7 +113,7 @@ class _Applier:
             return await self.wait_in_service(name)
         with self.reporter.tracking() as tracker:
             desc = await self.client.wait_until_scaled(
-                name, copies=copies, timeout=_timeout(self.args), on_event=tracker.on_event
+                name, copies=copies, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
         self.pending.discard(name)
         return desc
@@ -125,7 +125,7 @@ class _Applier:
         await self.client.delete(name, missing_ok=True)
         with self.reporter.tracking() as tracker:
             await self.client.wait_until_deleted(
-                name, timeout=_timeout(self.args), on_event=tracker.on_event
+                name, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
 
     async def apply(self, doc: SpecDocument) -> dict[str, Any]:
@@ -226,7 +226,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
             await asyncio.gather(
                 *(
                     client.wait_until_deleted(
-                        name, timeout=_timeout(args), on_event=tracker.on_event
+                        name, timeout_s=_timeout(args), on_event=tracker.on_event
                     )
                     for name in gone
                 )
@@ -285,16 +285,16 @@ def cmd_wait(args: argparse.Namespace) -> int:
         with reporter.tracking() as tracker:
             if args.until == "deleted":
                 await client.wait_until_deleted(
-                    name, timeout=_timeout(args), on_event=tracker.on_event
+                    name, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
                 return "deleted"
             if args.until == "scaled":
                 desc = await client.wait_until_scaled(
-                    name, copies=args.copies, timeout=_timeout(args), on_event=tracker.on_event
+                    name, copies=args.copies, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
             else:
                 desc = await client.wait_until_in_service(
-                    name, timeout=_timeout(args), on_event=tracker.on_event
+                    name, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
         return str(desc.inference_component_status)
 
