@@ -120,12 +120,13 @@ async def _delete_group(
 async def _remove_autoscaling(
     client: InferenceComponentClient, name: str, on_event: OnTeardownEvent | None
 ) -> None:
-    """Deregister the component's autoscaling first, when the client can."""
+    """Deregister the component's autoscaling first (its scaling must not fight the
+    delete), when the client manages autoscaling (``remove_autoscaling``)."""
     remove = getattr(client, "remove_autoscaling", None)
     if remove is None:
         return
-    await _emit(on_event, TeardownEvent(step="deleting", resource="autoscaling", name=name))
-    await remove(name)
+    if await remove(name):
+        await _emit(on_event, TeardownEvent(step="deleted", resource="autoscaling", name=name))
 
 
 async def teardown(
