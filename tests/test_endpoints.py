@@ -392,3 +392,22 @@ async def test_teardown_with_names_in_the_way(
     assert left == ["ep", "ep-base"]
     for name in ("ep-2", "my-ep"):
         assert (await client.describe_endpoint(name)).endpoint_status == "InService"
+
+
+def test_the_tables_are_generated_files() -> None:
+    import botocore
+
+    from ic_sdk.models import _operations
+    from ic_sdk.models.runtime import _operations as rt_operations
+
+    for module in (_operations, rt_operations):
+        assert module.__file__ is not None
+        with open(module.__file__, encoding="utf-8") as f:
+            first = f.readline()
+        assert "DO NOT EDIT" in first
+        assert f"botocore {botocore.__version__}" in first or "botocore 1." in first
+    assert {op.name for op in rt_operations.OPERATIONS.values()} == {
+        "InvokeEndpoint",
+        "InvokeEndpointAsync",
+        "InvokeEndpointWithResponseStream",
+    }
