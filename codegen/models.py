@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import threading
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from codegen import naming
 from codegen.doctext import docstring
+from codegen.schema import BOUNDS
+from ic_sdk._meta import FieldMeta, ValueKind, ValueMeta, meta_problems
 
 __all__ = ["MARKER", "annotation", "field_metadata", "module_names", "render_classes", "split"]
 
@@ -50,17 +53,6 @@ _PY = {
     "boolean": "bool",
     "timestamp": "datetime",
     "blob": "bytes",
-}
-
-#: botocore type → the JSON Schema keywords holding its ``min``/``max`` (codegen.schema).
-_BOUNDS: dict[str, tuple[str, str]] = {
-    "string": ("minLength", "maxLength"),
-    "integer": ("minimum", "maximum"),
-    "long": ("minimum", "maximum"),
-    "float": ("minimum", "maximum"),
-    "double": ("minimum", "maximum"),
-    "list": ("minItems", "maxItems"),
-    "map": ("minProperties", "maxProperties"),
 }
 
 Defs = dict[str, dict[str, Any]]
@@ -86,12 +78,12 @@ def annotation(defs: Defs, name: str, uses: set[str]) -> str:
     return _PY[t]
 
 
-def describe(defs: Defs, name: str) -> dict[str, Any]:
-    """Field metadata describing a value of shape ``name`` (type, shape, constraints, nesting)."""
+def describe(defs: Defs, name: str) -> ValueMeta:
+    """Metadata describing a value of shape ``name`` (type, shape, constraints, nesting)."""
     d = defs[name]
     t = d["x-type"]
-    meta: dict[str, Any] = {"type": t, "shape": name}
-    low, high = _BOUNDS.get(t, ("x-min", "x-max"))
+    meta: ValueMeta = {"type": cast(ValueKind, t), "shape": name}
+    low, high = BOUNDS.get(t, ("x-min", "x-max"))
     if low in d:
         meta["min"] = d[low]
     if high in d:
@@ -112,12 +104,19 @@ def describe(defs: Defs, name: str) -> dict[str, Any]:
     return meta
 
 
-def field_metadata(defs: Defs, wire: str, prop: dict[str, Any], required: bool) -> dict[str, Any]:
-    """The ``attrs`` metadata of the field for structure member ``wire`` (see ic_sdk.serde)."""
-    meta = {"wire": wire, "required": required, **describe(defs, _target(prop))}
+def field_metadata(defs: Defs, wire: str, prop: dict[str, Any], required: bool) -> FieldMeta:
+    """The ``attrs`` metadata of the field for structure member ``wire``.
+
+    Typed by, and checked against, the contract its readers share (:mod:`ic_sdk._meta`).
+    """
+    # A FieldMeta is a ValueMeta plus the member's keys (mypy cannot merge the two types).
+    meta = cast(FieldMeta, {"wire": wire, "required": required, **describe(defs, _target(prop))})
     if prop.get("x-jsonvalue"):
         # botocore (de)serializes the member as any JSON value despite its string shape.
         meta["jsonvalue"] = True
+    problems = meta_problems(meta)
+    if problems:
+        raise ValueError(f"metadata of member {wire} breaks ic_sdk._meta's contract: {problems}")
     return meta
 
 
@@ -189,20 +188,26 @@ def _dmcg(inputs: dict[str, Any], template_data: dict[str, dict[str, Any]]) -> s
     # Imported here: datamodel-code-generator takes a second to import, and only this needs it.
     from datamodel_code_generator import InputFileType, generate
     from datamodel_code_generator.enums import DataModelType
+    from jinja2.exceptions import UndefinedError
 
-    source = generate(
-        # Titled: an untitled root is named ``Model``, which renames the ``Model`` shape.
-        {"title": "IcSdkShapes", "$defs": inputs},
-        input_file_type=InputFileType.JsonSchema,
-        output_model_type=DataModelType.DataclassesDataclass,
-        custom_template_dir=TEMPLATES,
-        field_extra_keys={"x-ic"},
-        extra_template_data=defaultdict(dict, template_data),
-        keep_model_order=True,
-        skip_root_model=True,
-        formatters=[],
-        disable_timestamp=True,
-    )
+    try:
+        source = generate(
+            # Titled: an untitled root is named ``Model``, which renames the ``Model`` shape.
+            {"title": "IcSdkShapes", "$defs": inputs},
+            input_file_type=InputFileType.JsonSchema,
+            output_model_type=DataModelType.DataclassesDataclass,
+            custom_template_dir=TEMPLATES,
+            field_extra_keys={"x-ic"},
+            extra_template_data=defaultdict(dict, template_data),
+            keep_model_order=True,
+            skip_root_model=True,
+            formatters=[],
+            disable_timestamp=True,
+        )
+    except UndefinedError as exc:
+        # Template data is keyed by shape name: a class datamodel-code-generator renamed
+        # (to avoid a clash) would find none, and would carry the wrong name anyway.
+        raise ValueError(f"datamodel-code-generator renamed a class: {exc}") from exc
     assert isinstance(source, str)
     return source
 
@@ -233,7 +238,8 @@ def render_classes(service_schema: dict[str, Any], head: str, jobs: int = 2) -> 
             continue
         template_data[name] = {"ic": data}
     names = list(inputs)
-    if jobs < 2 or len(names) < _PARALLEL_MIN:
+    # Forking a process that runs threads may deadlock: then one process does it all.
+    if jobs < 2 or len(names) < _PARALLEL_MIN or threading.active_count() > 1:
         sources = [_dmcg(inputs, template_data)]
     else:
         slices = [names[i::jobs] for i in range(jobs)]

@@ -6,16 +6,16 @@ The classes (attrs structures, ``StrEnum`` s) come from datamodel-code-generator
 behaviour (serde, validation) lives in handwritten ``ic_sdk`` modules that read the
 field metadata.
 
-Generation time, measured with ``benchmarks/bench_codegen.py`` (median of 3, on the
-shared 2-core build machine, 1-minute load average 5): the whole pipeline
-(``python -m codegen --check``: both services, the schemas, datamodel-code-generator,
-ruff, the comparison) takes 7.4 s of CPU, 23 s of wall time at that load; alone on the
-machine it takes about 8 s. datamodel-code-generator's plain baseline (the shipped
-``sagemaker.json`` into one plain-dataclass file, nothing else) takes 14.9 s of CPU,
-41 s of wall time at the same load with its default formatters (black, isort), and
-5.8 s CPU / 10.3 s wall with ``--formatters builtin``. An earlier note here said the
-baseline took 22.8 s and ruled datamodel-code-generator out; it does not hold. The
-hand renderer this pipeline replaced took 2.4 s alone on the machine.
+Generation time, measured with ``benchmarks/bench_codegen.py`` (median of 3 runs, on
+the shared 2-core build machine, 1-minute load average 3.7-4.6 during the run): the
+whole pipeline (``python -m codegen --check``: both services, the schemas,
+datamodel-code-generator in two processes, ruff, the comparison) took 12.2 s of wall
+time and 7.5 s of CPU. In the same run, datamodel-code-generator's plain baseline (the
+shipped ``sagemaker.json`` into one plain-dataclass file, nothing else) took 17.6 s
+wall / 12.6 s CPU with its default formatters (black, isort) and 8.5 s wall / 5.3 s
+CPU with ``--formatters builtin``. An earlier note here said the baseline took 22.8 s
+and ruled datamodel-code-generator out; measured, it does not hold. (The hand renderer
+this pipeline replaced ran ``--check`` in 2.6 s wall at load 0.3.)
 """
 
 from __future__ import annotations

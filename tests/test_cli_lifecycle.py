@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ic_sdk import models
-from ic_sdk.cli import main
+from ic_sdk.cli import _commands, main
+from ic_sdk.clock import FakeClock
 from tests.cli_support import ADAPTER_YAML, BASE_YAML, SECRET, Emulator, cli, no_traceback, write
 from tests.test_validation_never_raises import shaped
 
@@ -334,22 +335,31 @@ def test_validate_files_python_cannot_read_are_one_line(
 # -- servers that are not SageMaker -----------------------------------------------------------
 
 
-class _HtmlHandler(BaseHTTPRequestHandler):
+class _OtherServer(BaseHTTPRequestHandler):
+    """Answers every request with a 404 that is not SageMaker's (HTML, or JSON of its own)."""
+
+    content_type = "text/html"
+    body = b"<!DOCTYPE html>\n<html>\n<body>\n<h1>Not Found</h1>\n</body>\n</html>\n"
+
     def do_POST(self) -> None:
-        body = b"<!DOCTYPE html>\n<html>\n<body>\n<h1>Not Found</h1>\n</body>\n</html>\n"
         self.send_response(404)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(self.body)
 
     def log_message(self, *args: object) -> None:
         pass
 
 
-@pytest.fixture
-def html_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+class _JsonServer(_OtherServer):
+    content_type = "application/json"
+    body = b'{"detail": "Not Found"}'
+
+
+@pytest.fixture(params=[_OtherServer, _JsonServer], ids=["html", "json"])
+def other_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), request.param)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -361,16 +371,22 @@ def html_server() -> Iterator[str]:
 
 
 def test_an_http_server_that_is_not_sagemaker_is_one_line(
-    aws_env: None, html_server: str, capsys: pytest.CaptureFixture[str]
+    aws_env: None,
+    other_server: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # retries of answers that may be transient run on a FakeClock, not in real time
+    monkeypatch.setattr(_commands, "_CLOCK", FakeClock())
     for argv in (["ls"], ["describe", "x"], ["delete", "x", "--missing-ok"]):
-        assert main(["--endpoint-url", html_server, *argv]) == 1
+        assert main(["--endpoint-url", other_server, *argv]) == 1
         err = capsys.readouterr().err
         no_traceback(err)
         assert err.count("\n") == 1, err
-        assert html_server in err
+        assert other_server in err
         assert "HTTP 404" in err
         assert "<html>" not in err
+        assert "skipped" not in err
 
 
 # -- --debug ----------------------------------------------------------------------------------
@@ -382,10 +398,6 @@ def test_debug_logs_never_show_secrets(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from ic_sdk import _redact
-
-    if not hasattr(_redact, "redacting_logs"):
-        pytest.skip("the log redaction (ic_sdk._redact.redacting_logs) is not merged yet")
     token = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
     monkeypatch.setenv("AWS_SESSION_TOKEN", token)
     emu.endpoint()
@@ -438,3 +450,30 @@ def test_validate_never_prints_a_traceback(document: object, kind: str) -> None:
     if status == 1 and err.getvalue():
         assert err.getvalue().startswith("error: ")
         assert err.getvalue().count("\n") == 1
+
+
+def test_ctrl_c_during_a_wait_says_how_to_resume(
+    emu: Emulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ic_sdk.client import InferenceComponentClient
+
+    async def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    emu.endpoint()
+    original = InferenceComponentClient.wait_until_in_service
+    monkeypatch.setattr(InferenceComponentClient, "wait_until_in_service", interrupted)
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML), "--wait") == 130
+    err = capsys.readouterr().err
+    assert err == (
+        "interrupted (the changes go on; resume waiting with: "
+        "ic-sdk wait llama-base --until in-service)\n"
+    )
+    assert emu.status("llama-base") == "Creating"  # the create was sent
+    monkeypatch.setattr(InferenceComponentClient, "wait_until_in_service", original)
+    assert cli(emu, "wait", "llama-base") == 0
+    assert cli(emu, "ls") == 0
+    assert capsys.readouterr().err == ""

@@ -85,11 +85,11 @@ request_dict = ic_sdk.serde.converter.unstructure(request)
 #: Snippets that cannot run as written: (page, first line) -> why.
 NOT_RUN: dict[tuple[str, int], str] = {
     ("docs/guides/waiters.md", 9): "shows alternatives side by side ('spec' created twice)",
-    ("docs/guides/waiters.md", 71): "fragment: a 'llama' component on an open client",
-    ("docs/guides/waiters.md", 120): "fragment: a 'llama' component on an open client",
+    ("docs/guides/waiters.md", 75): "fragment: a 'llama' component on an open client",
+    ("docs/guides/waiters.md", 124): "fragment: a 'llama' component on an open client",
+    ("docs/guides/guarantees.md", 99): "fragment: cancelling create_many inside a task",
     ("docs/guides/testing.md", 50): "fragment: InferenceComponentClient(..., clock=clock)",
     ("docs/guides/testing.md", 65): "fragment: fault calls on an 'sm' of an earlier snippet",
-    ("docs/guides/testing.md", 86): "fragment: set_handler on an 'sm' of an earlier snippet",
 }
 
 

@@ -21,6 +21,7 @@ from ic_sdk.errors import (
     ServiceValidationError,
     ThrottlingError,
     TransportError,
+    UpdateRolledBack,
     WaiterError,
     WaiterTimeout,
 )
@@ -556,3 +557,87 @@ async def test_changed_since_gives_up_on_seeing_the_change_after_the_grace_perio
     policy = WaitPolicy(backoff=Backoff(initial=2.0, jitter=0.0), not_found_grace=30.0)
     await wait("ic", script, policy=policy, clock=clock, changed_since=BEFORE)
     assert 30.0 <= clock.now() < 80.0
+
+
+# -- rollbacks (expect / previous_failure) -----------------------------------------------
+
+
+def three_copies(desc: models.DescribeInferenceComponentOutput) -> bool:
+    return desc.runtime_config is not None and desc.runtime_config.desired_copy_count == 3
+
+
+async def test_a_rollback_raises_on_the_first_describe_that_shows_it() -> None:
+    clock = FakeClock()
+    script = Script(
+        clock,
+        [
+            (0.0, described("Updating", desired=3, current=1)),
+            (100.0, described("InService", desired=1, current=1, reason="alarm fired")),
+        ],
+    )
+    with pytest.raises(UpdateRolledBack) as info:
+        await wait("ic", script, until="scaled", copies=3, clock=clock, expect=three_copies)
+    assert info.value.failure_reason == "alarm fired"
+    assert info.value.description is not None
+    assert len([t for t in script.calls if t >= 100.0]) == 1
+
+
+async def test_a_new_reason_is_a_rollback_even_unseen_in_transit() -> None:
+    clock = FakeClock()
+    before = datetime(2026, 1, 1, tzinfo=UTC)
+    rolled = described("InService", desired=1, current=1, reason="new", modified=before)
+    script = Script(clock, [(0.0, rolled)])
+    with pytest.raises(UpdateRolledBack, match="new"):
+        await wait(
+            "ic",
+            script,
+            until="scaled",
+            copies=3,
+            clock=clock,
+            changed_since=before,
+            expect=three_copies,
+            previous_failure="old",
+        )
+    assert len(script.calls) == 1
+
+
+async def test_a_stale_reason_does_not_fail_a_change_that_shows() -> None:
+    clock = FakeClock()
+    script = Script(
+        clock,
+        [
+            (0.0, described("Updating", desired=3, current=1, reason="old")),
+            (50.0, described("InService", desired=3, current=3, reason="old")),
+        ],
+    )
+    done = await wait(
+        "ic",
+        script,
+        until="scaled",
+        copies=3,
+        clock=clock,
+        expect=three_copies,
+        previous_failure="old",
+    )
+    assert done is not None
+    assert done.failure_reason == "old"
+
+
+async def test_without_a_reason_a_mismatch_is_not_a_rollback() -> None:
+    clock = FakeClock()
+    script = Script(
+        clock,
+        [(0.0, described("Updating")), (30.0, described("InService"))],
+    )
+    done = await wait("ic", script, clock=clock, expect=lambda d: False)
+    assert done is not None
+    assert done.inference_component_status == "InService"
+
+
+async def test_a_timeout_carries_the_last_failure_reason() -> None:
+    clock = FakeClock()
+    script = Script(clock, [(0.0, described("Updating", reason="from before"))])
+    with pytest.raises(WaiterTimeout) as info:
+        await wait("ic", script, clock=clock, policy=WaitPolicy(timeout=60))
+    assert info.value.failure_reason == "from before"
+    assert "from before" in str(info.value)

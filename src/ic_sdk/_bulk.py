@@ -78,7 +78,7 @@ async def create_many(
 
     async def create_one(request: models.CreateInferenceComponentInput) -> CreateResult:
         try:
-            output = await client._create(request, preflight=preflight, retry=budget)
+            output = await client._create(request, preflight=preflight, budget=budget)
         except Exception as exc:
             return CreateResult(request=request, error=exc)
         if not wait:

@@ -155,9 +155,10 @@ async def send(client: InferenceComponentClient, op: Operation, request: Any) ->
     never followed by a second attempt that could apply it twice.
     """
     from ic_sdk import retry
+    from ic_sdk._core import raise_problems
     from ic_sdk.serde import converter
 
-    client._check(request, op.name)
+    raise_problems(request, op.name)
     out = output_class(op)
     wire = converter.unstructure(request)
     runtime = op.service == "sagemaker-runtime"

@@ -61,9 +61,22 @@ _MIN_KNOWN = 6
 #: At most this many known values are kept (oldest forgotten first).
 _MAX_KNOWN = 10_000
 
-_QUOTED = r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"""
-_ENVIRONMENT = re.compile(r"""(["']Environment["']\s*:\s*\{)([^{}]*)(\})""")
-_ENV_VALUE = re.compile(rf"""({_QUOTED}\s*:\s*){_QUOTED}""")
+# An Environment map as JSON or a Python repr (possibly inside a repr'd bytes body, where
+# escapes are doubled): its keys follow the model's key pattern; a value runs lazily to
+# the quote that is followed by "," + the next key, or by the closing brace.
+_ENTRY = (
+    r"""\s*(?P<q>["'])(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P=q)\s*:\s*(?P<v>["']).*?(?P=v)\s*"""
+    r"""(?:,(?=\s*["'][A-Za-z_])|(?=\s*\}))"""
+)
+_ENVIRONMENT = re.compile(
+    rf"""(?P<open>["']Environment["']\s*:\s*\{{)(?P<entries>(?:{_ENTRY})*)(?P<close>\s*\}})""",
+    re.DOTALL,
+)
+_ENTRY_RE = re.compile(_ENTRY, re.DOTALL)
+# Anything else after "Environment": { (a truncated body, an odd shape): hide it all.
+_ENVIRONMENT_ANY = re.compile(
+    rf"""(["']Environment["']\s*:\s*\{{)(?:(?:{_ENTRY})*\s*\}}|[^}}]*)""", re.DOTALL
+)
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization header: ..., Signature=<hex>
     (re.compile(r"(Signature=)[0-9a-fA-F]+"), rf"\g<1>{MASK}"),
@@ -89,8 +102,22 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def _mask_environment(match: re.Match[str]) -> str:
-    inner = _ENV_VALUE.sub(lambda m: f"{m.group(1)}{MASK!r}", match.group(2))
-    return f"{match.group(1)}{inner}{match.group(3)}"
+    entries = match.group("entries") + match.group("close")
+    keys = [m.group("key") for m in _ENTRY_RE.finditer(entries)]
+    inner = ", ".join(f"{key!r}: {MASK!r}" for key in keys)
+    return f"{match.group('open')}{inner}{match.group('close')}"
+
+
+def _scrub_environment(text: str) -> str:
+    def mask(match: re.Match[str]) -> str:
+        structured = _ENVIRONMENT.match(match.string, match.start())
+        if structured is not None and structured.end() >= match.end():
+            return _mask_environment(structured)
+        return f"{match.group(1)}{MASK}"
+
+    # Each opening is handled once: structured (keys kept) when it parses, else hidden
+    # up to the next closing brace.
+    return _ENVIRONMENT_ANY.sub(mask, text)
 
 
 class _SecretFilter(logging.Filter):
@@ -109,7 +136,7 @@ class _SecretFilter(logging.Filter):
 
     def scrub(self, text: str) -> str:
         if "Environment" in text:
-            text = _ENVIRONMENT.sub(_mask_environment, text)
+            text = _scrub_environment(text)
         for pattern, replacement in _PATTERNS:
             text = pattern.sub(replacement, text)
         for value in self.known:

@@ -29,8 +29,7 @@ import asyncio
 import builtins
 import logging
 import random
-import time
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, aclosing
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
@@ -38,22 +37,22 @@ import attrs
 from ic_sdk import _redact, models, reconcile, retry, waiters
 from ic_sdk._bulk import CreateResult, partial_results
 from ic_sdk._bulk import create_many as _create_many
-from ic_sdk._transport import ClosingClock, RetryMode, aio_config, answer_checker, map_error
+from ic_sdk._core import ClientCore, raise_problems
+from ic_sdk._invoke import Body, invoke_raw, payload_chunks
+from ic_sdk._transport import ClosingClock, RetryMode
 from ic_sdk.clock import Clock, SystemClock
 from ic_sdk.errors import (
-    ClientClosed,
     IcSdkError,
-    MalformedResponse,
     ResourceNotFound,
     ServiceValidationError,
     ValidationError,
 )
 from ic_sdk.models import runtime as rt
 from ic_sdk.serde import converter
-from ic_sdk.validation import errors_only, validate
+from ic_sdk.validation import errors_only
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
     from datetime import datetime
     from types import TracebackType
 
@@ -68,9 +67,6 @@ logger = logging.getLogger("ic_sdk.client")
 
 _T = TypeVar("_T")
 
-#: ``Body`` of an invocation: bytes as they are, text encoded as UTF-8.
-Body = bytes | bytearray | memoryview | str
-
 #: Marker in the ValidationException the service answers when an IC is already being deleted.
 _DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
 
@@ -80,17 +76,7 @@ def _raise_problems(problems: Sequence[Problem], operation: str) -> None:
         raise ValidationError(problems, operation=operation)
 
 
-def _body_bytes(body: Body) -> bytes:
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    return bytes(body)
-
-
-def _operation(request: object) -> str:
-    return type(request).__name__.removesuffix("Input")
-
-
-class InferenceComponentClient:
+class InferenceComponentClient(ClientCore):
     """Async client for SageMaker inference components.
 
     Build it from settings::
@@ -247,230 +233,6 @@ class InferenceComponentClient:
         where = self._endpoint_url or self._region or "default region"
         return f"<InferenceComponentClient {where}{' closed' if self._closed else ''}>"
 
-    def _redact_logs(self) -> None:
-        if self._redaction is None:
-            secrets = [v for k, v in self._credentials.items() if v and k != "aws_access_key_id"]
-            self._redaction = _redact.redacting_logs(secrets)
-
-    def _closed_error(self, what: str) -> ClientClosed:
-        return ClientClosed(f"{what}: this InferenceComponentClient is closed")
-
-    async def _open(self, service: str, endpoint_url: str | None) -> Any:
-        if self._closed:
-            raise self._closed_error(f"creating the {service} client")
-        if self._session is None:
-            from aiobotocore.session import AioSession
-
-            self._session = AioSession(profile=self._profile)
-        self._redact_logs()
-        logger.debug("creating %s client (endpoint %s)", service, endpoint_url or "default")
-        try:
-            creator = self._session.create_client(
-                service,
-                region_name=self._region,
-                endpoint_url=endpoint_url,
-                config=aio_config(self._retry_mode, self._user_config),
-                **{k: v for k, v in self._credentials.items() if v is not None},
-            )
-            client = await self._stack.enter_async_context(creator)
-        except ValueError as exc:  # botocore: invalid region or endpoint URL
-            raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
-        except Exception as exc:
-            mapped = map_error(exc, f"creating the {service} client")
-            if mapped is None:
-                raise
-            raise mapped from exc
-        _redact.refresh()
-        if service == "sagemaker":
-            client.meta.events.register(
-                "before-parse.sagemaker.*",
-                answer_checker(client.meta.endpoint_url),
-                unique_id="ic_sdk-answer-check",
-            )
-        return client
-
-    async def _sagemaker(self) -> Any:
-        if self._closed:
-            raise self._closed_error("SageMaker call")
-        if self._sm is None:
-            async with self._lock:
-                if self._sm is None:
-                    self._sm = await self._open("sagemaker", self._endpoint_url)
-        return self._sm
-
-    async def _runtime(self) -> Any:
-        if self._closed:
-            raise self._closed_error("runtime call")
-        if self._rt is None:
-            async with self._lock:
-                if self._rt is None:
-                    self._rt = await self._open("sagemaker-runtime", self._runtime_endpoint_url)
-        return self._rt
-
-    # -- plumbing ----------------------------------------------------------------------
-
-    async def _send(
-        self, method: str, wire: dict[str, Any], *, runtime: bool = False
-    ) -> dict[str, Any]:
-        """One attempt: call aiobotocore's ``method`` with ``wire``; errors mapped,
-        metadata dropped."""
-        client = await (self._runtime() if runtime else self._sagemaker())
-        if not runtime:
-            _redact.remember_environment(wire)
-        _redact.refresh()
-        started = time.perf_counter()
-        self._in_flight += 1
-        self._drained.clear()
-        try:
-            raw: dict[str, Any] = await getattr(client, method)(**wire)
-            body: Any = raw.get("Body")
-            if runtime and hasattr(body, "read"):
-                async with body:
-                    raw["Body"] = await body.read()
-        except asyncio.CancelledError as exc:
-            task = asyncio.current_task()
-            if self._closed and task is not None and not task.cancelling():
-                # Nobody cancelled this caller: closing the connections did.
-                raise self._closed_error(f"{method} was interrupted") from exc
-            raise
-        except Exception as exc:
-            if self._closed and not isinstance(exc, IcSdkError):
-                raise self._closed_error(f"{method} was interrupted") from exc
-            mapped = map_error(exc, method, url=getattr(client.meta, "endpoint_url", None))
-            if mapped is None:
-                raise
-            logger.debug("%s failed: %s", method, mapped)
-            raise mapped from exc
-        finally:
-            self._in_flight -= 1
-            if not self._in_flight:
-                self._drained.set()
-        meta = raw.pop("ResponseMetadata", None) or {}
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s took %.1f ms (request id %s)",
-                method,
-                (time.perf_counter() - started) * 1000,
-                meta.get("RequestId"),
-            )
-        return raw
-
-    def _check(self, request: object, operation: str) -> None:
-        """Raise ``ValidationError`` when ``request`` has problems (nothing is sent)."""
-        _raise_problems(validate(request), operation)
-
-    def _structure(self, raw: dict[str, Any], out: type[_T], operation: str) -> _T:
-        try:
-            return converter.structure(raw, out)
-        except Exception as exc:
-            raise MalformedResponse(
-                f"cannot read the answer: {type(exc).__name__}: {exc}", operation=operation
-            ) from exc
-
-    async def _call_once(self, method: str, request: Any, out: type[_T]) -> _T:
-        """Validate ``request`` (a ``<Operation>Input`` model), send it once, structure
-        ``out``. Malformed answers raise :class:`~ic_sdk.errors.MalformedResponse`."""
-        operation = _operation(request)
-        _raise_problems(validate(request), operation)
-        raw = await self._send(method, converter.unstructure(request))
-        return self._structure(raw, out, operation)
-
-    async def _call(
-        self, method: str, request: Any, out: type[_T], *, policy: retry.RetryPolicy | None = None
-    ) -> _T:
-        """:meth:`_call_once`, retried on transient errors (for reads)."""
-        operation = _operation(request)
-        _raise_problems(validate(request), operation)
-        wire = converter.unstructure(request)
-
-        async def attempt() -> _T:
-            return self._structure(await self._send(method, wire), out, operation)
-
-        return await retry.run(
-            operation,
-            attempt,
-            policy=policy or self._retry_policy,
-            clock=self._clock,
-            rng=self._rng,
-        )
-
-    async def _mutate(
-        self,
-        method: str,
-        request: Any,
-        out: type[_T],
-        *,
-        reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None,
-        policy: retry.RetryPolicy | None = None,
-    ) -> _T:
-        """Validate, send and retry a mutation; settle a possibly lost answer.
-
-        ``reconcile(error)`` is awaited with the error that ends the call once an answer
-        may have been lost (see :func:`ic_sdk.retry.run`); it returns the output if the
-        service applied the request after all (usually built from a description with
-        :mod:`ic_sdk.reconcile`), else ``None``. This is the path every mutating client
-        method takes.
-        """
-        operation = _operation(request)
-        _raise_problems(validate(request), operation)
-        wire = converter.unstructure(request)
-
-        async def attempt() -> _T:
-            return self._structure(await self._send(method, wire), out, operation)
-
-        return await retry.run(
-            operation,
-            attempt,
-            policy=policy or self._retry_policy,
-            clock=self._clock,
-            rng=self._rng,
-            reconcile=reconcile,
-        )
-
-    def _policy(
-        self, policy: waiters.WaitPolicy | None, timeout_s: float | None
-    ) -> waiters.WaitPolicy:
-        chosen = policy or self._wait_policy
-        return chosen if timeout_s is None else attrs.evolve(chosen, timeout=timeout_s)
-
-    def _poll(self, name: str) -> Callable[[], Awaitable[models.DescribeInferenceComponentOutput]]:
-        """One describe per poll: the waiter retries failed polls within its own deadline."""
-        request = models.DescribeInferenceComponentInput(inference_component_name=name)
-
-        def poll() -> Awaitable[models.DescribeInferenceComponentOutput]:
-            return self._call_once(
-                "describe_inference_component", request, models.DescribeInferenceComponentOutput
-            )
-
-        return poll
-
-    async def _wait_for(
-        self,
-        name: str,
-        until: waiters.Until,
-        *,
-        copies: int | None = None,
-        policy: waiters.WaitPolicy | None,
-        timeout_s: float | None,
-        on_event: waiters.OnEvent | None,
-        changed_since: datetime | None = None,
-        expect: Callable[[models.DescribeInferenceComponentOutput], bool] | None = None,
-        previous_failure: str | None = None,
-    ) -> models.DescribeInferenceComponentOutput | None:
-        return await waiters.wait(
-            name,
-            self._poll(name),
-            until=until,
-            copies=copies,
-            policy=self._policy(policy, timeout_s),
-            clock=self._clock,
-            rng=self._rng,
-            on_event=on_event,
-            changed_since=changed_since,
-            expect=expect,
-            previous_failure=previous_failure,
-        )
-
     # -- any operation -------------------------------------------------------------------
 
     if TYPE_CHECKING:
@@ -602,7 +364,7 @@ class InferenceComponentClient:
         request: models.CreateInferenceComponentInput,
         *,
         preflight: bool,
-        retry: retry.RetryPolicy | None = None,
+        budget: retry.RetryPolicy | None = None,
     ) -> models.CreateInferenceComponentOutput:
         if preflight:
             from ic_sdk.preflight import NOTICE_RULES
@@ -620,7 +382,7 @@ class InferenceComponentClient:
             request,
             models.CreateInferenceComponentOutput,
             reconcile=settle,
-            policy=retry,
+            policy=budget,
         )
 
     async def create(
@@ -779,7 +541,7 @@ class InferenceComponentClient:
         """
         self._endpoints.pop(name, None)
         request = models.DeleteInferenceComponentInput(inference_component_name=name)
-        _raise_problems(validate(request), "DeleteInferenceComponent")
+        raise_problems(request)
         wire = converter.unstructure(request)
 
         async def attempt() -> bool:
@@ -941,52 +703,6 @@ class InferenceComponentClient:
 
     # -- runtime -------------------------------------------------------------------------
 
-    async def _endpoint_for(self, name: str, endpoint_name: str | None) -> str:
-        if endpoint_name is not None:
-            return endpoint_name
-        cached = self._endpoints.get(name)
-        if cached is not None:
-            return cached
-        desc = await self.describe(name)
-        if desc.endpoint_name is None:
-            raise IcSdkError(f"the service did not say which endpoint hosts {name!r}")
-        self._endpoints[name] = desc.endpoint_name
-        return desc.endpoint_name
-
-    def _forget_endpoint(self, name: str, exc: IcSdkError) -> None:
-        # A cached endpoint may be stale (component deleted and created elsewhere): the
-        # runtime then answers ValidationError. Model errors say nothing about routing.
-        if isinstance(exc, ResourceNotFound) or (
-            isinstance(exc, ServiceValidationError) and exc.code.startswith("Validation")
-        ):
-            self._endpoints.pop(name, None)
-
-    async def _invoke_raw(
-        self,
-        shape: type[rt.InvokeEndpointInput] | type[rt.InvokeEndpointWithResponseStreamInput],
-        operation: str,
-        method: str,
-        name: str,
-        body: Body,
-        *,
-        endpoint_name: str | None,
-        **options: str | None,
-    ) -> dict[str, Any]:
-        """Validate and send one runtime invocation of component ``name``; the raw answer."""
-        endpoint = await self._endpoint_for(name, endpoint_name)
-        request = shape(
-            endpoint_name=endpoint,
-            inference_component_name=name,
-            body=_body_bytes(body),
-            **options,
-        )
-        _raise_problems(validate(request), operation)
-        try:
-            return await self._send(method, converter.unstructure(request), runtime=True)
-        except IcSdkError as exc:
-            self._forget_endpoint(name, exc)
-            raise
-
     async def invoke(
         self,
         name: str,
@@ -1002,11 +718,11 @@ class InferenceComponentClient:
         """InvokeEndpoint for inference component ``name``; the body is read in full.
 
         Without ``endpoint_name`` the endpoint is found by describing the component
-        (once; it is cached).
+        (once; it is cached). Throttling, 5xx answers and connection errors are retried.
         """
-        raw = await self._invoke_raw(
+        raw = await invoke_raw(
+            self,
             rt.InvokeEndpointInput,
-            "InvokeEndpoint",
             "invoke_endpoint",
             name,
             body,
@@ -1017,7 +733,7 @@ class InferenceComponentClient:
             inference_id=inference_id,
             session_id=session_id,
         )
-        return converter.structure(raw, rt.InvokeEndpointOutput)
+        return self._structure(raw, rt.InvokeEndpointOutput, "InvokeEndpoint")
 
     async def invoke_stream(
         self,
@@ -1035,13 +751,14 @@ class InferenceComponentClient:
 
         Yields the payload bytes of each ``PayloadPart``. An error event in the stream
         (``ModelStreamError``, ``InternalStreamFailure``) raises ``ServiceError``. The
-        response is closed when the iteration ends, fails, or is closed early.
+        response is closed when the iteration ends, fails, or is closed early. Starting
+        the stream is retried like :meth:`invoke`; a stream broken midway is not.
         """
-        operation = "invoke_endpoint_with_response_stream"
-        raw = await self._invoke_raw(
+        method = "invoke_endpoint_with_response_stream"
+        raw = await invoke_raw(
+            self,
             rt.InvokeEndpointWithResponseStreamInput,
-            "InvokeEndpointWithResponseStream",
-            operation,
+            method,
             name,
             body,
             endpoint_name=endpoint_name,
@@ -1051,25 +768,9 @@ class InferenceComponentClient:
             inference_id=inference_id,
             session_id=session_id,
         )
-        stream = raw["Body"]
-        events = aiter(stream)
-        try:
-            while True:
-                try:
-                    event = await anext(events)
-                except StopAsyncIteration:
-                    return
-                except Exception as exc:
-                    mapped = map_error(exc, operation)
-                    if mapped is None:
-                        raise
-                    raise mapped from exc
-                part = event.get("PayloadPart")
-                if part is not None and part.get("Bytes"):
-                    yield part["Bytes"]
-        finally:
-            await events.aclose()
-            stream.close()
+        async with aclosing(payload_chunks(raw["Body"], method)) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     # -- checks and bulk -----------------------------------------------------------------
 

@@ -161,8 +161,8 @@ class MalformedResponse(ServiceError):
     """The service (or something in its place) answered, but not in a form ic_sdk can read.
 
     An HTML page, truncated JSON, a status that is an object, a timestamp that is a
-    word... Treated as transient (retried; waiters keep polling); a mutation answered
-    this way is reconciled. ``operation``, ``http_status`` and ``url`` say where.
+    word... Treated as transient (retried; waiters keep polling) unless the HTTP status
+    is 4xx; a mutation answered this way is reconciled. ``operation``, ``http_status`` and ``url`` say where.
     """
 
     retryable = True
@@ -183,6 +183,8 @@ class MalformedResponse(ServiceError):
             http_status=http_status,
             url=url,
             request_id=request_id,
+            # A 4xx page (a proxy, a server that is not SageMaker) will not change.
+            retryable=http_status is None or not 400 <= http_status < 500,
         )
 
     def __str__(self) -> str:

@@ -219,8 +219,9 @@ async def run(
     (:func:`may_have_applied`), the error that finally ends the call (a final or
     reconcilable answer, or a transient one when the budget is spent) is passed to
     ``reconcile``; a result it returns is the call's result, ``None`` lets the error
-    stand. Only :class:`~ic_sdk.errors.IcSdkError` is retried or reconciled; anything
-    else propagates at once.
+    stand (as it does when ``reconcile`` itself fails). Only
+    :class:`~ic_sdk.errors.IcSdkError` is retried or reconciled; anything else
+    propagates at once.
     """
     start = clock.now()
     attempts = 0
@@ -251,7 +252,14 @@ async def run(
                     operation,
                     type(exc).__name__,
                 )
-                settled = await reconcile(exc)
+                try:
+                    settled = await reconcile(exc)
+                except ClientClosed:
+                    raise
+                except IcSdkError as failure:
+                    # The describe failed too: the original error says the most.
+                    logger.debug("%s: could not reconcile (%s)", operation, failure)
+                    settled = None
                 if settled is not None:
                     logger.debug("%s: the request was applied", operation)
                     return settled

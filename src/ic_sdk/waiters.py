@@ -220,10 +220,11 @@ async def watch(
     ``InService`` right after an update would end the wait early.
 
     ``expect`` (whether a description shows the requested change) detects rollbacks: an
-    ``InService`` component that does not show the change although the change has had
-    its turn (a transitional status was seen, ``LastModifiedTime`` moved past
-    ``changed_since``, a ``FailureReason`` other than ``previous_failure`` appeared, or
-    ``not_found_grace`` passed) raises :class:`~ic_sdk.errors.UpdateRolledBack` at once.
+    ``InService`` component with a ``FailureReason`` that does not show the change
+    although the change has had its turn (a transitional status was seen,
+    ``LastModifiedTime`` moved past ``changed_since``, ``not_found_grace`` passed, or the
+    ``FailureReason`` is not ``previous_failure``) raises
+    :class:`~ic_sdk.errors.UpdateRolledBack` at once.
     ``previous_failure`` is the ``FailureReason`` before the change: the service keeps
     an old one after later successful updates, so only a different one is news.
     """
@@ -324,14 +325,16 @@ async def watch(
                 or _modified_after(latest, changed_since)
                 or clock.now() - start >= policy.not_found_grace
             )
-            applied = expect is None or expect(latest)
-            done = _reached(until, latest, copies) and shown and applied
+            # A rollback always leaves a FailureReason: without one, a description that
+            # does not look like the request is not taken for a rollback.
             rolled_back = (
                 until != "deleted"
                 and status == "InService"
-                and not applied
-                and (shown or (reason is not None and reason != previous_failure))
+                and reason is not None
+                and (shown or reason != previous_failure)
+                and not (expect is None or expect(latest))
             )
+            done = _reached(until, latest, copies) and shown and not rolled_back
             failed = rolled_back or (until != "deleted" and status in ("Failed", "Deleting"))
             delay = None if done or failed else plan()
             yield event(

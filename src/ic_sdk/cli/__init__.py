@@ -336,16 +336,14 @@ def _debug_logging() -> contextlib.AbstractContextManager[object]:
         root.setLevel(level)
 
     stack.callback(restore)
-    from ic_sdk import _redact
+    from ic_sdk._redact import redacting_logs
 
-    start = getattr(_redact, "redacting_logs", None)
-    if start is not None:  # pragma: no branch - until the log redaction lands
-        secrets = [
-            os.environ[key]
-            for key in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-            if os.environ.get(key)
-        ]
-        stack.enter_context(start(secrets))
+    secrets = [
+        os.environ[key]
+        for key in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+        if os.environ.get(key)
+    ]
+    stack.enter_context(redacting_logs(secrets))
     return stack
 
 
@@ -358,6 +356,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (already printed)
         return exc.code if isinstance(exc.code, int) else 2
+    from ic_sdk.cli._lifecycle import forget_waits, interrupted_hint
+
+    forget_waits()
     logs = _debug_logging() if args.debug else contextlib.nullcontext()
     try:
         with logs:
@@ -369,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {_error_text(exc, args)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        hint = interrupted_hint()
+        print(f"interrupted ({hint})" if hint else "interrupted", file=sys.stderr)
         return 130
     return status

@@ -325,7 +325,9 @@ def cmd_scale(args: argparse.Namespace) -> int:
         reporter.step(f"{args.name}: scaling to {args.copies} copies")
         result: dict[str, Any] = {"name": args.name, "copies": args.copies}
         if args.wait:
-            with reporter.tracking() as tracker:
+            from ic_sdk.cli._lifecycle import waiting
+
+            with waiting([args.name], "scaled"), reporter.tracking() as tracker:
                 desc = await client.wait_until_scaled(
                     args.name,
                     copies=args.copies,

@@ -10,6 +10,8 @@ base; ``wait`` resumes a wait that timed out or was interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ic_sdk.cli._commands import (
@@ -30,10 +32,47 @@ if TYPE_CHECKING:
     from ic_sdk.cli._specs import SpecDocument
     from ic_sdk.client import InferenceComponentClient
 
-__all__ = ["cmd_apply", "cmd_delete", "cmd_wait"]
+__all__ = [
+    "cmd_apply",
+    "cmd_delete",
+    "cmd_wait",
+    "forget_waits",
+    "interrupted_hint",
+    "resume_hint",
+    "waiting",
+]
 
 #: Statuses in which a change is still under way: apply waits instead of acting.
 _BUSY = frozenset({"Creating", "Updating"})
+
+
+#: Waits under way: component name -> the ``--until`` of the ``ic-sdk wait`` resuming it.
+_WAITS: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def waiting(names: Iterable[str], until: str) -> Iterator[None]:
+    """Remember waits under way, so that an interrupted command says how to resume them."""
+    names = list(names)
+    _WAITS.update(dict.fromkeys(names, until))
+    yield
+    # Not in a ``finally``: a wait that Ctrl-C interrupts stays listed for main's message.
+    for name in names:
+        _WAITS.pop(name, None)
+
+
+def forget_waits() -> None:
+    """Start a command with no wait listed (``main`` may run several in one process)."""
+    _WAITS.clear()
+
+
+def interrupted_hint() -> str | None:
+    """After Ctrl-C: the ``ic-sdk wait`` commands that resume the interrupted waits."""
+    if not _WAITS:
+        return None
+    commands = [f"ic-sdk wait {name} --until {until}" for name, until in _WAITS.items()]
+    _WAITS.clear()
+    return "the changes go on; resume waiting with: " + "; ".join(commands)
 
 
 def _status(desc: models.DescribeInferenceComponentOutput | None) -> str | None:
@@ -98,7 +137,7 @@ class _Applier:
         self.pending: set[str] = set()  # created or updated here and not yet awaited
 
     async def wait_in_service(self, name: str) -> models.DescribeInferenceComponentOutput:
-        with self.reporter.tracking() as tracker:
+        with waiting([name], "in-service"), self.reporter.tracking() as tracker:
             desc = await self.client.wait_until_in_service(
                 name, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
@@ -111,7 +150,7 @@ class _Applier:
         """Until InService (and, when the spec sets copies, running that many)."""
         if copies is None:
             return await self.wait_in_service(name)
-        with self.reporter.tracking() as tracker:
+        with waiting([name], "scaled"), self.reporter.tracking() as tracker:
             desc = await self.client.wait_until_scaled(
                 name, copies=copies, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
@@ -123,7 +162,7 @@ class _Applier:
         reason = desc.failure_reason or "no reason given"
         self.reporter.step(f"{name}: is Failed ({reason}); deleting it to create it again")
         await self.client.delete(name, missing_ok=True)
-        with self.reporter.tracking() as tracker:
+        with waiting([name], "deleted"), self.reporter.tracking() as tracker:
             await self.client.wait_until_deleted(
                 name, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
@@ -222,7 +261,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.names))  # each once, first mention first
 
     async def wait_gone(client: InferenceComponentClient, gone: list[str]) -> None:
-        with reporter.tracking() as tracker:
+        with waiting(gone, "deleted"), reporter.tracking() as tracker:
             await asyncio.gather(
                 *(
                     client.wait_until_deleted(
@@ -282,7 +321,7 @@ def cmd_wait(args: argparse.Namespace) -> int:
     name: str = args.name
 
     async def work(client: InferenceComponentClient) -> str:
-        with reporter.tracking() as tracker:
+        with waiting([name], args.until), reporter.tracking() as tracker:
             if args.until == "deleted":
                 await client.wait_until_deleted(
                     name, timeout_s=_timeout(args), on_event=tracker.on_event

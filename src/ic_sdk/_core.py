@@ -1,0 +1,294 @@
+"""The machinery behind :class:`~ic_sdk.client.InferenceComponentClient`: opening the
+aiobotocore clients, sending one attempt, and the retry / reconcile paths every client
+method takes (:meth:`ClientCore._call` for reads, :meth:`ClientCore._mutate` for
+mutations). Methods added to the client (any operation, endpoints, teardown,
+autoscaling) go through these, never around them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from datetime import datetime
+from typing import Any, TypeVar
+
+import attrs
+
+from ic_sdk import _redact, models, retry, waiters
+from ic_sdk._transport import RetryMode, aio_config, answer_checker, map_error
+from ic_sdk.clock import Clock
+from ic_sdk.errors import ClientClosed, IcSdkError, MalformedResponse, ValidationError
+from ic_sdk.serde import converter
+from ic_sdk.validation import errors_only, validate
+
+__all__ = ["ClientCore"]
+
+logger = logging.getLogger("ic_sdk.client")
+
+_T = TypeVar("_T")
+
+
+def operation_of(request: object) -> str:
+    """The operation a request model is for: ``CreateInferenceComponentInput`` ->
+    ``CreateInferenceComponent``."""
+    return type(request).__name__.removesuffix("Input")
+
+
+def raise_problems(request: object, operation: str | None = None) -> None:
+    """Raise :class:`~ic_sdk.errors.ValidationError` if ``validate(request)`` finds problems."""
+    # Warnings (e.g. an enum value the pinned botocore does not know yet) are sent.
+    problems = errors_only(validate(request))
+    if problems:
+        raise ValidationError(problems, operation=operation or operation_of(request))
+
+
+class ClientCore:
+    """State and plumbing shared by every client method (see the module docstring)."""
+
+    _region: str | None
+    _profile: str | None
+    _session: Any
+    _endpoint_url: str | None
+    _runtime_endpoint_url: str | None
+    _user_config: Any
+    _retry_mode: RetryMode
+    _retry_policy: retry.RetryPolicy
+    _credentials: dict[str, str | None]
+    _wait_policy: waiters.WaitPolicy
+    _closed_event: asyncio.Event
+    _clock: Clock
+    _rng: Callable[[], float]
+    _sm: Any
+    _rt: Any
+    _stack: AsyncExitStack
+    _lock: asyncio.Lock
+    _closed: bool
+    _in_flight: int
+    _drained: asyncio.Event
+    _redaction: _redact.LogRedaction | None
+    _endpoints: dict[str, str]
+
+    def _redact_logs(self) -> None:
+        if self._redaction is None:
+            secrets = [v for k, v in self._credentials.items() if v and k != "aws_access_key_id"]
+            self._redaction = _redact.redacting_logs(secrets)
+
+    def _closed_error(self, what: str) -> ClientClosed:
+        return ClientClosed(f"{what}: this InferenceComponentClient is closed")
+
+    async def _open(self, service: str, endpoint_url: str | None) -> Any:
+        if self._closed:
+            raise self._closed_error(f"creating the {service} client")
+        if self._session is None:
+            from aiobotocore.session import AioSession
+
+            self._session = AioSession(profile=self._profile)
+        self._redact_logs()
+        logger.debug("creating %s client (endpoint %s)", service, endpoint_url or "default")
+        try:
+            creator = self._session.create_client(
+                service,
+                region_name=self._region,
+                endpoint_url=endpoint_url,
+                config=aio_config(self._retry_mode, self._user_config),
+                **{k: v for k, v in self._credentials.items() if v is not None},
+            )
+            client = await self._stack.enter_async_context(creator)
+        except ValueError as exc:  # botocore: invalid region or endpoint URL
+            raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
+        except Exception as exc:
+            mapped = map_error(exc, f"creating the {service} client")
+            if mapped is None:
+                raise
+            raise mapped from exc
+        _redact.refresh()
+        if service == "sagemaker":
+            client.meta.events.register(
+                "before-parse.sagemaker.*",
+                answer_checker(client.meta.endpoint_url),
+                unique_id="ic_sdk-answer-check",
+            )
+        return client
+
+    async def _sagemaker(self) -> Any:
+        if self._closed:
+            raise self._closed_error("SageMaker call")
+        if self._sm is None:
+            async with self._lock:
+                if self._sm is None:
+                    self._sm = await self._open("sagemaker", self._endpoint_url)
+        return self._sm
+
+    async def _runtime(self) -> Any:
+        if self._closed:
+            raise self._closed_error("runtime call")
+        if self._rt is None:
+            async with self._lock:
+                if self._rt is None:
+                    self._rt = await self._open("sagemaker-runtime", self._runtime_endpoint_url)
+        return self._rt
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    async def _send(
+        self, method: str, wire: dict[str, Any], *, runtime: bool = False
+    ) -> dict[str, Any]:
+        """One attempt: call aiobotocore's ``method`` with ``wire``; errors mapped,
+        metadata dropped."""
+        client = await (self._runtime() if runtime else self._sagemaker())
+        if not runtime:
+            _redact.remember_environment(wire)
+        _redact.refresh()
+        started = time.perf_counter()
+        self._in_flight += 1
+        self._drained.clear()
+        try:
+            raw: dict[str, Any] = await getattr(client, method)(**wire)
+            body: Any = raw.get("Body")
+            if runtime and hasattr(body, "read"):
+                async with body:
+                    raw["Body"] = await body.read()
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if self._closed and task is not None and not task.cancelling():
+                # Nobody cancelled this caller: closing the connections did.
+                raise self._closed_error(f"{method} was interrupted") from exc
+            raise
+        except Exception as exc:
+            if self._closed and not isinstance(exc, IcSdkError):
+                raise self._closed_error(f"{method} was interrupted") from exc
+            meta = client.meta
+            operation = getattr(meta, "method_to_api_mapping", {}).get(method, method)
+            mapped = map_error(exc, operation, url=getattr(meta, "endpoint_url", None))
+            if mapped is None:
+                raise
+            logger.debug("%s failed: %s", method, mapped)
+            raise mapped from exc
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._drained.set()
+        meta = raw.pop("ResponseMetadata", None) or {}
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s took %.1f ms (request id %s)",
+                method,
+                (time.perf_counter() - started) * 1000,
+                meta.get("RequestId"),
+            )
+        return raw
+
+    def _structure(self, raw: dict[str, Any], out: type[_T], operation: str) -> _T:
+        try:
+            return converter.structure(raw, out)
+        except Exception as exc:
+            raise MalformedResponse(
+                f"cannot read the answer: {type(exc).__name__}: {exc}", operation=operation
+            ) from exc
+
+    async def _call_once(self, method: str, request: Any, out: type[_T]) -> _T:
+        """Validate ``request`` (a ``<Operation>Input`` model), send it once, structure
+        ``out``. Malformed answers raise :class:`~ic_sdk.errors.MalformedResponse`."""
+        operation = operation_of(request)
+        raise_problems(request, operation)
+        raw = await self._send(method, converter.unstructure(request))
+        return self._structure(raw, out, operation)
+
+    async def _call(
+        self, method: str, request: Any, out: type[_T], *, policy: retry.RetryPolicy | None = None
+    ) -> _T:
+        """:meth:`_call_once`, retried on transient errors (for reads)."""
+        operation = operation_of(request)
+        raise_problems(request, operation)
+        wire = converter.unstructure(request)
+
+        async def attempt() -> _T:
+            return self._structure(await self._send(method, wire), out, operation)
+
+        return await retry.run(
+            operation,
+            attempt,
+            policy=policy or self._retry_policy,
+            clock=self._clock,
+            rng=self._rng,
+        )
+
+    async def _mutate(
+        self,
+        method: str,
+        request: Any,
+        out: type[_T],
+        *,
+        reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None,
+        policy: retry.RetryPolicy | None = None,
+    ) -> _T:
+        """Validate, send and retry a mutation; settle a possibly lost answer.
+
+        ``reconcile(error)`` is awaited with the error that ends the call once an answer
+        may have been lost (see :func:`ic_sdk.retry.run`); it returns the output if the
+        service applied the request after all (usually built from a description with
+        :mod:`ic_sdk.reconcile`), else ``None``. This is the path every mutating client
+        method takes.
+        """
+        operation = operation_of(request)
+        raise_problems(request, operation)
+        wire = converter.unstructure(request)
+
+        async def attempt() -> _T:
+            return self._structure(await self._send(method, wire), out, operation)
+
+        return await retry.run(
+            operation,
+            attempt,
+            policy=policy or self._retry_policy,
+            clock=self._clock,
+            rng=self._rng,
+            reconcile=reconcile,
+        )
+
+    def _policy(
+        self, policy: waiters.WaitPolicy | None, timeout_s: float | None
+    ) -> waiters.WaitPolicy:
+        chosen = policy or self._wait_policy
+        return chosen if timeout_s is None else attrs.evolve(chosen, timeout=timeout_s)
+
+    def _poll(self, name: str) -> Callable[[], Awaitable[models.DescribeInferenceComponentOutput]]:
+        """One describe per poll: the waiter retries failed polls within its own deadline."""
+        request = models.DescribeInferenceComponentInput(inference_component_name=name)
+
+        def poll() -> Awaitable[models.DescribeInferenceComponentOutput]:
+            return self._call_once(
+                "describe_inference_component", request, models.DescribeInferenceComponentOutput
+            )
+
+        return poll
+
+    async def _wait_for(
+        self,
+        name: str,
+        until: waiters.Until,
+        *,
+        copies: int | None = None,
+        policy: waiters.WaitPolicy | None,
+        timeout_s: float | None,
+        on_event: waiters.OnEvent | None,
+        changed_since: datetime | None = None,
+        expect: Callable[[models.DescribeInferenceComponentOutput], bool] | None = None,
+        previous_failure: str | None = None,
+    ) -> models.DescribeInferenceComponentOutput | None:
+        return await waiters.wait(
+            name,
+            self._poll(name),
+            until=until,
+            copies=copies,
+            policy=self._policy(policy, timeout_s),
+            clock=self._clock,
+            rng=self._rng,
+            on_event=on_event,
+            changed_since=changed_since,
+            expect=expect,
+            previous_failure=previous_failure,
+        )
