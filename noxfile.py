@@ -51,12 +51,13 @@ def codegen(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmarks, printed as ratios against a baseline measured in the same run."""
-    session.install("-e", ".[cli]", *_group("bench"), *_group("test"), *_group("codegen"))
-    import pathlib
+    """Run the benchmarks and publish them: docs/benchmarks.md and the README's table.
 
-    for script in sorted(pathlib.Path("benchmarks").glob("bench_*.py")):
-        session.run("python", str(script), *session.posargs)
+    ``nox -s bench -- bench_client bench_waiter`` re-runs only those scripts and merges
+    their figures into the published ones.
+    """
+    session.install("-e", ".[cli]", *_group("bench"), *_group("test"), *_group("codegen"))
+    session.run("python", "benchmarks/publish.py", "run", *session.posargs)
 
 
 @nox.session(python=PYTHON)

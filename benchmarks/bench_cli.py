@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import botocore.session
-from _util import command_time, row
+from _util import command_time, record
 from botocore.validate import ParamValidator
 
 from ic_sdk import models
@@ -31,6 +31,7 @@ from ic_sdk.cli._progress import PlainReporter
 from ic_sdk.cli._specs import load_specs
 from ic_sdk.validation import validate
 
+BENCH = "cli"
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "examples" / "specs" / "broken.yaml"
 BASE = ROOT / "examples" / "specs" / "base.yaml"
@@ -47,11 +48,17 @@ def bench_mistakes() -> None:
     found = report.generate_report().splitlines() if report.has_errors() else []
     botocore_count = len(found)
     ours = validate(doc.data, models.CreateInferenceComponentInput)
-    row("botocore ParamValidator (baseline)", f"{botocore_count} problems", "1.00x")
-    ratio = f"{len(ours) / botocore_count:.1f}x" if botocore_count else "-"
-    row("ic-sdk validate", f"{len(ours)} problems", ratio)
-    for line in found:
-        row(f"  botocore: {line[:56]}", "")
+    record(
+        BENCH,
+        "mistakes_caught",
+        "ic-sdk validate: problems found in broken.yaml",
+        len(ours),
+        "problems",
+        baseline=botocore_count,
+        baseline_label="botocore ParamValidator",
+        readme="mistakes caught before sending, `examples/specs/broken.yaml`",
+        note="botocore: " + "; ".join(line.strip() for line in found),
+    )
 
 
 def bench_startup() -> None:
@@ -59,8 +66,16 @@ def bench_startup() -> None:
     bare = command_time("pass", runs=9)
     code = f"import sys; from ic_sdk.cli import main; sys.exit(main(['validate', {str(BASE)!r}]))"
     ours = _cli_time(code)
-    row("python -c pass (baseline)", f"{bare * 1e3:.1f} ms", "1.00x")
-    row("ic-sdk validate base.yaml", f"{ours * 1e3:.1f} ms", f"{ours / bare:.1f}x")
+    record(
+        BENCH,
+        "startup",
+        "ic-sdk validate base.yaml, fresh process (wall)",
+        ours * 1e3,
+        "ms",
+        baseline=bare * 1e3,
+        baseline_label="python -c pass",
+        readme="`ic-sdk validate` start-up, fresh process",
+    )
 
 
 def _cli_time(code: str, runs: int = 9) -> float:
@@ -94,8 +109,15 @@ def bench_demo() -> None:
         start = time.perf_counter()
         asyncio.run(run_demo(PlainReporter(io.StringIO()), delay=delay))
         best = min(best, time.perf_counter() - start)
-    row("emulator state changes waited through (baseline)", f"{floor:.2f} s", "1.00x")
-    row("ic-sdk demo", f"{best:.2f} s", f"{best / floor:.2f}x")
+    record(
+        BENCH,
+        "demo",
+        "ic-sdk demo, end to end (best of 3, wall)",
+        best,
+        "s",
+        baseline=floor,
+        baseline_label="emulator state changes it must wait through",
+    )
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
-from _util import row
+from _util import record
 from aiobotocore.config import AioConfig
 from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
@@ -33,10 +33,12 @@ from ic_sdk.clock import FakeClock
 from ic_sdk.testing import Invocation, LocalSageMaker
 from ic_sdk.testing._protocol import WireRequest
 
+BENCH = "emulator"
 CALLS = 300
 ROUNDS = 5
 ROLE = "arn:aws:iam::123456789012:role/SageMaker"
-CREDENTIALS = {"aws_access_key_id": "x", "aws_secret_access_key": "x", "verify": False}
+KEY = LocalSageMaker.ACCESS_KEY
+CREDENTIALS = {"aws_access_key_id": KEY, "aws_secret_access_key": "x", "verify": False}
 
 
 async def best_per_call(
@@ -105,7 +107,8 @@ def _request(target: str, body: object) -> WireRequest:
         "POST",
         "/",
         {
-            "Authorization": "AWS4-HMAC-SHA256 Credential=x, SignedHeaders=x, Signature=x",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential={KEY}/20260101/us-east-1/sagemaker/aws4_request,"
+            " SignedHeaders=x, Signature=x",
             "X-Amz-Date": "20260101T000000Z",
             "X-Amz-Target": f"SageMaker.{target}",
         },
@@ -178,19 +181,37 @@ async def main() -> None:
 
     floor = best["floor"]
     print(f"LocalSageMaker (best of {ROUNDS} interleaved rounds of {CALLS} sequential calls)")
+    record(
+        BENCH,
+        "floor",
+        "floor: aiobotocore -> bare aiohttp server (canned answer)",
+        floor * 1e6,
+        "µs",
+    )
     for name, label in (
-        ("floor", "floor: aiobotocore -> bare aiohttp server (canned answer)"),
         ("aiohttp", "DescribeInferenceComponent -> LocalSageMaker (aiohttp)"),
         ("respx", "DescribeInferenceComponent -> LocalSageMaker (respx)"),
         ("core", "core alone (Service.handle: no HTTP, no client)"),
     ):
-        row(label, f"{best[name] * 1e6:.0f} us", f"{best[name] / floor:.2f}x")
+        record(
+            BENCH,
+            name,
+            label,
+            best[name] * 1e6,
+            "µs",
+            baseline=floor * 1e6,
+            baseline_label="floor",
+            target="ratio <= 1.5" if name == "aiohttp" else None,
+        )
     invoked, streamed = runtime_best["invoke"], runtime_best["stream"]
-    row("InvokeEndpoint, 64 KiB answer", f"{invoked * 1e6:.0f} us", "1.00x")
-    row(
+    record(
+        BENCH,
+        "stream",
         "InvokeEndpointWithResponseStream, 64 x 1 KiB parts",
-        f"{streamed * 1e6:.0f} us",
-        f"{streamed / invoked:.2f}x",
+        streamed * 1e6,
+        "µs",
+        baseline=invoked * 1e6,
+        baseline_label="InvokeEndpoint, 64 KiB answer",
     )
 
 

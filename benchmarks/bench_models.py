@@ -13,42 +13,72 @@ import subprocess
 import sys
 from typing import Any
 
-from _util import command_time, per_op, row
+from _util import command_time, per_op, record
 from pydantic import BaseModel, ConfigDict, Field
 
 from ic_sdk import models
 from ic_sdk.serde import converter
 
+BENCH = "models"
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # measure imports as users see them
+
+
+IMPORT = "import ic_sdk; from ic_sdk.models import DescribeInferenceComponentOutput"
+#: Shape modules the import above may load (each class lives in its own module, loaded
+#: through importlib on first use, which ``-X importtime`` does not show).
+SHAPE_MODULES_BOUND = 10
+
+
+def shape_modules_loaded(code: str = IMPORT) -> list[str]:
+    """The ``ic_sdk.models`` shape modules in ``sys.modules`` after ``code``, fresh process."""
+    probe = (
+        f"{code}; import sys; print('\\n'.join(m for m in sys.modules "
+        "if m.startswith('ic_sdk.models.') and '._shapes.' in m))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return out.split()
 
 
 def bench_import() -> None:
     print("import time (median of 15 fresh interpreters, wall)")
-    ours_code = "import ic_sdk; from ic_sdk.models import DescribeInferenceComponentOutput"
     leak = subprocess.run(
-        [sys.executable, "-c", ours_code + "; import sys; print('aiobotocore' in sys.modules)"],
+        [sys.executable, "-c", IMPORT + "; import sys; print('aiobotocore' in sys.modules)"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
     bare = command_time("pass")
-    ours = command_time(ours_code)
-    row("python -c pass (interpreter start-up)", f"{bare * 1e3:.1f} ms")
-    row("ic_sdk + DescribeInferenceComponentOutput", f"{ours * 1e3:.1f} ms", "1.00x")
-    row("  of which ic_sdk itself (minus start-up)", f"{(ours - bare) * 1e3:.1f} ms")
-    row("  aiobotocore imported?", leak)
+    ours = command_time(IMPORT)
+    shapes = shape_modules_loaded()
     try:
         version = importlib.metadata.version("sagemaker-core")
     except importlib.metadata.PackageNotFoundError:
-        row("sagemaker-core not installed: no baseline", "-")
-        return
-    theirs = command_time("import sagemaker_core.main.resources", runs=5)
-    row(
-        f"sagemaker_core.main.resources ({version})",
-        f"{theirs * 1e3:.1f} ms",
-        f"{theirs / ours:.1f}x slower",
+        version = None
+    theirs = command_time("import sagemaker_core.main.resources", runs=5) if version else None
+    record(
+        BENCH,
+        "import",
+        "import ic_sdk + DescribeInferenceComponentOutput (wall, incl. start-up)",
+        ours * 1e3,
+        "ms",
+        baseline=theirs * 1e3 if theirs else bare * 1e3,
+        baseline_label=f"sagemaker-core {version}" if theirs else "python -c pass",
+        readme="import (`import ic_sdk` + the Describe shape)",
+        note=f"interpreter start-up alone: {bare * 1e3:.1f} ms; aiobotocore imported: {leak}"
+        + ("" if theirs else "; sagemaker-core not installed, so no comparison with it"),
     )
-    row("ratio ic_sdk / sagemaker-core", "", f"{ours / theirs:.3f}")
+    record(
+        BENCH,
+        "import_shape_modules",
+        "shape modules loaded by that import",
+        len(shapes),
+        "loaded",
+        target=f"value <= {SHAPE_MODULES_BOUND}",
+        readme="shape modules that import loads (of 1,900+)",
+        note=", ".join(m.rsplit(".", 1)[1] for m in shapes),
+    )
 
 
 # --- pydantic v2 equivalents of the same shapes (aliases = wire names) ----------------
@@ -229,27 +259,29 @@ def bench_serde() -> None:
     u_ours = per_op(lambda: unstructure(create))
     u_conv = per_op(lambda: converter.unstructure(create))
     u_pyd = per_op(lambda: pcreate.model_dump(by_alias=True, exclude_none=True))
-    print("serde (best of 7, per operation; ratio = ic_sdk / pydantic v2, ≤ 1.0 is the goal)")
-    row(
-        "pydantic model_validate(DescribeInferenceComponent response)",
-        f"{s_pyd * 1e6:.2f} µs",
-        "1.00",
+    print("serde (best of 7, per operation; ratio = ic_sdk / pydantic v2, <= 1.0 is the goal)")
+    record(
+        BENCH,
+        "structure_describe",
+        "converter.structure(DescribeInferenceComponent response)",
+        s_conv * 1e6,
+        "µs",
+        baseline=s_pyd * 1e6,
+        baseline_label="pydantic v2 model_validate",
+        readme="parse a Describe response",
+        note=f"its cached hook called directly: {s_ours * 1e6:.2f} µs",
     )
-    row(
-        "converter.structure(..., DescribeInferenceComponentOutput)",
-        f"{s_conv * 1e6:.2f} µs",
-        f"{s_conv / s_pyd:.2f}",
-    )
-    row("  its cached hook called directly", f"{s_ours * 1e6:.2f} µs", f"{s_ours / s_pyd:.2f}")
-    row(
-        "pydantic model_dump(by_alias, exclude_none) of the create", f"{u_pyd * 1e6:.2f} µs", "1.00"
-    )
-    row(
+    record(
+        BENCH,
+        "unstructure_create",
         "converter.unstructure(CreateInferenceComponentInput)",
-        f"{u_conv * 1e6:.2f} µs",
-        f"{u_conv / u_pyd:.2f}",
+        u_conv * 1e6,
+        "µs",
+        baseline=u_pyd * 1e6,
+        baseline_label="pydantic v2 model_dump(by_alias, exclude_none)",
+        readme="build a Create request dict",
+        note=f"its cached hook called directly: {u_ours * 1e6:.2f} µs",
     )
-    row("  its cached hook called directly", f"{u_ours * 1e6:.2f} µs", f"{u_ours / u_pyd:.2f}")
 
 
 if __name__ == "__main__":

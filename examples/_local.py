@@ -16,7 +16,7 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/SageMakerExecution"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
 
 #: The emulator changes state in a fifth of a second: poll faster than the default policy
-#: (2 s doubling to 40 s, made for the minutes a real deployment takes).
+#: (~2 s, ~8 s, then about every 20 s, made for the minutes a real deployment takes).
 FAST = ic_sdk.WaitPolicy(backoff=ic_sdk.Backoff(initial=0.1, max_delay=0.5, min_delay=0.05))
 
 

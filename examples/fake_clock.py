@@ -25,7 +25,7 @@ async def main() -> None:
     clock = FakeClock()
     delays = Delays(component_create=TEN_MINUTES)
     async with LocalSageMaker(clock=clock, delays=delays) as sm:
-        # The default wait policy (polls 2 s apart, doubling to 40 s) and no botocore
+        # The default wait policy (~2 s, ~8 s, then about every 20 s) and no botocore
         # retries: those sleep in real time; the waiter's retries run on the fake clock.
         policy = ic_sdk.WaitPolicy()
         async with local_client(sm, clock=clock, wait_policy=policy, max_attempts=1) as client:

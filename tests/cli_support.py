@@ -126,6 +126,9 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     # One attempt: botocore's retries of an unreachable endpoint sleep in real time.
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    # ic_sdk's own retries (transient errors, until a deadline) run on a FakeClock; the
+    # emu fixture replaces it with the emulator's.
+    monkeypatch.setattr(_commands, "_CLOCK", FakeClock())
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ic_sdk import models
-from ic_sdk.cli import _commands, main
-from ic_sdk.clock import FakeClock
+from ic_sdk.cli import main
 from tests.cli_support import ADAPTER_YAML, BASE_YAML, SECRET, Emulator, cli, no_traceback, write
 from tests.test_validation_never_raises import shaped
 
@@ -371,13 +370,9 @@ def other_server(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def test_an_http_server_that_is_not_sagemaker_is_one_line(
-    aws_env: None,
-    other_server: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    aws_env: None, other_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # retries of answers that may be transient run on a FakeClock, not in real time
-    monkeypatch.setattr(_commands, "_CLOCK", FakeClock())
+    # (ic_sdk's retries of answers that may be transient run on aws_env's FakeClock)
     for argv in (["ls"], ["describe", "x"], ["delete", "x", "--missing-ok"]):
         assert main(["--endpoint-url", other_server, *argv]) == 1
         err = capsys.readouterr().err
@@ -477,3 +472,33 @@ def test_ctrl_c_during_a_wait_says_how_to_resume(
     assert cli(emu, "wait", "llama-base") == 0
     assert cli(emu, "ls") == 0
     assert capsys.readouterr().err == ""
+
+
+def test_apply_waits_for_a_base_an_earlier_run_left_creating(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.endpoint()
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML)) == 0
+    assert emu.status("llama-base") == "Creating"
+    capsys.readouterr()
+    assert cli(emu, "apply", write(tmp_path, "stack.yaml", STACK), "--wait") == 0
+    assert steps(capsys.readouterr().out) == [
+        "llama-base: unchanged, still Creating; waiting",
+        "llama-sql: created",
+    ]
+    assert cli(emu, "apply", write(tmp_path, "adapter.yaml", ADAPTER_YAML)) == 0
+    assert steps(capsys.readouterr().out) == ["llama-sql: unchanged"]
+
+
+def test_apply_of_an_adapter_alone_waits_for_its_creating_base(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.endpoint()
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML)) == 0
+    capsys.readouterr()
+    assert cli(emu, "apply", write(tmp_path, "adapter.yaml", ADAPTER_YAML), "--wait") == 0
+    assert steps(capsys.readouterr().out) == [
+        "llama-base: waiting until InService before its adapters",
+        "llama-sql: created",
+    ]
+    assert emu.status("llama-sql") == "InService"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import ic_sdk
 from ic_sdk import _redact
 from ic_sdk.builders import base_component, update_component
 from ic_sdk.client import InferenceComponentClient
@@ -118,7 +119,11 @@ async def test_a_full_flow_at_debug_logs_no_secret(everything: Everything) -> No
     assert leaks(texts) == []
 
 
-async def test_redaction_ends_with_the_last_client(everything: Everything) -> None:
+async def test_redaction_ends_with_the_last_client(
+    everything: Everything, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counted from zero whatever an earlier test left open.
+    monkeypatch.setattr(_redact, "_users", 0)
     logger = logging.getLogger("botocore.endpoint")
     with _redact.redacting_logs([SECRET]):
         with _redact.redacting_logs():
@@ -141,3 +146,16 @@ def test_scrub_patterns() -> None:
         assert "zz9" not in scrub("x-amz-security-token:zz9123\nhost:x")
         assert "abcd" not in scrub("Signature:\n" + "abcd" * 16)
         assert scrub("nothing secret") == "nothing secret"
+
+
+async def test_a_client_that_fails_to_start_stops_redacting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    before = _redact._users
+    with pytest.raises(ic_sdk.IcSdkError):
+        async with ic_sdk.InferenceComponentClient(profile="no-such-profile"):
+            pass
+    assert _redact._users == before

@@ -210,3 +210,17 @@ async def test_foreign_exceptions_pass_through() -> None:
     with pytest.raises(KeyError):
         await run("Op", attempt, policy=RetryPolicy(), clock=FakeClock(), rng=lambda: 0.5)
     assert calls[0] == 1
+
+
+async def test_an_unreachable_endpoint_fails_fast() -> None:
+    refused = TransportError("could not connect", connected=False)
+    assert not may_have_applied(refused)  # nothing was sent
+    attempt, calls = script(refused)
+    with pytest.raises(TransportError):
+        await run("Op", attempt, policy=RetryPolicy(), clock=FakeClock(), rng=lambda: 0.5)
+    assert calls[0] == RetryPolicy().unreachable_attempts
+    # reached again in between: the count starts over
+    attempt, calls = script(refused, refused, THROTTLED, refused, refused, "done")
+    assert (
+        await run("Op", attempt, policy=RetryPolicy(), clock=FakeClock(), rng=lambda: 0.5) == "done"
+    )

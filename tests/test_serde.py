@@ -6,6 +6,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
+import attrs
 import botocore.loaders
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -216,3 +217,85 @@ def test_hooks_are_built_once_per_class() -> None:
     assert converter.structure([{"Key": "a", "Value": "b"}], list[models.Tag]) == [
         models.Tag(key="a", value="b")
     ]
+
+
+# -- unstructure with nested hooks inlined: the same output as one function per value ----
+
+
+def _reference_unstructure(obj: Any) -> Any:
+    """What unstructure returned before nested hooks were inlined (one call per value)."""
+    out: dict[str, Any] = {}
+    for field in attrs.fields(type(obj)):
+        meta = field.metadata
+        if meta.get("unknown"):
+            continue
+        value = getattr(obj, field.name)
+        if value is not None:
+            out[meta["wire"]] = _reference_value(meta, value)
+    if obj._unknown:
+        out.update(obj._unknown)
+    return out
+
+
+def _reference_value(meta: Any, value: Any) -> Any:
+    kind = meta["type"]
+    if meta.get("jsonvalue") or kind not in ("structure", "list", "map"):
+        return value
+    if kind == "structure":
+        return _reference_unstructure(value) if attrs.has(type(value)) else value
+    if kind == "list":
+        return [None if x is None else _reference_value(meta["member"], x) for x in value]
+    return {k: None if x is None else _reference_value(meta["value"], x) for k, x in value.items()}
+
+
+def _exactly(value: Any) -> Any:
+    """A value with dict key order and every type made part of equality."""
+    if isinstance(value, dict):
+        return ("dict", [(k, _exactly(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_exactly(v) for v in value])
+    return (type(value), value)
+
+
+_INLINED = [
+    n for n in _structures(SM) if "InferenceComponent" in n or n in ("SearchExpression", "Tag")
+]
+
+
+@pytest.mark.parametrize("name", _INLINED)
+def test_inlined_unstructure_gives_exactly_the_per_value_output(name: str) -> None:
+    cls = getattr(models, name)
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(_strategy(SM, name, 0), st.dictionaries(st.sampled_from(["Zz", "Extra"]), st.integers()))
+    def check(wire: dict[str, Any], unknown: dict[str, Any]) -> None:
+        obj = converter.structure({**wire, **unknown}, cls)
+        got = converter.unstructure(obj)
+        assert _exactly(got) == _exactly(_reference_unstructure(obj))
+        assert got == {**wire, **unknown}
+
+    check()
+
+
+def test_inlined_unstructure_keeps_odd_values_and_copies_containers() -> None:
+    wire = {
+        "Tags": [None, {"Key": "a", "Value": "b"}],
+        "InferenceComponentName": "x",
+        "EndpointName": "e",
+        "Specification": {"Container": {"Environment": {"A": "1"}}},
+    }
+    obj = converter.structure(wire, models.CreateInferenceComponentInput)
+    got = converter.unstructure(obj)
+    assert _exactly(got) == _exactly(_reference_unstructure(obj))
+    assert got["Tags"] is not obj.tags  # a new list, as before
+    env = obj.specification.container.environment  # type: ignore[union-attr]
+    assert got["Specification"]["Container"]["Environment"] is not env
+    odd = converter.structure(
+        {**DESCRIBE, "Specification": "x"}, models.DescribeInferenceComponentOutput
+    )
+    assert converter.unstructure(odd)["Specification"] == "x"

@@ -63,6 +63,7 @@ class ClientCore:
     _rng: Callable[[], float]
     _sm: Any
     _rt: Any
+    _others: dict[str, Any]
     _stack: AsyncExitStack
     _lock: asyncio.Lock
     _closed: bool
@@ -97,9 +98,13 @@ class ClientCore:
                 **{k: v for k, v in self._credentials.items() if v is not None},
             )
             client = await self._stack.enter_async_context(creator)
-        except ValueError as exc:  # botocore: invalid region or endpoint URL
-            raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
         except Exception as exc:
+            if self._sm is None and self._rt is None and self._redaction is not None:
+                # Nothing was opened: callers of a failed __aenter__ never close.
+                self._redaction.remove()
+                self._redaction = None
+            if isinstance(exc, ValueError):  # botocore: invalid region or endpoint URL
+                raise IcSdkError(f"cannot create the {service} client: {exc}") from exc
             mapped = map_error(exc, f"creating the {service} client")
             if mapped is None:
                 raise
@@ -131,15 +136,43 @@ class ClientCore:
                     self._rt = await self._open("sagemaker-runtime", self._runtime_endpoint_url)
         return self._rt
 
+    async def _other(self, service: str) -> Any:
+        """The ``application-autoscaling`` or ``cloudwatch`` client (autoscaling): the same
+        endpoint URL, region and credentials as the SageMaker one."""
+        if self._closed:
+            raise self._closed_error(f"{service} call")
+        client = self._others.get(service)
+        if client is None:
+            async with self._lock:
+                client = self._others.get(service)
+                if client is None:
+                    endpoint_url = self._endpoint_url
+                    if endpoint_url is None and self._sm is not None:
+                        # from_clients: follow the SageMaker client, unless it uses AWS's URL.
+                        given = getattr(self._sm.meta, "endpoint_url", None)
+                        if given and "amazonaws.com" not in given:
+                            endpoint_url = given
+                    client = self._others[service] = await self._open(service, endpoint_url)
+        return client
+
     # -- plumbing ----------------------------------------------------------------------
 
     async def _send(
-        self, method: str, wire: dict[str, Any], *, runtime: bool = False
+        self,
+        method: str,
+        wire: dict[str, Any],
+        *,
+        runtime: bool = False,
+        service: str | None = None,
     ) -> dict[str, Any]:
         """One attempt: call aiobotocore's ``method`` with ``wire``; errors mapped,
-        metadata dropped."""
-        client = await (self._runtime() if runtime else self._sagemaker())
-        if not runtime:
+        metadata dropped. ``service`` names another control-plane service
+        (``application-autoscaling``, ``cloudwatch``)."""
+        if service is not None:
+            client = await self._other(service)
+        else:
+            client = await (self._runtime() if runtime else self._sagemaker())
+        if not runtime and service is None:
             _redact.remember_environment(wire)
         _redact.refresh()
         started = time.perf_counter()
@@ -180,6 +213,39 @@ class ClientCore:
                 meta.get("RequestId"),
             )
         return raw
+
+    async def _send_to(
+        self,
+        service: str,
+        method: str,
+        wire: dict[str, Any],
+        *,
+        applied: Callable[[], Awaitable[dict[str, Any] | None]] | None = None,
+    ) -> dict[str, Any]:
+        """Any control-plane call in wire form (autoscaling uses it), retried through
+        :mod:`ic_sdk.retry`; a mutation passes ``applied`` (its answer, from a description,
+        if the service holds what it asked for) to settle an answer that may be lost."""
+
+        async def attempt() -> dict[str, Any]:
+            return await self._send(
+                method, wire, service=None if service == "sagemaker" else service
+            )
+
+        reconcile = None
+        if applied is not None:
+            check = applied
+
+            async def reconcile(error: IcSdkError) -> dict[str, Any] | None:
+                return await check()
+
+        return await retry.run(
+            method,
+            attempt,
+            policy=self._retry_policy,
+            clock=self._clock,
+            rng=self._rng,
+            reconcile=reconcile,
+        )
 
     def _structure(self, raw: dict[str, Any], out: type[_T], operation: str) -> _T:
         try:

@@ -67,6 +67,8 @@ def map_error(exc: BaseException, operation: str, *, url: str | None = None) -> 
 
     if isinstance(exc, bce.ClientError):
         return from_client_error(exc)
+    if isinstance(exc, bce.EndpointConnectionError | bce.ConnectTimeoutError):
+        return TransportError(f"{operation}: {exc}", connected=False)
     if isinstance(exc, bce.ConnectionError | bce.HTTPClientError | OSError):
         return TransportError(f"{operation}: {exc}")
     module = type(exc).__module__

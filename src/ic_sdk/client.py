@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import attrs
 
 from ic_sdk import _redact, models, reconcile, retry, waiters
+from ic_sdk import autoscaling as _autoscaling
 from ic_sdk._bulk import CreateResult, partial_results
 from ic_sdk._bulk import create_many as _create_many
 from ic_sdk._core import ClientCore, raise_problems
@@ -149,6 +150,8 @@ class InferenceComponentClient(ClientCore):
         self._rng: Callable[[], float] = rng or random.random
         self._sm: Any = None
         self._rt: Any = None
+        #: application-autoscaling and cloudwatch clients, opened on first use.
+        self._others: dict[str, Any] = {}
         self._stack = AsyncExitStack()
         self._lock = asyncio.Lock()
         self._closed = False
@@ -171,13 +174,17 @@ class InferenceComponentClient(ClientCore):
         retry_policy: retry.RetryPolicy | None = None,
         clock: Clock | None = None,
         rng: Callable[[], float] | None = None,
+        autoscaling_client: Any = None,
+        cloudwatch_client: Any = None,
     ) -> Self:
         """Wrap existing aiobotocore clients; they stay open when this client closes.
 
         Without ``runtime_client`` one is created on the first ``invoke`` (from
         ``session``, or a new ``AioSession``, with the SageMaker client's region and
-        config) and closed with this client. The given clients keep their own
-        configuration (botocore's retries and parameter validation included).
+        config) and closed with this client; so are the ``application-autoscaling`` and
+        ``cloudwatch`` clients autoscaling (and ``delete_and_wait``) use, unless given.
+        The given clients keep their own configuration (botocore's retries and parameter
+        validation included).
         """
         self = cls(
             session=session,
@@ -191,13 +198,23 @@ class InferenceComponentClient(ClientCore):
         )
         self._sm = sagemaker_client
         self._rt = runtime_client
+        for service, given in (
+            ("application-autoscaling", autoscaling_client),
+            ("cloudwatch", cloudwatch_client),
+        ):
+            if given is not None:
+                self._others[service] = given
         self._redact_logs()
         return self
 
     # -- lifecycle -------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
-        await self._sagemaker()
+        try:
+            await self._sagemaker()
+        except BaseException:
+            await self.aclose()  # nothing stays open (nor redacting logs) after a failed start
+            raise
         return self
 
     async def __aexit__(
@@ -578,9 +595,47 @@ class InferenceComponentClient(ClientCore):
         timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> None:
-        """:meth:`delete`, then :meth:`wait_until_deleted`."""
+        """:meth:`remove_autoscaling`, :meth:`delete`, then :meth:`wait_until_deleted`."""
+        await self.remove_autoscaling(name)
         await self.delete(name, missing_ok=missing_ok)
         await self.wait_until_deleted(name, policy=policy, timeout_s=timeout_s, on_event=on_event)
+
+    # -- autoscaling (ic_sdk.autoscaling) -------------------------------------------------
+
+    async def autoscale(
+        self,
+        name: str,
+        *,
+        min_copies: int,
+        max_copies: int,
+        target: float,
+        metric: _autoscaling.Metric = "invocations_per_copy",
+        scale_in_cooldown_s: int = 300,
+        scale_out_cooldown_s: int = 60,
+    ) -> _autoscaling.Autoscaling:
+        """Scale component ``name`` between ``min_copies`` and ``max_copies`` copies,
+        tracking ``target`` of ``metric`` per copy; ``min_copies=0`` also sets up scale from
+        zero. Idempotent. See :mod:`ic_sdk.autoscaling`."""
+        return await _autoscaling.autoscale(
+            self._send_to,
+            name,
+            min_copies=min_copies,
+            max_copies=max_copies,
+            target=target,
+            metric=metric,
+            scale_in_cooldown_s=scale_in_cooldown_s,
+            scale_out_cooldown_s=scale_out_cooldown_s,
+        )
+
+    async def autoscaling(self, name: str) -> _autoscaling.Autoscaling | None:
+        """Component ``name``'s autoscaling (bounds, policies, alarm, recent activities),
+        or ``None`` when it has none."""
+        return await _autoscaling.autoscaling(self._send_to, name)
+
+    async def remove_autoscaling(self, name: str) -> bool:
+        """Remove component ``name``'s autoscaling (target, policies, alarms); ``True`` if
+        there was any."""
+        return await _autoscaling.remove_autoscaling(self._send_to, name)
 
     async def list(
         self,

@@ -264,7 +264,15 @@ class ClientClosed(IcSdkError):
 
 
 class TransportError(IcSdkError):
-    """The request could not be delivered or its answer not received."""
+    """The request could not be delivered or its answer not received.
+
+    ``connected`` is false when no connection could be opened at all (refused, DNS,
+    connect timeout): then nothing was sent.
+    """
+
+    def __init__(self, message: str, *, connected: bool = True) -> None:
+        self.connected = connected
+        super().__init__(message)
 
 
 def _error_class(code: str, message: str, http_status: int | None) -> type[ServiceError]:

@@ -91,9 +91,12 @@ class Backoff:
     jitter": anywhere in ``(0, ceiling]``; ``jitter=0.0`` is no randomness), and never
     shorter than ``min_delay``.
 
-    The defaults (2 s doubling to 40 s, full jitter, at least 1 s) notice a state change
-    within seconds at first, and over a ten-minute creation make about 35 calls where a
-    fixed 5 s poll makes 120 (``benchmarks/bench_client.py`` measures it).
+    ``cap_jitter`` (``None``: same as ``jitter``) replaces ``jitter`` once the cap has been
+    reached and one full-jitter delay drawn at it: that one delay puts each of many
+    waiters at a random phase of the period, and a narrow ``cap_jitter`` then keeps
+    polls near ``max_delay`` apart, which notices a change about ``max_delay / 2`` after
+    it happens instead of ``2/3 max_delay`` with full jitter (the waiters' default
+    :class:`~ic_sdk.waiters.WaitPolicy` uses it; ``benchmarks/bench_waiter.py`` measures it).
     """
 
     initial: float = attrs.field(default=2.0, validator=_positive)
@@ -101,11 +104,17 @@ class Backoff:
     max_delay: float = attrs.field(default=40.0, validator=_positive)
     min_delay: float = attrs.field(default=1.0, validator=_non_negative)
     jitter: float = attrs.field(default=1.0)
+    cap_jitter: float | None = attrs.field(default=None)
 
     @jitter.validator
     def _check_jitter(self, _: attrs.Attribute[float], value: float) -> None:
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"jitter must be within [0, 1], got {value!r}")
+
+    @cap_jitter.validator
+    def _check_cap_jitter(self, _: attrs.Attribute[float | None], value: float | None) -> None:
+        if value is not None and not 0.0 <= value <= 1.0:
+            raise ValueError(f"cap_jitter must be within [0, 1], got {value!r}")
 
     def ceiling(self, attempt: int) -> float:
         """The largest delay before poll ``attempt``."""
@@ -117,7 +126,11 @@ class Backoff:
 
     def delay(self, attempt: int, draw: float) -> float:
         """The delay before poll ``attempt``, given a uniform ``draw`` in ``[0, 1)``."""
-        delay = self.ceiling(attempt) * (1.0 - self.jitter * draw)
+        jitter = self.jitter
+        at_cap = attempt > 0 and self.ceiling(attempt - 1) >= self.max_delay
+        if self.cap_jitter is not None and at_cap:
+            jitter = self.cap_jitter
+        delay = self.ceiling(attempt) * (1.0 - jitter * draw)
         return max(self.min_delay, delay)
 
 
@@ -134,11 +147,17 @@ def _attempts(_: object, attribute: attrs.Attribute[Any], value: int | None) -> 
 class RetryPolicy:
     """How one call is retried: at most ``max_attempts`` attempts (the first included;
     ``None``: no limit) within ``timeout`` seconds of the injected clock, waiting
-    ``backoff`` between them."""
+    ``backoff`` between them.
+
+    An endpoint that cannot be reached at all (connection refused, DNS, connect timeout:
+    nothing was sent) gets ``unreachable_attempts`` attempts in a row, so a wrong
+    ``endpoint_url`` fails in about a second, not after the whole budget.
+    """
 
     max_attempts: int | None = attrs.field(default=10, validator=_attempts)
     timeout: float = attrs.field(default=300.0, validator=_positive)
     backoff: Backoff = attrs.field(factory=lambda: CALL_BACKOFF)
+    unreachable_attempts: int = attrs.field(default=3, validator=_attempts)
 
     def next_delay(self, attempts: int, elapsed: float, draw: float) -> float | None:
         """The sleep before the next attempt after ``attempts`` failed ones, or ``None``
@@ -190,7 +209,9 @@ def may_have_applied(exc: BaseException) -> bool:
     """
     if isinstance(exc, ClientClosed):
         return True
-    if isinstance(exc, TransportError | MalformedResponse):
+    if isinstance(exc, TransportError):
+        return exc.connected  # no connection, nothing sent
+    if isinstance(exc, MalformedResponse):
         return True
     if isinstance(exc, ServiceError):
         if exc.retry_attempts:
@@ -225,6 +246,7 @@ async def run(
     """
     start = clock.now()
     attempts = 0
+    unreachable = 0
     ambiguous = False
     while True:
         attempts += 1
@@ -233,8 +255,11 @@ async def run(
         except IcSdkError as exc:
             if reconcile is not None and not isinstance(exc, ClientClosed):
                 ambiguous = ambiguous or may_have_applied(exc)
+            unreachable = (
+                unreachable + 1 if isinstance(exc, TransportError) and not exc.connected else 0
+            )
             disposition = classify(exc)
-            if disposition is Disposition.TRANSIENT:
+            if disposition is Disposition.TRANSIENT and unreachable < policy.unreachable_attempts:
                 delay = policy.next_delay(attempts, clock.now() - start, rng())
                 if delay is not None:
                     logger.debug(

@@ -120,12 +120,9 @@ async def _delete_group(
 async def _remove_autoscaling(
     client: InferenceComponentClient, name: str, on_event: OnTeardownEvent | None
 ) -> None:
-    """Deregister the component's autoscaling first (its scaling must not fight the
-    delete), when the client manages autoscaling (``remove_autoscaling``)."""
-    remove = getattr(client, "remove_autoscaling", None)
-    if remove is None:
-        return
-    if await remove(name):
+    """Deregister the component's autoscaling first: a scaling policy must not fight the
+    delete (nor an alarm outlive it)."""
+    if await client.remove_autoscaling(name):
         await _emit(on_event, TeardownEvent(step="deleted", resource="autoscaling", name=name))
 
 

@@ -8,6 +8,7 @@ ic-sdk ls | describe NAME | scale NAME 2 | delete NAME | invoke NAME '{"inputs":
 ic-sdk endpoint create NAME --instance-type T --role ARN --wait   # an IC-ready endpoint
 ic-sdk endpoint ls | describe NAME | delete NAME
 ic-sdk teardown ENDPOINT             # adapters, bases, endpoint, config, in order
+ic-sdk autoscale NAME --min 0 --max 4 --target 5   # or --off
 ic-sdk wait NAME --until deleted     # resume a wait (after a timeout or Ctrl-C)
 ic-sdk emulator --port 4566          # serve LocalSageMaker
 ```
@@ -177,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.add_argument("copies", type=int, metavar="COPIES")
     _wait_options(p, "the copies run")
+
+    from ic_sdk.cli import _autoscale
+
+    _autoscale.register(command)
 
     p = command(
         "delete", "delete inference components (adapters before their base)", life.cmd_delete

@@ -65,8 +65,11 @@ async def _client(args: argparse.Namespace) -> AsyncIterator[InferenceComponentC
     )
     try:
         await client.__aenter__()
-    except ValueError as exc:  # e.g. an empty region makes an invalid endpoint URL
-        await client.aclose()
+    except BaseException as exc:
+        await client.aclose()  # what opening took (e.g. its log redaction) is given back
+        if not isinstance(exc, ValueError):
+            raise
+        # e.g. an empty region makes an invalid endpoint URL
         raise CliError(
             f"cannot create the SageMaker client: {exc} (check --region and --endpoint-url)"
         ) from exc
@@ -112,7 +115,12 @@ def _problems(doc: SpecDocument, ignore: Sequence[str]) -> list[Any]:
     if _endpoint_doc.is_endpoint(doc.data):
         return _endpoint_doc.endpoint_problems(doc.data)
 
-    return validate(doc.data, models.CreateInferenceComponentInput, ignore=ignore)
+    problems = validate(doc.data, models.CreateInferenceComponentInput, ignore=ignore)
+    if doc.autoscaling is not None:
+        from ic_sdk.cli._autoscale import spec_problems
+
+        problems.extend(p for p in spec_problems(doc.autoscaling) if p.rule not in ignore)
+    return problems
 
 
 def _by_line(doc: SpecDocument, problems: list[Any]) -> list[Any]:
@@ -294,18 +302,29 @@ def _describe_lines(desc: models.DescribeInferenceComponentOutput) -> list[tuple
 
 
 def cmd_describe(args: argparse.Namespace) -> int:
-    async def work(client: InferenceComponentClient) -> models.DescribeInferenceComponentOutput:
-        return await client.describe(args.name)
+    from ic_sdk.cli import _autoscale
 
-    desc = _run(args, work)
+    async def work(client: InferenceComponentClient) -> tuple[Any, Any, str | None]:
+        desc = await client.describe(args.name)
+        return (desc, *await _autoscale.describe_autoscaling(client, args.name))
+
+    desc, scaling, unreadable = _run(args, work)
     out = _out()
     if _json(args):
         from ic_sdk.serde import converter
 
         wire = converter.unstructure(desc)
-        dump_json(wire if args.show_environment else redact_environments(wire), out)
+        wire = wire if args.show_environment else redact_environments(wire)
+        if unreadable is None:
+            wire["Autoscaling"] = _autoscale.view_json(scaling)
+        dump_json(wire, out)
         return 0
     rows = _describe_lines(desc)
+    rows += (
+        _autoscale.describe_lines(scaling)
+        if unreadable is None
+        else [("Autoscaling", f"unknown ({unreadable})")]
+    )
     width = max(len(k) for k, _ in rows) + 1
     for key, value in rows:
         out.write(f"{key + ':':<{width}} {value}\n")
@@ -495,6 +514,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     out = _out()
     if args.path:
         out.write(f"{path}\n")
-    else:
-        out.write(path.read_text(encoding="utf-8"))
+    else:  # the request's schema, plus the Autoscaling extension of spec files
+        from ic_sdk.cli._autoscale import spec_file_schema
+
+        dump_json(spec_file_schema(path), out)
     return 0

@@ -157,6 +157,12 @@ class _Applier:
         self.pending.discard(name)
         return desc
 
+    async def base_busy(self, base: str) -> bool:
+        """Whether an adapter's base must be waited for before the adapter is created."""
+        if base in self.pending:
+            return True
+        return _status(await _describe_or_none(self.client, base)) in _BUSY
+
     async def recreate(self, desc: models.DescribeInferenceComponentOutput) -> None:
         name = desc.inference_component_name or ""
         reason = desc.failure_reason or "no reason given"
@@ -215,8 +221,9 @@ class _Applier:
         if step.create is not None:
             spec = step.create.specification
             base = spec.base_inference_component_name if spec is not None else None
-            if base is not None and base in self.pending:
-                # An adapter needs its base InService; it was created just above.
+            if base is not None and await self.base_busy(base):
+                # An adapter needs its base InService (created just above, or still
+                # being created or updated by an earlier run).
                 reporter.step(f"{base}: waiting until InService before its adapters")
                 await self.wait_in_service(base)
             await self.client.create(step.create)
@@ -240,10 +247,14 @@ def cmd_apply(args: argparse.Namespace) -> int:
     reporter = reporter_for(args)
 
     async def work(client: InferenceComponentClient) -> list[dict[str, Any]]:
+        from ic_sdk.cli._autoscale import apply_all
+
         # Endpoints first, awaited InService: components need them.
-        results = await apply_endpoints(client, endpoints, args, reporter)
+        endpoint_results = await apply_endpoints(client, endpoints, args, reporter)
         applier = _Applier(client, args, reporter)
-        return results + [await applier.apply(doc) for doc in docs]
+        results = [await applier.apply(doc) for doc in docs]
+        await apply_all(client, docs, results, dry_run=args.dry_run, step=reporter.step)
+        return endpoint_results + results
 
     results = _run(args, work)
     if _json(args):

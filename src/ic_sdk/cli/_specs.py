@@ -4,7 +4,8 @@ A spec file holds what ``boto3``'s ``create_inference_component(**request)`` tak
 PascalCase keys — so it validates against the shipped JSON Schema
 (``ic_sdk/schemas/create-inference-component.json``) in an editor. A YAML file may hold
 several documents (``---``), e.g. a base component followed by its adapters. A top-level
-``$schema`` key (how JSON files name their schema) is ignored.
+``$schema`` key (how JSON files name their schema) is ignored; an ``Autoscaling`` key is
+the component's autoscaling (``cli/_autoscale.py``), kept apart from the request.
 
 Problems are reported with the line they point at: the YAML parser's node marks give
 the line of every key, so ``Specification.Container.Image`` maps to the line where
@@ -49,6 +50,8 @@ class SpecDocument:
     count: int
     #: The request in wire form, without ``$schema``.
     data: dict[str, Any]
+    #: The ``Autoscaling`` extension mapping, if the document has one (not in ``data``).
+    autoscaling: Any = None
     #: The YAML node tree, for line numbers (``None`` when it could not be built).
     node: Any = attrs.field(default=None, repr=False, eq=False)
 
@@ -226,9 +229,16 @@ def load_specs(source: str) -> list[SpecDocument]:
             raise CliError(
                 f"{where}: expected a mapping (a CreateInferenceComponent request), got {what}"
             )
-        data = {str(k): v for k, v in value.items() if k != "$schema"}
+        data = {str(k): v for k, v in value.items() if k not in ("$schema", "Autoscaling")}
         docs.append(
-            SpecDocument(source=source, index=index, count=len(values), data=data, node=node)
+            SpecDocument(
+                source=source,
+                index=index,
+                count=len(values),
+                data=data,
+                autoscaling=value.get("Autoscaling"),
+                node=node,
+            )
         )
     return docs
 

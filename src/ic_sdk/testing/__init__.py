@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ic_sdk.clock import Clock, FakeClock, SystemClock
 from ic_sdk.testing import _handlers, _protocol, _server, _state
 from ic_sdk.testing._alarms import AlarmStates
+from ic_sdk.testing._autoscaling_sim import SimulatedTraffic
 from ic_sdk.testing._faults import FaultRule, Faults
 from ic_sdk.testing._handlers import Handler, Invocation, ModelError, Reply, StreamHandler
 from ic_sdk.testing._timeline import Delays
@@ -53,6 +54,7 @@ __all__ = [
     "LocalSageMaker",
     "ModelError",
     "Reply",
+    "SimulatedTraffic",
     "StreamHandler",
     "serve",
 ]
@@ -148,8 +150,13 @@ class LocalSageMaker:
         """The runtime (``endpoint_url`` of a ``sagemaker-runtime`` client)."""
         return self._server.url
 
-    def client_kwargs(self, service: Literal["sagemaker", "sagemaker-runtime"]) -> dict[str, Any]:
+    def client_kwargs(
+        self,
+        service: Literal["sagemaker", "sagemaker-runtime", "application-autoscaling", "cloudwatch"],
+    ) -> dict[str, Any]:
         """Keyword arguments for ``session.create_client(service, **kwargs)``.
+
+        One URL serves all four services (Application Auto Scaling and CloudWatch too).
 
         Fake credentials, and ``verify=False``: the emulator speaks plain HTTP, so there is
         no certificate to check, and skipping the CA bundle makes each new client's first
@@ -216,6 +223,25 @@ class LocalSageMaker:
         endpoint = state.endpoint(name)
         endpoint.generation += 1  # the scheduled Creating -> InService no longer applies
         endpoint.status = Status.IN_SERVICE
+
+    def traffic(
+        self, name: str, requests: int, *, concurrency: float | None = None
+    ) -> SimulatedTraffic:
+        """Simulate ``requests`` invocations of component ``name`` now, without HTTP.
+
+        They count in the metrics autoscaling watches exactly as served invocations do
+        (or, when the component has no copy, as ``NoCapacityInvocationFailures``), so long
+        simulations (a day of load for many components) run in seconds. ``concurrency``
+        is how many are in flight at once (default: all of them). Default account and
+        region.
+        """
+        simulation = self._service.simulations.of()
+        return simulation.traffic(name, requests, concurrency=concurrency)
+
+    def on_alarm(self, listener: Callable[[str, str, str], None]) -> None:
+        """Call ``listener(alarm_name, old_state, new_state)`` on every CloudWatch alarm
+        state change (any account and region)."""
+        self._service.simulations.add_alarm_listener(listener)
 
     def mock(self, *, assert_all_called: bool = False) -> respx.MockRouter:
         """A respx router answering SageMaker's default AWS URLs from this emulator.

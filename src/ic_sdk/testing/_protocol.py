@@ -27,6 +27,8 @@ from typing import Final
 import attrs
 
 from ic_sdk.clock import Clock
+from ic_sdk.testing import _cloudwatch_wire
+from ic_sdk.testing._autoscaling_sim import Simulations, jsonable
 from ic_sdk.testing._checks import parse_json
 from ic_sdk.testing._faults import FaultKind, FaultRule, Faults
 from ic_sdk.testing._handlers import HandlerRegistry
@@ -143,6 +145,11 @@ class Service:
         self.clock = clock
         #: The JSON 1.1 services by ``X-Amz-Target`` prefix (``SageMaker.CreateModel``).
         self.json_services: dict[str, JsonService] = {"SageMaker": self._sagemaker}
+        #: CloudWatch and Application Auto Scaling per account and region, on the clock;
+        #: rolling updates see its alarms.
+        self.simulations = Simulations(accounts)
+        accounts.alarms.source = self.simulations.alarm_state
+        self.add_json_service("AnyScaleFrontendService", self._autoscaling)
 
     def add_json_service(self, target_prefix: str, service: JsonService) -> None:
         """Answer requests whose ``X-Amz-Target`` is ``<target_prefix>.<Operation>``."""
@@ -150,6 +157,11 @@ class Service:
 
     def _sagemaker(self, caller: Caller, operation: str, body: Wire) -> Wire:
         return self.accounts.state(caller.account_id, caller.region).call(operation, body)
+
+    def _autoscaling(self, caller: Caller, operation: str, body: Wire) -> Wire:
+        simulation = self.simulations.of(caller.account_id, caller.region)
+        answer: Wire = jsonable(simulation.call("autoscaling", operation, body))
+        return answer
 
     def _json_target(self, request: WireRequest) -> tuple[JsonService | None, str]:
         target = request.headers.get("x-amz-target", "")
@@ -160,14 +172,20 @@ class Service:
     async def handle(self, request: WireRequest) -> WireResponse:
         """Answer one request (raises :class:`DropConnection` to hang up)."""
         runtime = _RUNTIME_PATH.match(request.path)
+        cloudwatch = _cloudwatch_wire.route(
+            request.method, request.path, request.headers, request.body
+        )
+        error: Callable[[ServiceFault], WireResponse]
         if runtime is not None:
             operation = _RUNTIME_OPERATIONS[runtime["kind"]]
             error = runtime_error
+        elif cloudwatch is not None:
+            operation, error = cloudwatch.operation, cloudwatch.error
         else:
             operation = self._json_target(request)[1]
             error = json_error
         try:
-            return await self._answer(request, runtime, operation, error)
+            return await self._answer(request, runtime, operation, error, cloudwatch)
         except (ServiceFault, DropConnection):
             raise
         except Exception as exc:  # an emulator bug: answer as the service would, no traceback
@@ -180,8 +198,11 @@ class Service:
         runtime: re.Match[str] | None,
         operation: str,
         error: Callable[[ServiceFault], WireResponse],
+        cloudwatch: _cloudwatch_wire.Route | None = None,
     ) -> WireResponse:
-        if request.method != "POST" or (runtime is None and request.path != "/"):
+        if request.method != "POST" or (
+            runtime is None and cloudwatch is None and request.path != "/"
+        ):
             return error(ServiceFault("UnknownOperationException", "", status=404))
         credential = _credential(request.headers)
         if isinstance(credential, ServiceFault):
@@ -214,7 +235,13 @@ class Service:
             if runtime is not None:
                 state = self.accounts.state(caller.account_id, caller.region)
                 name = runtime["name"]
-                answer = await invoke(self.handlers, state, operation, name, request)
+                answer = await self.simulations.of(caller.account_id, caller.region).observe(
+                    request.headers.get("x-amzn-sagemaker-inference-component"),
+                    lambda: invoke(self.handlers, state, operation, name, request),
+                )
+            elif cloudwatch is not None:
+                simulation = self.simulations.of(caller.account_id, caller.region)
+                answer = cloudwatch.run(lambda op, body: simulation.call("cloudwatch", op, body))
             else:
                 answer = self._control(caller, operation, request)
         except ServiceFault as exc:

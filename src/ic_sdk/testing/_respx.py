@@ -19,6 +19,8 @@ from ic_sdk.testing._state import SAGEMAKER_OPERATIONS
 _HOST = r"[a-z0-9-]+\.amazonaws\.com(?:\.cn)?"
 _CONTROL = rf"^https://api\.sagemaker\.{_HOST}/$"
 _RUNTIME = rf"^https://runtime\.sagemaker\.{_HOST}/endpoints/[^/]+"
+_AUTOSCALING = rf"^https://application-autoscaling\.{_HOST}/$"
+_CLOUDWATCH = rf"^https://monitoring\.{_HOST}/"
 
 __all__ = ["mock_router"]
 
@@ -79,4 +81,7 @@ def mock_router(service: Service, *, assert_all_called: bool = False) -> respx.M
         url__regex=runtime + r"/invocations-response-stream$",
         name="InvokeEndpointWithResponseStream",
     ).mock(side_effect=answer)
+    # Application Auto Scaling and CloudWatch (autoscaling; delete_and_wait removes it).
+    for name, host in (("ApplicationAutoScaling", _AUTOSCALING), ("CloudWatch", _CLOUDWATCH)):
+        router.post(url__regex=host, name=name).mock(side_effect=answer)
     return router

@@ -70,6 +70,8 @@ class Timeline:
 
     def settle(self) -> None:
         """Apply every state change whose time has come, in order."""
+        if self._at is not None:
+            return  # a change being applied called an operation: no re-entry
         now = self.clock.now()
         try:
             while self._events and self._events[0].at <= now:
@@ -88,6 +90,10 @@ class Timeline:
                 action()
 
         heapq.heappush(self._events, _Event(self.now() + delay, next(self._seq), run))
+
+    def at(self, when: float, action: Callable[[], None]) -> None:
+        """Run ``action`` at clock time ``when``, in order with every other change."""
+        heapq.heappush(self._events, _Event(when, next(self._seq), action))
 
     def wall(self) -> float:
         """Wall-clock epoch seconds for the clock's now (timestamps on the wire)."""

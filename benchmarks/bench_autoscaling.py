@@ -1,0 +1,131 @@
+"""One simulated day of diurnal load for 20 autoscaled components, on LocalSageMaker.
+
+Each component is autoscaled with ``client.autoscale(min_copies=0, max_copies=4,
+target=5)`` (target tracking on invocations per copy, plus scale from zero), then gets a
+day of sinusoidal load (its own phase; quiet nights go to zero copies) in 10-second steps
+through ``LocalSageMaker.traffic`` on a ``FakeClock``: 8,640 steps, every CloudWatch
+evaluation and scaling activity of the day simulated.
+
+Baseline: the goal, 10 s of real time for the day. The ratio is real time over that
+budget (goal: below 1.00x); the speed-up is simulated seconds per real second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+from typing import Any
+
+from _util import row
+from aiobotocore.session import AioSession
+
+from ic_sdk import InferenceComponentClient, base_component
+from ic_sdk.clock import FakeClock
+from ic_sdk.testing import LocalSageMaker
+
+COMPONENTS = 20
+DAY = 86_400
+STEP = 10
+BUDGET_S = 10.0
+TARGET = 5.0
+PEAK_PER_MINUTE = 16.0  # at the peak, 3.2 copies' worth of the target
+ROLE = "arn:aws:iam::123456789012:role/SageMaker"
+
+
+def load_per_minute(t: float, phase: float) -> float:
+    """Diurnal load: a sine over the day, zero through the night."""
+    return max(0.0, PEAK_PER_MINUTE * math.sin(2 * math.pi * (t / DAY + phase)))
+
+
+async def setup(sm: LocalSageMaker, clock: FakeClock, client: InferenceComponentClient) -> None:
+    raw: Any
+    async with AioSession().create_client("sagemaker", **sm.client_kwargs("sagemaker")) as raw:
+        await raw.create_endpoint_config(
+            EndpointConfigName="fleet",
+            ExecutionRoleArn=ROLE,
+            ProductionVariants=[
+                {
+                    "VariantName": "AllTraffic",
+                    "InstanceType": "ml.g5.12xlarge",
+                    "InitialInstanceCount": 1,
+                    "ManagedInstanceScaling": {
+                        "Status": "ENABLED",
+                        "MinInstanceCount": 0,
+                        "MaxInstanceCount": 20,
+                    },
+                }
+            ],
+        )
+        await raw.create_endpoint(EndpointName="fleet", EndpointConfigName="fleet")
+    clock.advance(5)
+    for i in range(COMPONENTS):
+        await client.create_and_wait(
+            base_component(
+                name=f"model-{i:02d}",
+                endpoint_name="fleet",
+                image="example.com/model:1",
+                memory_mb=8192,
+                cpu_cores=2,
+                accelerators=1,
+            )
+        )
+        await client.autoscale(f"model-{i:02d}", min_copies=0, max_copies=4, target=TARGET)
+
+
+def simulate_day(sm: LocalSageMaker, clock: FakeClock) -> tuple[int, int]:
+    """Drive the day; (requests served, requests refused for want of a copy)."""
+    rng = random.Random(7)
+    phases = [rng.random() for _ in range(COMPONENTS)]
+    names = [f"model-{i:02d}" for i in range(COMPONENTS)]
+    owed = [0.0] * COMPONENTS
+    served = refused = 0
+    start = clock.now()
+    for step in range(DAY // STEP):
+        t = step * STEP
+        for i, name in enumerate(names):
+            owed[i] += load_per_minute(t, phases[i]) * STEP / 60
+            requests = int(owed[i])
+            if requests:
+                owed[i] -= requests
+                outcome = sm.traffic(name, requests)
+                served += outcome.served
+                refused += outcome.refused
+        clock.advance(start + t + STEP - clock.now())
+    return served, refused
+
+
+async def main() -> None:
+    clock = FakeClock()
+    async with (
+        LocalSageMaker(clock=clock) as sm,
+        InferenceComponentClient(
+            region=sm.region,
+            endpoint_url=sm.endpoint_url,
+            clock=clock,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        ) as client,
+    ):
+        await setup(sm, clock, client)
+        began = time.perf_counter()
+        served, refused = simulate_day(sm, clock)
+        elapsed = time.perf_counter() - began
+        activities = 0
+        for i in range(COMPONENTS):
+            view = await client.autoscaling(f"model-{i:02d}")
+            assert view is not None
+            activities += len(view.activities)
+    print(
+        f"Autoscaling simulation: {COMPONENTS} components, one day in {STEP}-second steps "
+        f"(baseline: the {BUDGET_S:.0f} s budget)"
+    )
+    row("real time for the simulated day", f"{elapsed:.2f} s", f"{elapsed / BUDGET_S:.2f}x")
+    row("simulated seconds per real second", f"{DAY / elapsed:,.0f}", "")
+    row("requests served / refused (cold starts)", f"{served:,} / {refused:,}", "")
+    row("scaling activities (last 20 per component)", f"{activities}", "")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

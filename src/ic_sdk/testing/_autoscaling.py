@@ -1,0 +1,693 @@
+"""The emulator's Application Auto Scaling, for inference components, and its simulation.
+
+Operations (``RegisterScalableTarget``, ``PutScalingPolicy``, ``Describe*``, ``Delete*``,
+``DeregisterScalableTarget``) take and return botocore wire dicts; timestamps go out as
+aware ``datetime`` objects. Only ``ServiceNamespace="sagemaker"`` with the
+inference-component dimension is emulated; other resources are refused plainly.
+
+The simulation follows the Application Auto Scaling User Guide:
+
+- A target tracking policy creates and owns two CloudWatch alarms ("Application Auto
+  Scaling creates and manages the CloudWatch alarms that invoke the scaling policy",
+  https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html):
+  ``AlarmHigh`` fires when the metric is above the target for 3 consecutive one-minute
+  data points, ``AlarmLow`` when it is below 90 % of the target for 15 consecutive
+  data points (the defaults target tracking uses: 3 data points within 3 minutes to scale
+  out, 15 within 15 minutes to scale in). For the high-resolution metric
+  ``ConcurrentRequestsPerCopyHighResolution`` (published every 10 seconds) ``AlarmHigh``
+  looks at 3 ten-second data points; scale-in keeps the 15-minute window.
+- The new capacity is proportional: ``ceil(capacity * metric / target)``, kept within
+  the target's bounds ("the scaling policy adds or removes capacity as required to keep
+  the metric at, or close to, the specified target value").
+- Cooldowns (same page, "Define cooldown periods"): after a scale-out the policy does not
+  scale out again until ``ScaleOutCooldown`` has passed; after a scale-in it does not scale
+  in again until ``ScaleInCooldown`` has passed; a scale-out is never blocked by a scale-in
+  cooldown. A step policy waits its ``Cooldown`` between its own activities.
+- The minimum capacity protects the last copy: target tracking never goes below it, so
+  only a target registered with ``MinCapacity=0`` scales to zero.
+- Scale to zero and back (SageMaker Developer Guide, "Scale an endpoint to zero
+  instances", https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html):
+  with no copy, target tracking has no per-copy metric and does nothing; a step scaling
+  policy invoked by an alarm on ``NoCapacityInvocationFailures`` adds the copy back.
+- Each change is a scaling activity (``DescribeScalingActivities``): ``InProgress`` while
+  the component updates, then ``Successful`` (or ``Failed`` with the service's answer).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Final, Protocol
+
+import attrs
+
+from ic_sdk.testing._cloudwatch import CloudWatch
+from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
+from ic_sdk.testing._resources import ServiceFault
+
+__all__ = [
+    "COPY_DIMENSION",
+    "PREDEFINED_METRICS",
+    "ApplicationAutoScaling",
+    "Components",
+    "resource_id",
+]
+
+Wire = dict[str, Any]
+
+SERVICE_NAMESPACE: Final = "sagemaker"
+COPY_DIMENSION: Final = "sagemaker:inference-component:DesiredCopyCount"
+_RESOURCE_PREFIX: Final = "inference-component/"
+_ROLE: Final = (
+    "arn:aws:iam::{account}:role/aws-service-role/sagemaker.application-autoscaling."
+    "amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
+)
+
+
+@attrs.frozen(kw_only=True)
+class _MetricRule:
+    """How target tracking watches one predefined metric."""
+
+    metric: str
+    statistic: str
+    high_period: int
+    high_points: int
+    low_period: int = 60
+    low_points: int = 15
+
+
+#: Predefined metric type -> the CloudWatch metric its alarms watch.
+PREDEFINED_METRICS: Final = {
+    "SageMakerInferenceComponentInvocationsPerCopy": _MetricRule(
+        metric="InvocationsPerCopy", statistic="Sum", high_period=60, high_points=3
+    ),
+    "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution": _MetricRule(
+        metric="ConcurrentRequestsPerCopy", statistic="Average", high_period=10, high_points=3
+    ),
+}
+#: AlarmLow's threshold, as a share of the target value.
+_SCALE_IN_SHARE: Final = 0.9
+
+
+class Components(Protocol):
+    """What the simulation needs from the SageMaker side of the emulator."""
+
+    def copies(self, name: str) -> tuple[int, int, bool] | None:
+        """``(desired, current, in_service)`` of a component, ``None`` if it does not exist."""
+        ...
+
+    def set_copies(self, name: str, copies: int) -> None:
+        """Ask for ``copies`` copies (raises ``ServiceFault`` as the service would)."""
+        ...
+
+    def scale_to_zero_problem(self, name: str) -> str | None:
+        """Why the component's endpoint cannot scale to zero instances, or ``None``."""
+        ...
+
+
+def resource_id(component: str) -> str:
+    return f"{_RESOURCE_PREFIX}{component}"
+
+
+def _invalid(message: str) -> ServiceFault:
+    return ServiceFault("ValidationException", message)
+
+
+def _not_found(message: str) -> ServiceFault:
+    return ServiceFault("ObjectNotFoundException", message)
+
+
+def _stamp(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+@attrs.define(kw_only=True, eq=False)
+class _Target:
+    resource_id: str
+    component: str
+    min_capacity: int
+    max_capacity: int
+    role_arn: str
+    created: float
+    arn: str
+    suspended: Wire
+
+
+@attrs.define(kw_only=True, eq=False)
+class _Policy:
+    name: str
+    arn: str
+    resource_id: str
+    policy_type: str
+    configuration: Wire
+    created: float
+    alarms: list[Wire] = attrs.Factory(list)
+    last_scale_out: float | None = None
+    last_scale_in: float | None = None
+    last_step: float | None = None
+
+
+@attrs.define(kw_only=True, eq=False)
+class _Activity:
+    activity_id: str
+    resource_id: str
+    component: str
+    description: str
+    cause: str
+    started: float
+    desired: int
+    status: str = "InProgress"
+    message: str | None = None
+    ended: float | None = None
+
+    def describe(self, epoch: float) -> Wire:
+        out: Wire = {
+            "ActivityId": self.activity_id,
+            "ServiceNamespace": SERVICE_NAMESPACE,
+            "ResourceId": self.resource_id,
+            "ScalableDimension": COPY_DIMENSION,
+            "Description": self.description,
+            "Cause": self.cause,
+            "StartTime": _stamp(epoch + self.started),
+            "StatusCode": self.status,
+        }
+        if self.ended is not None:
+            out["EndTime"] = _stamp(epoch + self.ended)
+        if self.message is not None:
+            out["StatusMessage"] = self.message
+        return out
+
+
+class ApplicationAutoScaling:
+    """Scalable targets, policies and activities; alarms live in ``cloudwatch``."""
+
+    def __init__(
+        self,
+        *,
+        cloudwatch: CloudWatch,
+        components: Components,
+        region: str,
+        account_id: str,
+        on_watch: Callable[[str], None] | None = None,
+    ) -> None:
+        self.cloudwatch = cloudwatch
+        self.components = components
+        self.region = region
+        self.account_id = account_id
+        self._on_watch = on_watch
+        self._targets: dict[str, _Target] = {}
+        self._policies: dict[tuple[str, str], _Policy] = {}
+        self._policy_by_arn: dict[str, _Policy] = {}
+        self._activities: list[_Activity] = []
+        self._pending: list[_Activity] = []
+        self._ids = itertools.count(1)
+        self._now = 0.0
+        cloudwatch.action_sink = self._alarm_action
+        self.operations: dict[str, Callable[[Wire, float], Wire]] = {
+            "RegisterScalableTarget": self.register_scalable_target,
+            "DescribeScalableTargets": self.describe_scalable_targets,
+            "DeregisterScalableTarget": self.deregister_scalable_target,
+            "PutScalingPolicy": self.put_scaling_policy,
+            "DescribeScalingPolicies": self.describe_scaling_policies,
+            "DeleteScalingPolicy": self.delete_scaling_policy,
+            "DescribeScalingActivities": self.describe_scaling_activities,
+        }
+
+    @property
+    def _epoch(self) -> float:
+        return self.cloudwatch.epoch
+
+    @property
+    def has_targets(self) -> bool:
+        return bool(self._targets)
+
+    # -- request checks ------------------------------------------------------------------
+
+    @staticmethod
+    def _scope(body: Wire, *, resource: bool = True) -> str | None:
+        namespace = body.get("ServiceNamespace")
+        if namespace != SERVICE_NAMESPACE:
+            raise _invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
+        if not resource:
+            return None
+        rid = body.get("ResourceId")
+        dimension = body.get("ScalableDimension")
+        if not isinstance(rid, str) or not rid.startswith(_RESOURCE_PREFIX):
+            raise _invalid(
+                f"Unsupported resource ID {rid!r}: only inference-component/<name> is emulated."
+            )
+        if dimension != COPY_DIMENSION:
+            raise _invalid(
+                f"Unsupported scalable dimension {dimension!r} for resource {rid}; use "
+                f"{COPY_DIMENSION}."
+            )
+        return rid
+
+    @staticmethod
+    def _where(rid: str) -> str:
+        return (
+            f"service namespace: {SERVICE_NAMESPACE}, resource ID: {rid}, scalable dimension: "
+            f"{COPY_DIMENSION}"
+        )
+
+    def _target(self, rid: str) -> _Target:
+        target = self._targets.get(rid)
+        if target is None:
+            raise _not_found(f"No scalable target registered for {self._where(rid)}")
+        return target
+
+    # -- scalable targets ----------------------------------------------------------------
+
+    def register_scalable_target(self, body: Wire, now: float) -> Wire:
+        rid = self._scope(body)
+        assert rid is not None
+        component = rid.removeprefix(_RESOURCE_PREFIX)
+        existing = self._targets.get(rid)
+        state = self.components.copies(component)
+        if state is None:
+            raise _invalid(f"Inference component {component} does not exist.")
+        low = body.get("MinCapacity")
+        high = body.get("MaxCapacity")
+        if existing is None and (low is None or high is None):
+            raise _invalid("MinCapacity and MaxCapacity are required to register a new target.")
+        low = int(low) if low is not None else existing.min_capacity if existing else 0
+        high = int(high) if high is not None else existing.max_capacity if existing else 0
+        if low < 0 or high < 0:
+            raise _invalid("Capacities cannot be negative.")
+        if low > high:
+            raise _invalid(
+                f"Minimum capacity ({low}) cannot be greater than maximum capacity ({high})."
+            )
+        if low == 0:
+            problem = self.components.scale_to_zero_problem(component)
+            if problem is not None:
+                raise _invalid(problem)
+        if existing is None:
+            target = _Target(
+                resource_id=rid,
+                component=component,
+                min_capacity=low,
+                max_capacity=high,
+                role_arn=str(body.get("RoleARN") or _ROLE.format(account=self.account_id)),
+                created=now,
+                arn=(
+                    f"arn:aws:application-autoscaling:{self.region}:{self.account_id}:"
+                    f"scalable-target/{uuid.uuid4().hex[:28]}"
+                ),
+                suspended=dict(body.get("SuspendedState") or {}),
+            )
+            self._targets[rid] = target
+            if self._on_watch is not None:
+                self._on_watch(component)
+        else:
+            target = existing
+            target.min_capacity, target.max_capacity = low, high
+            if body.get("SuspendedState") is not None:
+                target.suspended = dict(body["SuspendedState"])
+        # A capacity outside the new bounds is brought inside them at once.
+        desired = state[0]
+        bounded = min(max(desired, low), high)
+        if bounded != desired:
+            self._scale(
+                target,
+                bounded,
+                now,
+                cause=(
+                    f"minimum capacity was set to {low}"
+                    if bounded > desired
+                    else f"maximum capacity was set to {high}"
+                ),
+            )
+        return {"ScalableTargetARN": target.arn}
+
+    def describe_scalable_targets(self, body: Wire, now: float) -> Wire:
+        self._scope(body, resource=False)
+        wanted = body.get("ResourceIds")
+        found = [t for t in self._targets.values() if not wanted or t.resource_id in wanted]
+        dimension = body.get("ScalableDimension")
+        if dimension and dimension != COPY_DIMENSION:
+            found = []
+        page, token = _page(found, body)
+        out: Wire = {
+            "ScalableTargets": [
+                {
+                    "ServiceNamespace": SERVICE_NAMESPACE,
+                    "ResourceId": t.resource_id,
+                    "ScalableDimension": COPY_DIMENSION,
+                    "MinCapacity": t.min_capacity,
+                    "MaxCapacity": t.max_capacity,
+                    "RoleARN": t.role_arn,
+                    "CreationTime": _stamp(self._epoch + t.created),
+                    "SuspendedState": {
+                        "DynamicScalingInSuspended": bool(
+                            t.suspended.get("DynamicScalingInSuspended")
+                        ),
+                        "DynamicScalingOutSuspended": bool(
+                            t.suspended.get("DynamicScalingOutSuspended")
+                        ),
+                        "ScheduledScalingSuspended": bool(
+                            t.suspended.get("ScheduledScalingSuspended")
+                        ),
+                    },
+                    "ScalableTargetARN": t.arn,
+                }
+                for t in page
+            ]
+        }
+        if token is not None:
+            out["NextToken"] = token
+        return out
+
+    def deregister_scalable_target(self, body: Wire, now: float) -> Wire:
+        rid = self._scope(body)
+        assert rid is not None
+        if rid not in self._targets:
+            raise _not_found(f"No scalable target found for {self._where(rid)}")
+        for policy in [p for p in self._policies.values() if p.resource_id == rid]:
+            self._drop_policy(policy)
+        del self._targets[rid]
+        return {}
+
+    # -- policies -------------------------------------------------------------------------
+
+    def put_scaling_policy(self, body: Wire, now: float) -> Wire:
+        rid = self._scope(body)
+        assert rid is not None
+        name = body.get("PolicyName")
+        if not name:
+            raise _invalid("PolicyName is required.")
+        target = self._target(rid)
+        policy_type = body.get("PolicyType") or "StepScaling"
+        if policy_type == "TargetTrackingScaling":
+            configuration = dict(body.get("TargetTrackingScalingPolicyConfiguration") or {})
+            rule = self._rule(configuration)
+            if float(configuration.get("TargetValue") or 0) <= 0:
+                raise _invalid("TargetValue must be greater than 0.")
+        elif policy_type == "StepScaling":
+            configuration = dict(body.get("StepScalingPolicyConfiguration") or {})
+            if not configuration.get("StepAdjustments"):
+                raise _invalid("A step scaling policy needs at least one step adjustment.")
+            if configuration.get("AdjustmentType") not in (
+                "ChangeInCapacity",
+                "ExactCapacity",
+                "PercentChangeInCapacity",
+            ):
+                raise _invalid(
+                    "AdjustmentType must be ChangeInCapacity, ExactCapacity or PercentChangeInCapacity."
+                )
+        else:
+            raise _invalid(f"Policy type {policy_type} is not supported here.")
+        existing = self._policies.get((rid, name))
+        if existing is not None:
+            self._drop_policy(existing)
+        arn = (
+            f"arn:aws:autoscaling:{self.region}:{self.account_id}:scalingPolicy:{uuid.uuid4()}:"
+            f"resource/{SERVICE_NAMESPACE}/{rid}:policyName/{name}"
+        )
+        policy = _Policy(
+            name=str(name),
+            arn=arn,
+            resource_id=rid,
+            policy_type=policy_type,
+            configuration=configuration,
+            created=existing.created if existing is not None else now,
+        )
+        if policy_type == "TargetTrackingScaling":
+            policy.alarms = self._tracking_alarms(policy, target, rule, now)
+        self._policies[(rid, policy.name)] = policy
+        self._policy_by_arn[arn] = policy
+        out: Wire = {"PolicyARN": arn}
+        if policy.alarms:
+            out["Alarms"] = [dict(a) for a in policy.alarms]
+        return out
+
+    @staticmethod
+    def _rule(configuration: Wire) -> _MetricRule:
+        predefined = configuration.get("PredefinedMetricSpecification") or {}
+        kind = predefined.get("PredefinedMetricType")
+        rule = PREDEFINED_METRICS.get(str(kind))
+        if rule is None:
+            raise _invalid(
+                f"Predefined metric {kind!r} is not available for inference components; use "
+                f"one of {', '.join(sorted(PREDEFINED_METRICS))}."
+            )
+        return rule
+
+    def _tracking_alarms(
+        self, policy: _Policy, target: _Target, rule: _MetricRule, now: float
+    ) -> list[Wire]:
+        value = float(policy.configuration["TargetValue"])
+        alarms: list[Wire] = []
+        for side, period, points, threshold, comparison in (
+            ("AlarmHigh", rule.high_period, rule.high_points, value, "GreaterThanThreshold"),
+            (
+                "AlarmLow",
+                rule.low_period,
+                rule.low_points,
+                value * _SCALE_IN_SHARE,
+                "LessThanThreshold",
+            ),
+        ):
+            if side == "AlarmLow" and policy.configuration.get("DisableScaleIn"):
+                continue
+            name = f"TargetTracking-{policy.resource_id}-{side}-{uuid.uuid4()}"
+            self.cloudwatch.put_metric_alarm(
+                {
+                    "AlarmName": name,
+                    "AlarmDescription": (
+                        f"DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {policy.arn}."
+                    ),
+                    "Namespace": NAMESPACE,
+                    "MetricName": rule.metric,
+                    "Dimensions": [{"Name": "InferenceComponentName", "Value": target.component}],
+                    "Statistic": rule.statistic,
+                    "Period": period,
+                    "EvaluationPeriods": points,
+                    "DatapointsToAlarm": points,
+                    "Threshold": threshold,
+                    "ComparisonOperator": comparison,
+                    "AlarmActions": [policy.arn],
+                },
+                now,
+            )
+            alarm = self.cloudwatch.alarm(name)
+            assert alarm is not None
+            alarms.append({"AlarmName": name, "AlarmARN": alarm.arn})
+        return alarms
+
+    def _drop_policy(self, policy: _Policy) -> None:
+        for alarm in policy.alarms:
+            if self.cloudwatch.alarm(alarm["AlarmName"]) is not None:
+                self.cloudwatch.delete_alarms({"AlarmNames": [alarm["AlarmName"]]}, 0.0)
+        self._policies.pop((policy.resource_id, policy.name), None)
+        self._policy_by_arn.pop(policy.arn, None)
+
+    def describe_scaling_policies(self, body: Wire, now: float) -> Wire:
+        self._scope(body, resource=False)
+        found = list(self._policies.values())
+        if body.get("ResourceId"):
+            found = [p for p in found if p.resource_id == body["ResourceId"]]
+        if body.get("PolicyNames"):
+            found = [p for p in found if p.name in body["PolicyNames"]]
+        if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
+            found = []
+        page, token = _page(found, body)
+        policies = []
+        for p in page:
+            entry: Wire = {
+                "PolicyARN": p.arn,
+                "PolicyName": p.name,
+                "ServiceNamespace": SERVICE_NAMESPACE,
+                "ResourceId": p.resource_id,
+                "ScalableDimension": COPY_DIMENSION,
+                "PolicyType": p.policy_type,
+                "Alarms": [dict(a) for a in p.alarms],
+                "CreationTime": _stamp(self._epoch + p.created),
+            }
+            key = (
+                "TargetTrackingScalingPolicyConfiguration"
+                if p.policy_type == "TargetTrackingScaling"
+                else "StepScalingPolicyConfiguration"
+            )
+            entry[key] = p.configuration
+            policies.append(entry)
+        out: Wire = {"ScalingPolicies": policies}
+        if token is not None:
+            out["NextToken"] = token
+        return out
+
+    def delete_scaling_policy(self, body: Wire, now: float) -> Wire:
+        rid = self._scope(body)
+        assert rid is not None
+        policy = self._policies.get((rid, str(body.get("PolicyName"))))
+        if policy is None:
+            raise _not_found(
+                f"No scaling policy found for {self._where(rid)}, policy name: "
+                f"{body.get('PolicyName')}"
+            )
+        self._drop_policy(policy)
+        return {}
+
+    def describe_scaling_activities(self, body: Wire, now: float) -> Wire:
+        self._scope(body, resource=False)
+        found = [a for a in reversed(self._activities)]
+        if body.get("ResourceId"):
+            found = [a for a in found if a.resource_id == body["ResourceId"]]
+        page, token = _page(found, body)
+        out: Wire = {"ScalingActivities": [a.describe(self._epoch) for a in page]}
+        if token is not None:
+            out["NextToken"] = token
+        return out
+
+    # -- the simulation -------------------------------------------------------------------
+
+    def tick(self, now: float) -> None:
+        """Bring in-progress activities up to date (called every 10 seconds)."""
+        self._now = now
+        if not self._pending:
+            return
+        for activity in list(self._pending):
+            state = self.components.copies(activity.component)
+            if state is None:
+                activity.status, activity.ended = "Failed", now
+                activity.message = "The inference component no longer exists."
+                self._pending.remove(activity)
+            elif state[2] and state[1] == activity.desired:
+                activity.status, activity.ended = "Successful", now
+                activity.message = (
+                    f"Successfully set desired copy count to {activity.desired}. Change "
+                    "successfully fulfilled by sagemaker."
+                )
+                self._pending.remove(activity)
+
+    def forget(self, component: str) -> None:
+        """The component was deleted: its target and policies go with it."""
+        rid = resource_id(component)
+        for policy in [p for p in self._policies.values() if p.resource_id == rid]:
+            self._drop_policy(policy)
+        self._targets.pop(rid, None)
+
+    def _alarm_action(self, arn: str, alarm_name: str, value: float | None) -> None:
+        policy = self._policy_by_arn.get(arn)
+        if policy is None:
+            return
+        target = self._targets.get(policy.resource_id)
+        if target is None:
+            return
+        state = self.components.copies(target.component)
+        if state is None or not state[2]:
+            return  # gone, or already changing: the next evaluation tries again
+        now = self._now
+        current = state[0]
+        cause = f"monitor alarm {alarm_name} in state ALARM triggered policy {policy.name}"
+        if policy.policy_type == "TargetTrackingScaling":
+            self._track(policy, target, alarm_name, value, current, now, cause)
+        else:
+            self._step(policy, target, alarm_name, value, current, now, cause)
+
+    def _track(
+        self,
+        policy: _Policy,
+        target: _Target,
+        alarm_name: str,
+        value: float | None,
+        current: int,
+        now: float,
+        cause: str,
+    ) -> None:
+        if value is None or current == 0:
+            return  # no per-copy metric without a copy
+        configuration = policy.configuration
+        wanted = math.ceil(current * value / float(configuration["TargetValue"]) - 1e-9)
+        bounded = min(max(wanted, target.min_capacity), target.max_capacity)
+        if "-AlarmHigh-" in alarm_name:
+            if bounded <= current or target.suspended.get("DynamicScalingOutSuspended"):
+                return
+            cooldown = float(configuration.get("ScaleOutCooldown", 300))
+            if policy.last_scale_out is not None and now - policy.last_scale_out < cooldown:
+                return
+            if self._scale(target, bounded, now, cause=cause):
+                policy.last_scale_out = now
+        else:
+            if bounded >= current or target.suspended.get("DynamicScalingInSuspended"):
+                return
+            cooldown = float(configuration.get("ScaleInCooldown", 300))
+            if policy.last_scale_in is not None and now - policy.last_scale_in < cooldown:
+                return
+            if self._scale(target, bounded, now, cause=cause):
+                policy.last_scale_in = now
+
+    def _step(
+        self,
+        policy: _Policy,
+        target: _Target,
+        alarm_name: str,
+        value: float | None,
+        current: int,
+        now: float,
+        cause: str,
+    ) -> None:
+        configuration = policy.configuration
+        cooldown = float(configuration.get("Cooldown") or 0)
+        if policy.last_step is not None and now - policy.last_step < cooldown:
+            return
+        alarm = self.cloudwatch.alarm(alarm_name)
+        threshold = alarm.threshold if alarm is not None else 0.0
+        difference = (value if value is not None else threshold) - threshold
+        adjustment = None
+        for step in configuration["StepAdjustments"]:
+            lower = step.get("MetricIntervalLowerBound")
+            upper = step.get("MetricIntervalUpperBound")
+            if (lower is None or difference >= float(lower)) and (
+                upper is None or difference < float(upper)
+            ):
+                adjustment = int(step["ScalingAdjustment"])
+                break
+        if adjustment is None:
+            return
+        kind = configuration.get("AdjustmentType")
+        if kind == "ExactCapacity":
+            wanted = adjustment
+        elif kind == "PercentChangeInCapacity":
+            wanted = current + math.trunc(current * adjustment / 100)
+        else:
+            wanted = current + adjustment
+        bounded = min(max(wanted, target.min_capacity), target.max_capacity)
+        if bounded > current and target.suspended.get("DynamicScalingOutSuspended"):
+            return
+        if bounded < current and target.suspended.get("DynamicScalingInSuspended"):
+            return
+        if bounded != current and self._scale(target, bounded, now, cause=cause):
+            policy.last_step = now
+
+    def _scale(self, target: _Target, copies: int, now: float, *, cause: str) -> bool:
+        activity = _Activity(
+            activity_id=str(uuid.UUID(int=next(self._ids))),
+            resource_id=target.resource_id,
+            component=target.component,
+            description=f"Setting desired copy count to {copies}.",
+            cause=cause,
+            started=now,
+            desired=copies,
+        )
+        self._activities.append(activity)
+        try:
+            self.components.set_copies(target.component, copies)
+        except ServiceFault as exc:
+            activity.status, activity.ended = "Failed", now
+            activity.message = (
+                f"Failed to set desired copy count to {copies}. Reason: {exc.message}"
+            )
+            return False
+        self._pending.append(activity)
+        return True
+
+
+def _page(items: list[Any], body: Wire) -> tuple[list[Any], str | None]:
+    offset = int(body.get("NextToken") or 0)
+    limit = int(body.get("MaxResults") or 50)
+    page = items[offset : offset + limit]
+    return page, (str(offset + limit) if offset + limit < len(items) else None)

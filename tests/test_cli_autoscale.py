@@ -1,0 +1,157 @@
+"""``ic-sdk autoscale``, autoscaling in ``describe``, and ``Autoscaling`` in spec files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ic_sdk.autoscaling import TRACKING_POLICY, ZERO_POLICY
+from ic_sdk.cli import main
+from ic_sdk.cli._autoscale import spec_file_schema
+from ic_sdk.cli._specs import schema_path
+from tests.cli_support import (
+    BASE_YAML,
+    ROLE_ARN,
+    Emulator,
+    cli,
+    no_traceback,
+    write,
+)
+
+AUTOSCALING_YAML = """\
+Autoscaling:
+  MinCopies: 0
+  MaxCopies: 3
+  TargetValue: 5
+"""
+
+
+def scalable_endpoint(emu: Emulator) -> None:
+    """``shared-gpu``, whose instances may scale to zero."""
+    emu.call(
+        "create_endpoint_config",
+        EndpointConfigName="scaling",
+        ExecutionRoleArn=ROLE_ARN,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "InstanceType": "ml.g5.12xlarge",
+                "InitialInstanceCount": 1,
+                "ManagedInstanceScaling": {
+                    "Status": "ENABLED",
+                    "MinInstanceCount": 0,
+                    "MaxInstanceCount": 2,
+                },
+            }
+        ],
+    )
+    emu.call("create_endpoint", EndpointName="shared-gpu", EndpointConfigName="scaling")
+    emu.clock.advance(5)
+
+
+def policies(emu: Emulator) -> list[str]:
+    async def go() -> list[str]:
+        from tests.client_support import SESSION
+
+        async with SESSION.create_client(
+            "application-autoscaling", **emu.sm.client_kwargs("application-autoscaling")
+        ) as aas:
+            answer = await aas.describe_scaling_policies(ServiceNamespace="sagemaker")
+        return sorted(p["PolicyName"] for p in answer["ScalingPolicies"])
+
+    return emu.run(go())
+
+
+def test_autoscale_on_and_off_and_describe(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scalable_endpoint(emu)
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML), "--wait") == 0
+    capsys.readouterr()
+    assert cli(emu, "autoscale", "llama-base", "--min", "0", "--max", "4", "--target", "5") == 0
+    out = capsys.readouterr().out
+    assert "llama-base: autoscaling 0 to 4 copies" in out
+    assert "scales to zero and back" in out
+    assert policies(emu) == sorted([TRACKING_POLICY, ZERO_POLICY])
+
+    assert cli(emu, "describe", "llama-base") == 0
+    out = capsys.readouterr().out
+    assert "Autoscaling:" in out
+    assert "0 to 4 copies" in out
+    assert "Scale from zero:" in out
+    assert cli(emu, "describe", "llama-base", "--output", "json") == 0
+    shown = json.loads(capsys.readouterr().out)["Autoscaling"]
+    assert (shown["MinCopies"], shown["MaxCopies"]) == (0, 4)
+
+    assert cli(emu, "autoscale", "llama-base", "--off") == 0
+    assert "autoscaling removed" in capsys.readouterr().out
+    assert policies(emu) == []
+    assert cli(emu, "describe", "llama-base") == 0
+    (row,) = [r for r in capsys.readouterr().out.splitlines() if r.startswith("Autoscaling:")]
+    assert row.split(":", 1)[1].strip() == "off"
+    assert cli(emu, "describe", "llama-base", "--output", "json") == 0
+    assert json.loads(capsys.readouterr().out)["Autoscaling"] is None
+
+
+def test_autoscale_explains_what_is_wrong(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.endpoint()  # instances cannot scale to zero
+    assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML), "--wait") == 0
+    capsys.readouterr()
+    assert cli(emu, "autoscale", "llama-base", "--min", "0", "--max", "2", "--target", "5") == 1
+    err = capsys.readouterr().err
+    no_traceback(err)
+    assert "MinInstanceCount 0" in err
+    assert "nothing was sent" in err
+    assert cli(emu, "autoscale", "llama-base", "--min", "1") == 1
+    assert "missing --max, --target" in capsys.readouterr().err
+    assert cli(emu, "autoscale", "llama-base", "--off", "--min", "1") == 1
+
+
+def test_apply_sets_up_the_autoscaling_of_a_spec(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scalable_endpoint(emu)
+    source = write(tmp_path, "base.yaml", BASE_YAML + AUTOSCALING_YAML)
+    assert cli(emu, "validate", source) == 0
+    assert cli(emu, "apply", source, "--wait") == 0
+    assert "llama-base: autoscaling 0 to 3 copies" in capsys.readouterr().out
+    assert policies(emu) == sorted([TRACKING_POLICY, ZERO_POLICY])
+    assert cli(emu, "apply", source, "--output", "json") == 0  # idempotent
+    (result,) = json.loads(capsys.readouterr().out)
+    assert result["action"] == "unchanged"
+    assert result["autoscaling"] == "set"
+
+
+def test_validate_reports_autoscaling_problems_with_their_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = "Autoscaling:\n  MinCopies: 5\n  MaxCopies: 2\n  TargetValue: 0\n  Speed: 3\n"
+    source = write(tmp_path, "bad.yaml", BASE_YAML + bad)
+    assert main(["validate", source]) == 1
+    out = capsys.readouterr().out
+    lines = len(BASE_YAML.splitlines())
+    assert f"bad.yaml:{lines + 5}: Autoscaling.Speed: unknown setting" in out
+    source = write(tmp_path, "bad2.yaml", BASE_YAML + bad.replace("  Speed: 3\n", ""))
+    assert main(["validate", source]) == 1
+    out = capsys.readouterr().out
+    assert f"bad2.yaml:{lines + 2}: Autoscaling.MinCopies:" in out
+    assert "[autoscaling.bounds]" in out
+    assert f"bad2.yaml:{lines + 4}: Autoscaling.TargetValue:" in out
+
+
+def test_spec_file_schema_accepts_autoscaling_and_nothing_unknown() -> None:
+    import jsonschema
+    import yaml
+
+    schema = spec_file_schema(schema_path())
+    document: dict[str, Any] = yaml.safe_load(BASE_YAML + AUTOSCALING_YAML)
+    validator = jsonschema.Draft202012Validator(schema)
+    assert [e.message for e in validator.iter_errors(document)] == []
+    document["Autoscaling"]["Speed"] = 3
+    assert list(validator.iter_errors(document))
+    assert main(["schema"]) == 0

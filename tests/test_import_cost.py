@@ -1,0 +1,34 @@
+"""Importing ic_sdk and one shape loads that shape's module, not the 1,900 others.
+
+Shape modules are loaded through importlib on first use, so ``python -X importtime``
+does not show them; this counts them in ``sys.modules`` (``benchmarks/bench_models.py``
+publishes the same count).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BOUND = 10  # generous: today 1
+
+
+def _loaded(code: str) -> list[str]:
+    probe = (
+        f"{code}\nimport sys\n"
+        "print(*sorted(m for m in sys.modules"
+        " if m.startswith('ic_sdk.models.') and '._shapes.' in m))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_importing_the_describe_shape_loads_few_shape_modules() -> None:
+    loaded = _loaded("import ic_sdk\nfrom ic_sdk.models import DescribeInferenceComponentOutput")
+    assert any(m.endswith(".describe_inference_component_output") for m in loaded), loaded
+    assert len(loaded) <= BOUND, loaded
+
+
+def test_importing_ic_sdk_alone_loads_no_shape_module_nor_aiobotocore() -> None:
+    probe = "import ic_sdk, sys\nassert 'aiobotocore' not in sys.modules, 'aiobotocore'"
+    assert _loaded(probe) == []
