@@ -411,3 +411,15 @@ def test_the_tables_are_generated_files() -> None:
         "InvokeEndpointAsync",
         "InvokeEndpointWithResponseStream",
     }
+
+
+async def test_teardown_removes_autoscaling_first(client: InferenceComponentClient) -> None:
+    await _deployed(client)
+    await client.autoscale("base", min_copies=1, max_copies=2, target=5)
+    events: list[ic_sdk.TeardownEvent] = []
+    await client.teardown("ep", on_event=events.append)
+    steps = [(e.step, e.resource, e.name) for e in events if e.step != "waiting"]
+    removed = steps.index(("deleted", "autoscaling", "base"))
+    assert removed < steps.index(("deleting", "base", "base"))
+    assert not await client.remove_autoscaling("base")  # nothing left behind
+    await _nothing_left(client)
