@@ -82,32 +82,33 @@ request_dict = ic_sdk.serde.converter.unstructure(request)
 """,
 }
 
-#: Snippets that cannot run as written, by page and first line -> why.
+#: Snippets that cannot run as written: (page, the snippet's first line) -> why. Keyed by
+#: text, not line number, so editing a page above a snippet does not unlist it.
 NOT_RUN: dict[tuple[str, str], str] = {
     (
         "docs/guides/waiters.md",
         "import ic_sdk",
-    ): "alternatives side by side ('request' created twice)",
+    ): "shows alternatives side by side ('request' created twice)",
     (
         "docs/guides/waiters.md",
         "from ic_sdk import Backoff, WaitPolicy",
-    ): "fragment: a 'llama' component",
+    ): "fragment: a 'llama' component on an open client",
     (
         "docs/guides/waiters.md",
         "def show(event: ic_sdk.WaiterEvent) -> None:",
-    ): "fragment: an open client",
+    ): "fragment: a 'llama' component on an open client",
     (
         "docs/guides/guarantees.md",
         "from ic_sdk.client import partial_results",
-    ): "fragment: inside a task",
+    ): "fragment: cancelling create_many inside a task",
     (
         "docs/guides/testing.md",
         "from ic_sdk.clock import FakeClock",
-    ): "fragment: Client(..., clock=clock)",
+    ): "fragment: InferenceComponentClient(..., clock=clock)",
     (
         "docs/guides/testing.md",
         'sm.faults.throttle(times=3, operations="DescribeInferenceComponent")  # ThrottlingException',
-    ): "fragment: the 'sm' of an earlier snippet",
+    ): "fragment: fault calls on an 'sm' of an earlier snippet",
 }
 
 
