@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from codegen import ir, load, patterns, render, schema, write
+from codegen import ir, load, operations, patterns, render, schema, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +63,7 @@ def generate() -> dict[str, str]:
     ).items():
         files[f"src/ic_sdk/models/runtime/{rel}"] = text
     files["src/ic_sdk/models/_patterns.py"] = render.render_patterns([sm, rt])
+    files.update(operations.generate(load.load_all()))
     for stem, root in SPEC_SCHEMAS:
         files[f"src/ic_sdk/schemas/{stem}.json"] = dump(schema.subset_schema(sm, root, stem))
     return files

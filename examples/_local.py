@@ -1,7 +1,6 @@
-"""Shared by the examples: a LocalSageMaker with an endpoint ready for inference components.
+"""Shared by the examples: a client for a LocalSageMaker, and an IC-ready endpoint on it.
 
-Not part of ic_sdk: in real code the endpoint usually comes from infrastructure as code,
-and the client from ``InferenceComponentClient(region=...)``.
+Not part of ic_sdk: in real code the client comes from ``InferenceComponentClient(region=...)``.
 """
 
 from __future__ import annotations
@@ -9,10 +8,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from aiobotocore.session import AioSession
-
 import ic_sdk
-from ic_sdk.clock import Clock, SystemClock
+from ic_sdk.clock import Clock
 from ic_sdk.testing import LocalSageMaker
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/SageMakerExecution"
@@ -24,34 +21,22 @@ FAST = ic_sdk.WaitPolicy(backoff=ic_sdk.Backoff(initial=0.1, max_delay=0.5, min_
 
 
 async def create_endpoint(
-    sm: LocalSageMaker,
+    client: ic_sdk.InferenceComponentClient,
     name: str,
     *,
     instance_type: str = "ml.g5.12xlarge",
     instances: int = 1,
-    clock: Clock | None = None,
 ) -> None:
     """An endpoint that can host inference components, InService.
 
-    Its config has an execution role and a production variant without ``ModelName``:
-    that is what makes an endpoint accept inference components.
+    ``ic_sdk.ic_endpoint`` plans its config (an execution role, a production variant
+    without a model: what makes an endpoint accept inference components) and the
+    endpoint; ``create_endpoint_and_wait`` sends both and waits.
     """
-    clock = clock or SystemClock()
-    async with AioSession().create_client("sagemaker", **sm.client_kwargs("sagemaker")) as raw:
-        await raw.create_endpoint_config(
-            EndpointConfigName=f"{name}-config",
-            ExecutionRoleArn=ROLE_ARN,
-            ProductionVariants=[
-                {
-                    "VariantName": "AllTraffic",
-                    "InstanceType": instance_type,
-                    "InitialInstanceCount": instances,
-                }
-            ],
-        )
-        await raw.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
-        while (await raw.describe_endpoint(EndpointName=name))["EndpointStatus"] != "InService":
-            await clock.sleep(0.1)
+    plan = ic_sdk.ic_endpoint(
+        name, instance_type=instance_type, instance_count=instances, execution_role_arn=ROLE_ARN
+    )
+    await client.create_endpoint_and_wait(plan)
 
 
 @asynccontextmanager

@@ -25,21 +25,21 @@ async def main() -> None:
     clock = FakeClock()
     delays = Delays(component_create=TEN_MINUTES)
     async with LocalSageMaker(clock=clock, delays=delays) as sm:
-        await create_endpoint(sm, "shared-gpu", clock=clock)
         # The default wait policy (~2 s, ~8 s, then about every 20 s) and no botocore
         # retries: those sleep in real time; the waiter's retries run on the fake clock.
         policy = ic_sdk.WaitPolicy()
         async with local_client(sm, clock=clock, wait_policy=policy, max_attempts=1) as client:
-            spec = ic_sdk.base_component(
+            await create_endpoint(client, "shared-gpu")
+            request = ic_sdk.base_component(
                 name="slow-model", endpoint_name="shared-gpu", image=IMAGE, memory_mb=4096
             )
-            await client.create(spec)
+            await client.create(request)
             # The first describe calls are throttled; the waiter retries within its deadline.
             sm.faults.throttle(times=3, operations="DescribeInferenceComponent")
 
             events: list[ic_sdk.WaiterEvent] = []
             started, wall = clock.now(), time.perf_counter()
-            await client.wait_until_in_service("slow-model", timeout=3600, on_event=events.append)
+            await client.wait_until_in_service("slow-model", timeout_s=3600, on_event=events.append)
             simulated, real = clock.now() - started, time.perf_counter() - wall
             print(
                 f"InService after {simulated / 60:.1f} simulated minutes, {real:.2f} s of real time"

@@ -28,47 +28,46 @@ async def fine_tuned(invocation: Invocation) -> Reply:
 
 
 async def main() -> None:
-    async with LocalSageMaker(delays=0.2) as sm:
-        await create_endpoint(sm, "shared-gpu")
-        async with local_client(sm) as client:
-            base = ic_sdk.base_component(
-                name=BASE,
+    async with LocalSageMaker(delays=0.2) as sm, local_client(sm) as client:
+        await create_endpoint(client, "shared-gpu")
+        base = ic_sdk.base_component(
+            name=BASE,
+            endpoint_name="shared-gpu",
+            variant_name="AllTraffic",
+            image=IMAGE,
+            environment={"HF_MODEL_ID": "mistralai/Mistral-7B-v0.3", "OPTION_ENABLE_LORA": "1"},
+            memory_mb=16_384,
+            accelerators=1,
+        )
+        await client.create(base)
+        # watch() is the waiter as an async iterator of events.
+        async for event in client.watch(BASE):
+            print(f"{event.name}: {event.kind} {event.status}")
+
+        adapters = [
+            ic_sdk.adapter_component(
+                name=f"{BASE}-{task}",
                 endpoint_name="shared-gpu",
-                variant_name="AllTraffic",
-                image=IMAGE,
-                environment={"HF_MODEL_ID": "mistralai/Mistral-7B-v0.3", "OPTION_ENABLE_LORA": "1"},
-                memory_mb=16_384,
-                accelerators=1,
+                base_component_name=BASE,
+                artifact_url=f"s3://my-models/adapters/{task}/",
             )
-            await client.create(base)
-            # watch() is the waiter as an async iterator of events.
-            async for event in client.watch(BASE):
-                print(f"{event.name}: {event.kind} {event.status}")
+            for task in TASKS
+        ]
+        for request in adapters:
+            sm.set_handler(request.inference_component_name, fine_tuned)
+        results = await client.create_many(adapters, concurrency=3, wait=True)
+        for result in results:
+            print(f"{result.name}: {'InService' if result.ok else result.error}")
+        assert all(r.ok for r in results)
 
-            adapters = [
-                ic_sdk.adapter_component(
-                    name=f"{BASE}-{task}",
-                    endpoint_name="shared-gpu",
-                    base_component_name=BASE,
-                    artifact_url=f"s3://my-models/adapters/{task}/",
-                )
-                for task in TASKS
-            ]
-            for spec in adapters:
-                sm.set_handler(spec.inference_component_name, fine_tuned)
-            results = await client.create_many(adapters, concurrency=3, wait=True)
-            for result in results:
-                print(f"{result.name}: {'InService' if result.ok else result.error}")
-            assert all(r.ok for r in results)
+        for result in results:
+            answer = await client.invoke(result.name, json.dumps("hi"))
+            print(json.loads(answer.body or b"null")["generated_text"])
 
-            for result in results:
-                answer = await client.invoke(result.name, json.dumps("hi"))
-                print(json.loads(answer.body or b"null")["generated_text"])
-
-            # Adapters go before their base: the service refuses to delete a base in use.
-            await asyncio.gather(*(client.delete_and_wait(r.name) for r in results))
-            await client.delete_and_wait(BASE)
-            print(f"{len(results)} adapters and their base deleted")
+        # Adapters go before their base, the base before the endpoint: teardown
+        # follows the order the service requires, waiting for each group.
+        await client.teardown("shared-gpu")
+        print(f"{len(results)} adapters and their base deleted")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from _local import IMAGE, create_endpoint, local_client
+from _local import IMAGE, ROLE_ARN, local_client
 
 import ic_sdk
 from ic_sdk.testing import LocalSageMaker
@@ -22,36 +22,40 @@ def show(event: ic_sdk.WaiterEvent) -> None:
 
 
 async def main() -> None:
-    async with LocalSageMaker(delays=0.2) as sm:
-        await create_endpoint(sm, "shared-gpu")
-        async with local_client(sm) as client:
-            # A typed request; mistakes raise ic_sdk.ValidationError before anything is sent.
-            spec = ic_sdk.base_component(
-                name="llama-3-8b",
-                endpoint_name="shared-gpu",
-                variant_name="AllTraffic",
-                image=IMAGE,
-                artifact_url="s3://my-models/llama-3-8b/model.tar.gz",
-                environment={"OPTION_TENSOR_PARALLEL_DEGREE": "1"},
-                memory_mb=24_576,
-                cpu_cores=4,
-                accelerators=1,
-                copies=1,
-            )
-            created = await client.create(spec)
-            print(f"created {created.inference_component_arn}")
+    async with LocalSageMaker(delays=0.2) as sm, local_client(sm) as client:
+        # An endpoint ready for inference components: no model on its variant.
+        endpoint = ic_sdk.ic_endpoint(
+            "shared-gpu", instance_type="ml.g5.12xlarge", execution_role_arn=ROLE_ARN
+        )
+        await client.create_endpoint_and_wait(endpoint)
+        # A typed request; mistakes raise ic_sdk.ValidationError before anything is sent.
+        request = ic_sdk.base_component(
+            name="llama-3-8b",
+            endpoint_name="shared-gpu",
+            variant_name="AllTraffic",
+            image=IMAGE,
+            artifact_url="s3://my-models/llama-3-8b/model.tar.gz",
+            environment={"OPTION_TENSOR_PARALLEL_DEGREE": "1"},
+            memory_mb=24_576,
+            cpu_cores=4,
+            accelerators=1,
+            copies=1,
+        )
+        created = await client.create(request)
+        print(f"created {created.inference_component_arn}")
 
-            ready = await client.wait_until_in_service("llama-3-8b", on_event=show)
-            assert ready.runtime_config is not None
-            print(f"copies running: {ready.runtime_config.current_copy_count}")
+        ready = await client.wait_until_in_service("llama-3-8b", on_event=show)
+        assert ready.runtime_config is not None
+        print(f"copies running: {ready.runtime_config.current_copy_count}")
 
-            answer = await client.invoke(
-                "llama-3-8b", json.dumps({"inputs": "Hello!"}), content_type="application/json"
-            )
-            print(f"answer: {json.loads(answer.body or b'null')}")
+        answer = await client.invoke(
+            "llama-3-8b", json.dumps({"inputs": "Hello!"}), content_type="application/json"
+        )
+        print(f"answer: {json.loads(answer.body or b'null')}")
 
-            await client.delete_and_wait("llama-3-8b")
-            print("deleted")
+        # Everything on the endpoint, then the endpoint and its config, in order.
+        await client.teardown("shared-gpu")
+        print("deleted")
 
 
 if __name__ == "__main__":

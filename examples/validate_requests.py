@@ -54,10 +54,10 @@ def main() -> None:
     assert len(problems) == 2
 
     # 4. A model instance validates too (the client does this before every call).
-    spec = ic_sdk.base_component(
+    built = ic_sdk.base_component(
         name="llama", endpoint_name="shared-gpu", model_name="llama", memory_mb=1024, validate=False
     )
-    assert ic_sdk.validate(spec) == []
+    assert ic_sdk.validate(built) == []
     print("the built request is valid")
 
 

@@ -235,7 +235,7 @@ async def test_waiter_deadline(
 ) -> None:
     await client.create(base())
     with pytest.raises(WaiterTimeout) as info:
-        await client.wait_until_deleted("base", timeout=120)
+        await client.wait_until_deleted("base", timeout_s=120)
     assert info.value.last_status == "InService"
     assert info.value.elapsed == pytest.approx(120.0)
 
@@ -295,7 +295,7 @@ async def test_create_many_gives_one_result_per_spec_and_loses_nothing(
         adapter("orphan", "nobase"),
     ]
     results = await client.create_many(specs, concurrency=3, wait=True)
-    assert [r.spec for r in results] == specs
+    assert [r.request for r in results] == specs
     by_name: dict[str, list[CreateResult]] = {}
     for r in results:
         by_name.setdefault(r.name, []).append(r)
@@ -315,7 +315,7 @@ async def test_create_many_throttled_past_the_deadline_reports_it(
     sm: LocalSageMaker, client: InferenceComponentClient, endpoint: str
 ) -> None:
     sm.faults.throttle(times=None, operations="CreateInferenceComponent")
-    results = await client.create_many([adapter("x")], timeout=60)
+    results = await client.create_many([adapter("x")], timeout_s=60)
     assert isinstance(results[0].error, ThrottlingError)
 
 

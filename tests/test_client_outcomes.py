@@ -206,7 +206,7 @@ async def test_a_timeout_carries_the_last_failure_reason(
     with pytest.raises(UpdateRolledBack):
         await client.scale_and_wait("base", 2)
     with pytest.raises(WaiterTimeout) as info:
-        await client.wait_until_scaled("base", copies=5, timeout=30)
+        await client.wait_until_scaled("base", copies=5, timeout_s=30)
     assert info.value.failure_reason == "rolled back once"
     assert "rolled back once" in str(info.value)
 
@@ -402,4 +402,4 @@ async def test_policy_is_kept_for_create_many(
 ) -> None:
     results = await client.create_many([base()], policy=WaitPolicy(timeout=50), wait=True)
     assert results[0].ok
-    assert IMAGE in str(results[0].spec.specification)
+    assert IMAGE in str(results[0].request.specification)

@@ -1,4 +1,11 @@
-"""The docs: Python snippets compile, and the generated models reference is complete.
+"""The docs: Python snippets run as written, and the generated models reference is complete.
+
+Every page's Python snippets run in order, in one namespace (as a reader pastes them
+into ``python -m asyncio``), against a LocalSageMaker that ``AWS_ENDPOINT_URL`` points
+at: ``InferenceComponentClient(region="us-east-1")`` as written reaches the emulator.
+Clients built without a clock wait on the emulator's FakeClock, so a page's waits take
+no real time. ``GIVEN`` holds what a page's prose says exists before its first snippet;
+``NOT_RUN`` lists the snippets that cannot run as written, each with why.
 
 ``mkdocs build --strict`` (``nox -s docs``) checks links and the rendering; these tests
 run without mkdocs installed.
@@ -7,7 +14,11 @@ run without mkdocs installed.
 from __future__ import annotations
 
 import ast
+import asyncio
+import contextlib
 import importlib.util
+import inspect
+import io
 import re
 from pathlib import Path
 from types import ModuleType
@@ -16,6 +27,7 @@ import attrs
 import pytest
 
 from ic_sdk import models
+from tests.cli_support import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
@@ -38,6 +50,116 @@ def test_python_snippets_compile(page: str, line: int, code: str) -> None:
         compile(code, f"{page}:{line}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as exc:
         pytest.fail(f"{page}:{line + (exc.lineno or 1) - 1}: {exc.msg}")
+
+
+IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
+ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
+
+#: The endpoint most pages deploy on, created before their first snippet (``GIVEN_ENDPOINT``).
+_ENDPOINT = f"""
+import ic_sdk
+async with ic_sdk.InferenceComponentClient(region="us-east-1") as _c:
+    await _c.create_endpoint_and_wait(
+        ic_sdk.ic_endpoint("shared-gpu", instance_type="ml.g5.12xlarge", execution_role_arn={ROLE!r})
+    )
+"""
+
+#: Pages whose prose says an IC-ready endpoint ``shared-gpu`` exists.
+GIVEN_ENDPOINT = {
+    "docs/guides/adapters.md",
+    "docs/guides/validation-rules.md",
+    "docs/index.md",
+}
+
+#: What a page's prose introduces before its snippets use it.
+GIVEN: dict[str, str] = {
+    # its first snippet (not run: see NOT_RUN) imports ic_sdk
+    "docs/guides/waiters.md": "import ic_sdk",
+    "docs/guides/validation-rules.md": f"""
+import ic_sdk
+request = ic_sdk.base_component(name="m", endpoint_name="shared-gpu", image={IMAGE!r}, memory_mb=1024)
+request_dict = ic_sdk.serde.converter.unstructure(request)
+""",
+}
+
+#: Snippets that cannot run as written: (page, the snippet's first line) -> why. Keyed by
+#: text, not line number, so editing a page above a snippet does not unlist it.
+NOT_RUN: dict[tuple[str, str], str] = {
+    (
+        "docs/guides/waiters.md",
+        "import ic_sdk",
+    ): "shows alternatives side by side ('request' created twice)",
+    (
+        "docs/guides/waiters.md",
+        "from ic_sdk import Backoff, WaitPolicy",
+    ): "fragment: a 'llama' component on an open client",
+    (
+        "docs/guides/waiters.md",
+        "def show(event: ic_sdk.WaiterEvent) -> None:",
+    ): "fragment: a 'llama' component on an open client",
+    (
+        "docs/guides/guarantees.md",
+        "from ic_sdk.client import partial_results",
+    ): "fragment: cancelling create_many inside a task",
+    (
+        "docs/guides/testing.md",
+        "from ic_sdk.clock import FakeClock",
+    ): "fragment: InferenceComponentClient(..., clock=clock)",
+    (
+        "docs/guides/testing.md",
+        'sm.faults.throttle(times=3, operations="DescribeInferenceComponent")  # ThrottlingException',
+    ): "fragment: fault calls on an 'sm' of an earlier snippet",
+}
+
+
+def _first_line(code: str) -> str:
+    return code.strip().splitlines()[0]
+
+
+def pages_with_snippets() -> list[str]:
+    return sorted({page for page, _, _ in snippets()})
+
+
+@pytest.fixture
+def docs_env(
+    emu: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Emulator:
+    from ic_sdk import client
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emu.url)
+    monkeypatch.setattr(client, "SystemClock", lambda: emu.clock)
+    return emu
+
+
+def _run(code: str, where: str, namespace: dict[str, object], runner: asyncio.Runner) -> None:
+    compiled = compile(code, where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    if compiled.co_flags & inspect.CO_COROUTINE:
+        runner.run(eval(compiled, namespace))
+    else:
+        exec(compiled, namespace)
+
+
+@pytest.mark.parametrize("page", pages_with_snippets())
+def test_page_snippets_run_against_the_emulator(page: str, docs_env: Emulator) -> None:
+    namespace: dict[str, object] = {"__name__": "__docs__"}
+    with asyncio.Runner() as runner, contextlib.redirect_stdout(io.StringIO()):
+        if page in GIVEN_ENDPOINT:
+            _run(_ENDPOINT, f"{page}:given endpoint", namespace, runner)
+        if page in GIVEN:
+            _run(GIVEN[page], f"{page}:given", namespace, runner)
+        for snippet_page, line, code in snippets():
+            if snippet_page != page or (page, _first_line(code)) in NOT_RUN:
+                continue
+            try:
+                _run(code, f"{page}:{line}", namespace, runner)
+            except Exception as exc:
+                pytest.fail(f"{page}:{line}: {type(exc).__name__}: {exc}")
+
+
+def test_not_run_names_existing_snippets() -> None:
+    places = {(page, _first_line(code)) for page, _, code in snippets()}
+    assert set(NOT_RUN) <= places
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,10 @@ if TYPE_CHECKING:
     from ic_sdk.builders import update_component as update_component
     from ic_sdk.client import CreateResult as CreateResult
     from ic_sdk.client import InferenceComponentClient as InferenceComponentClient
+    from ic_sdk.endpoints import EndpointPlan as EndpointPlan
+    from ic_sdk.endpoints import ic_endpoint as ic_endpoint
     from ic_sdk.retry import Backoff as Backoff
+    from ic_sdk.teardown import TeardownEvent as TeardownEvent
     from ic_sdk.validation import Problem as Problem
     from ic_sdk.validation import validate as validate
     from ic_sdk.waiters import EventKind as EventKind
@@ -63,6 +66,7 @@ __all__ = [
     "ClientClosed",
     "ComponentFailed",
     "CreateResult",
+    "EndpointPlan",
     "EventKind",
     "IcSdkError",
     "InferenceComponentClient",
@@ -73,6 +77,7 @@ __all__ = [
     "ResourceNotFound",
     "ServiceError",
     "ServiceValidationError",
+    "TeardownEvent",
     "ThrottlingError",
     "TransportError",
     "UpdateRolledBack",
@@ -85,6 +90,7 @@ __all__ = [
     "adapter_spec",
     "base_component",
     "base_spec",
+    "ic_endpoint",
     "models",
     "rolling_deployment",
     "update_component",
@@ -95,15 +101,18 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "Backoff": "ic_sdk.retry",
     "CreateResult": "ic_sdk.client",
+    "EndpointPlan": "ic_sdk.endpoints",
     "EventKind": "ic_sdk.waiters",
     "InferenceComponentClient": "ic_sdk.client",
     "Problem": "ic_sdk.validation",
+    "TeardownEvent": "ic_sdk.teardown",
     "WaitPolicy": "ic_sdk.waiters",
     "WaiterEvent": "ic_sdk.waiters",
     "adapter_component": "ic_sdk.builders",
     "adapter_spec": "ic_sdk.builders",
     "base_component": "ic_sdk.builders",
     "base_spec": "ic_sdk.builders",
+    "ic_endpoint": "ic_sdk.endpoints",
     "models": "ic_sdk.models",
     "rolling_deployment": "ic_sdk.builders",
     "update_component": "ic_sdk.builders",

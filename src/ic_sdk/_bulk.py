@@ -3,7 +3,7 @@ outcome true.
 
 Each create goes through the client's reconciled mutation path with a deadline-only
 retry budget (the wait policy's backoff and timeout): a transient error never loses a
-spec while the deadline lasts, and a lost answer is settled by describing the component.
+request while the deadline lasts, and a lost answer is settled by describing the component.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ __all__ = ["CreateResult", "create_many", "partial_results"]
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class CreateResult:
-    """What :meth:`InferenceComponentClient.create_many` did with one spec.
+    """What :meth:`InferenceComponentClient.create_many` did with one request.
 
     ``output`` is set when the component was created (its ARN is the service's, also
     when the answer to the create was lost and the create was reconciled);
@@ -35,7 +35,7 @@ class CreateResult:
     leaves both ``output`` and ``error`` set.
     """
 
-    spec: models.CreateInferenceComponentInput = attrs.field(repr=False)
+    request: models.CreateInferenceComponentInput = attrs.field(repr=False)
     output: models.CreateInferenceComponentOutput | None = None
     description: models.DescribeInferenceComponentOutput | None = attrs.field(
         default=None, repr=False
@@ -44,7 +44,7 @@ class CreateResult:
 
     @property
     def name(self) -> str:
-        return self.spec.inference_component_name
+        return self.request.inference_component_name
 
     @property
     def ok(self) -> bool:
@@ -54,14 +54,14 @@ class CreateResult:
 
 def partial_results(exc: BaseException) -> builtins.list[CreateResult]:
     """The results ``create_many`` had when it was cancelled (``exc`` is the
-    ``CancelledError`` it raised): one per spec that had finished, in spec order."""
+    ``CancelledError`` it raised): one per request that had finished, in request order."""
     found: builtins.list[CreateResult] = getattr(exc, "partial_results", [])
     return found
 
 
 async def create_many(
     client: InferenceComponentClient,
-    specs: Iterable[models.CreateInferenceComponentInput],
+    requests: Iterable[models.CreateInferenceComponentInput],
     *,
     concurrency: int,
     wait: bool,
@@ -72,30 +72,30 @@ async def create_many(
     """See :meth:`InferenceComponentClient.create_many`."""
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    todo = builtins.list(specs)
+    todo = builtins.list(requests)
     results: builtins.list[CreateResult | None] = [None] * len(todo)
     budget = RetryPolicy(max_attempts=None, timeout=policy.timeout, backoff=policy.backoff)
 
-    async def create_one(spec: models.CreateInferenceComponentInput) -> CreateResult:
+    async def create_one(request: models.CreateInferenceComponentInput) -> CreateResult:
         try:
-            output = await client._create(spec, preflight=preflight, budget=budget)
+            output = await client._create(request, preflight=preflight, budget=budget)
         except Exception as exc:
-            return CreateResult(spec=spec, error=exc)
+            return CreateResult(request=request, error=exc)
         if not wait:
-            return CreateResult(spec=spec, output=output)
+            return CreateResult(request=request, output=output)
         try:
             desc = await client.wait_until_in_service(
-                spec.inference_component_name, policy=policy, on_event=on_event
+                request.inference_component_name, policy=policy, on_event=on_event
             )
         except Exception as exc:
-            return CreateResult(spec=spec, output=output, error=exc)
-        return CreateResult(spec=spec, output=output, description=desc)
+            return CreateResult(request=request, output=output, error=exc)
+        return CreateResult(request=request, output=output, description=desc)
 
     pending = iter(enumerate(todo))
 
     async def worker() -> None:
-        for index, spec in pending:
-            results[index] = await create_one(spec)
+        for index, request in pending:
+            results[index] = await create_one(request)
 
     try:
         async with asyncio.TaskGroup() as group:

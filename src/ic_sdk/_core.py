@@ -329,10 +329,10 @@ class ClientCore:
         return self._run(method, request, out, reconcile, policy)
 
     def _policy(
-        self, policy: waiters.WaitPolicy | None, timeout: float | None
+        self, policy: waiters.WaitPolicy | None, timeout_s: float | None
     ) -> waiters.WaitPolicy:
         chosen = policy or self._wait_policy
-        return chosen if timeout is None else attrs.evolve(chosen, timeout=timeout)
+        return chosen if timeout_s is None else attrs.evolve(chosen, timeout=timeout_s)
 
     def _poll(self, name: str) -> Callable[[], Awaitable[models.DescribeInferenceComponentOutput]]:
         """One describe per poll: the waiter retries failed polls within its own deadline."""
@@ -352,7 +352,7 @@ class ClientCore:
         *,
         copies: int | None = None,
         policy: waiters.WaitPolicy | None,
-        timeout: float | None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None,
         on_event: waiters.OnEvent | None,
         changed_since: datetime | None = None,
         expect: Callable[[models.DescribeInferenceComponentOutput], bool] | None = None,
@@ -363,7 +363,7 @@ class ClientCore:
             self._poll(name),
             until=until,
             copies=copies,
-            policy=self._policy(policy, timeout),
+            policy=self._policy(policy, timeout_s),
             clock=self._clock,
             rng=self._rng,
             on_event=on_event,

@@ -2,8 +2,8 @@
 
 ```python
 async with InferenceComponentClient(region="us-east-1") as client:
-    await client.create(spec)
-    ready = await client.wait_until_in_service(spec.inference_component_name)
+    await client.create(request)
+    ready = await client.wait_until_in_service(request.inference_component_name)
     answer = await client.invoke(ready.inference_component_name, b"{}", content_type="application/json")
 ```
 
@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
+    from ic_sdk.endpoints import EndpointPlan
+    from ic_sdk.models._operations import Call, Paginate
+    from ic_sdk.teardown import OnTeardownEvent
     from ic_sdk.validation import Problem
 
 __all__ = ["CreateResult", "InferenceComponentClient", "partial_results"]
@@ -247,11 +250,135 @@ class InferenceComponentClient(ClientCore):
         where = self._endpoint_url or self._region or "default region"
         return f"<InferenceComponentClient {where}{' closed' if self._closed else ''}>"
 
+    # -- any operation -------------------------------------------------------------------
+
+    if TYPE_CHECKING:
+        #: ``await client.call(request)``: send any generated operation input
+        #: (``models.DescribeEndpointInput(...)``, ``models.runtime.InvokeEndpointInput``...)
+        #: and get its output model (``None`` for operations that answer nothing).
+        call: Call
+        #: ``async for page in client.paginate(request)``: every page of a paginated
+        #: operation, each its typed output model.
+        paginate: Paginate
+    else:
+
+        async def call(self, request):
+            """Send any generated operation input; its typed output (see :mod:`ic_sdk._call`)."""
+            from ic_sdk import _call
+
+            return await _call.call(self, request)
+
+        def paginate(self, request):
+            """Every page of a paginated operation (see :mod:`ic_sdk._call`)."""
+            from ic_sdk import _call
+
+            return _call.paginate(self, request)
+
+    # -- IC-ready endpoints --------------------------------------------------------------
+
+    async def create_endpoint(self, plan: EndpointPlan) -> models.CreateEndpointOutput:
+        """CreateEndpointConfig then CreateEndpoint for an :func:`ic_sdk.ic_endpoint` plan.
+
+        Idempotent: a config or endpoint that already exists exactly as planned (say, from
+        a create whose answer was lost) counts as created; anything else stays an error.
+        """
+        from ic_sdk import _deploy
+
+        return await _deploy.create(self, plan)
+
+    async def create_endpoint_and_wait(
+        self,
+        plan: EndpointPlan,
+        *,
+        policy: waiters.WaitPolicy | None = None,
+        timeout_s: float | None = None,
+        on_event: waiters.OnEvent | None = None,
+    ) -> models.DescribeEndpointOutput:
+        """:meth:`create_endpoint`, then :meth:`wait_until_endpoint_in_service`."""
+        await self.create_endpoint(plan)
+        return await self.wait_until_endpoint_in_service(
+            plan.name, policy=policy, timeout_s=timeout_s, on_event=on_event
+        )
+
+    async def describe_endpoint(self, name: str) -> models.DescribeEndpointOutput:
+        """DescribeEndpoint."""
+        from ic_sdk import _deploy
+
+        return await _deploy.describe_endpoint(self, name)
+
+    async def wait_until_endpoint_in_service(
+        self,
+        name: str,
+        *,
+        policy: waiters.WaitPolicy | None = None,
+        timeout_s: float | None = None,
+        on_event: waiters.OnEvent | None = None,
+    ) -> models.DescribeEndpointOutput:
+        """Poll until endpoint ``name`` is ``InService``; ``ComponentFailed`` on ``Failed``."""
+        from ic_sdk import _deploy
+
+        desc = await _deploy.wait_endpoint(
+            self, name, "in_service", policy=self._policy(policy, timeout_s), on_event=on_event
+        )
+        assert desc is not None  # an in-service wait ends on a description
+        return desc
+
+    async def delete_endpoint(self, name: str, *, missing_ok: bool = False) -> None:
+        """DeleteEndpoint (its config stays; :meth:`teardown` removes everything)."""
+        from ic_sdk import _deploy
+
+        await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
+
+    async def delete_endpoint_and_wait(
+        self,
+        name: str,
+        *,
+        missing_ok: bool = False,
+        policy: waiters.WaitPolicy | None = None,
+        timeout_s: float | None = None,
+        on_event: waiters.OnEvent | None = None,
+    ) -> None:
+        """:meth:`delete_endpoint`, then poll until the service no longer knows it."""
+        from ic_sdk import _deploy
+
+        await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
+        await _deploy.wait_endpoint(
+            self, name, "deleted", policy=self._policy(policy, timeout_s), on_event=on_event
+        )
+
+    async def teardown(
+        self,
+        endpoint_name: str,
+        *,
+        delete_config: bool = True,
+        config_name: str | None = None,
+        policy: waiters.WaitPolicy | None = None,
+        timeout_s: float | None = None,
+        on_event: OnTeardownEvent | None = None,
+    ) -> None:
+        """Delete the endpoint's adapters, then its bases, then it, then its config.
+
+        Waits until each group is gone before the next. Idempotent and resumable: what is
+        already gone (or going) counts as done, so run it again after an interruption.
+        ``config_name`` is needed only when the endpoint is already gone and its config
+        is not named like it. See :mod:`ic_sdk.teardown`.
+        """
+        from ic_sdk import teardown
+
+        await teardown.teardown(
+            self,
+            endpoint_name,
+            delete_config=delete_config,
+            config_name=config_name,
+            policy=self._policy(policy, timeout_s),
+            on_event=on_event,
+        )
+
     # -- control plane -----------------------------------------------------------------
 
     async def _create(
         self,
-        spec: models.CreateInferenceComponentInput,
+        request: models.CreateInferenceComponentInput,
         *,
         preflight: bool,
         budget: retry.RetryPolicy | None = None,
@@ -259,49 +386,49 @@ class InferenceComponentClient(ClientCore):
         if preflight:
             from ic_sdk.preflight import NOTICE_RULES
 
-            problems = await self.preflight(spec)
+            problems = await self.preflight(request)
             _raise_problems(
                 [p for p in problems if p.rule not in NOTICE_RULES], "CreateInferenceComponent"
             )
 
         async def settle(error: IcSdkError) -> models.CreateInferenceComponentOutput | None:
-            return await reconcile.created(self.describe, spec, error)
+            return await reconcile.created(self.describe, request, error)
 
         return await self._mutate(
             "create_inference_component",
-            spec,
+            request,
             models.CreateInferenceComponentOutput,
             reconcile=settle,
             policy=budget,
         )
 
     async def create(
-        self, spec: models.CreateInferenceComponentInput, *, preflight: bool = False
+        self, request: models.CreateInferenceComponentInput, *, preflight: bool = False
     ) -> models.CreateInferenceComponentOutput:
         """CreateInferenceComponent, retried and reconciled.
 
         When an answer may have been lost and the service then refuses the create (e.g.
-        "already existing"), the component is described: if it is the one ``spec`` asks
+        "already existing"), the component is described: if it is the one ``request`` asks
         for, this returns its ARN; otherwise the error stands (see :mod:`ic_sdk.reconcile`).
 
         With ``preflight=True`` the remote checks of :meth:`preflight` run first and any
         problem (other than "not checked" notices) raises ``ValidationError``.
         """
-        return await self._create(spec, preflight=preflight)
+        return await self._create(request, preflight=preflight)
 
     async def create_and_wait(
         self,
-        spec: models.CreateInferenceComponentInput,
+        request: models.CreateInferenceComponentInput,
         *,
         preflight: bool = False,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """:meth:`create`, then :meth:`wait_until_in_service`."""
-        await self.create(spec, preflight=preflight)
+        await self.create(request, preflight=preflight)
         return await self.wait_until_in_service(
-            spec.inference_component_name, policy=policy, timeout=timeout, on_event=on_event
+            request.inference_component_name, policy=policy, timeout_s=timeout_s, on_event=on_event
         )
 
     async def describe(self, name: str) -> models.DescribeInferenceComponentOutput:
@@ -313,27 +440,27 @@ class InferenceComponentClient(ClientCore):
         )
 
     async def update(
-        self, spec: models.UpdateInferenceComponentInput
+        self, request: models.UpdateInferenceComponentInput
     ) -> models.UpdateInferenceComponentOutput:
         """UpdateInferenceComponent (a rolling deployment when ``deployment_config`` says so),
         retried and reconciled like :meth:`create`."""
 
         async def settle(error: IcSdkError) -> models.UpdateInferenceComponentOutput | None:
-            return await reconcile.updated(self.describe, spec, error)
+            return await reconcile.updated(self.describe, request, error)
 
         return await self._mutate(
             "update_inference_component",
-            spec,
+            request,
             models.UpdateInferenceComponentOutput,
             reconcile=settle,
         )
 
     async def update_and_wait(
         self,
-        spec: models.UpdateInferenceComponentInput,
+        request: models.UpdateInferenceComponentInput,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """:meth:`update`, then wait until the update has shown and ended ``InService``.
@@ -345,15 +472,15 @@ class InferenceComponentClient(ClientCore):
         ``InService`` again without the change); a ``FailureReason`` left by an earlier
         rollback does not fail a later update that succeeds.
         """
-        name = spec.inference_component_name
+        name = request.inference_component_name
         before = await self.describe(name)
-        await self.update(spec)
-        wire = converter.unstructure(spec)
+        await self.update(request)
+        wire = converter.unstructure(request)
         desc = await self._wait_for(
             name,
             "in_service",
             policy=policy,
-            timeout=timeout,
+            timeout_s=timeout_s,
             on_event=on_event,
             changed_since=before.last_modified_time,
             expect=lambda d: reconcile.update_applied(wire, converter.unstructure(d)),
@@ -395,7 +522,7 @@ class InferenceComponentClient(ClientCore):
         copies: int,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """:meth:`scale`, then :meth:`wait_until_scaled` to exactly ``copies``.
@@ -412,7 +539,7 @@ class InferenceComponentClient(ClientCore):
             "scaled",
             copies=copies,
             policy=policy,
-            timeout=timeout,
+            timeout_s=timeout_s,
             on_event=on_event,
             changed_since=before.last_modified_time,
             expect=lambda d: reconcile.scale_applied(wire, converter.unstructure(d)),
@@ -465,13 +592,13 @@ class InferenceComponentClient(ClientCore):
         *,
         missing_ok: bool = False,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> None:
         """:meth:`remove_autoscaling`, :meth:`delete`, then :meth:`wait_until_deleted`."""
         await self.remove_autoscaling(name)
         await self.delete(name, missing_ok=missing_ok)
-        await self.wait_until_deleted(name, policy=policy, timeout=timeout, on_event=on_event)
+        await self.wait_until_deleted(name, policy=policy, timeout_s=timeout_s, on_event=on_event)
 
     # -- autoscaling (ic_sdk.autoscaling) -------------------------------------------------
 
@@ -561,15 +688,15 @@ class InferenceComponentClient(ClientCore):
         name: str,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """Poll until ``InService``; raise ``ComponentFailed`` on ``Failed``.
 
-        Returns the final description. ``timeout`` (seconds) overrides the policy's.
+        Returns the final description. ``timeout_s`` (seconds) overrides the policy's.
         """
         desc = await self._wait_for(
-            name, "in_service", policy=policy, timeout=timeout, on_event=on_event
+            name, "in_service", policy=policy, timeout_s=timeout_s, on_event=on_event
         )
         assert desc is not None  # a successful in-service wait always ends on a description
         return desc
@@ -580,7 +707,7 @@ class InferenceComponentClient(ClientCore):
         *,
         copies: int | None = None,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> models.DescribeInferenceComponentOutput:
         """Poll until ``InService`` with current copies equal to desired copies.
@@ -588,7 +715,7 @@ class InferenceComponentClient(ClientCore):
         With ``copies``, the desired count must also equal it.
         """
         desc = await self._wait_for(
-            name, "scaled", copies=copies, policy=policy, timeout=timeout, on_event=on_event
+            name, "scaled", copies=copies, policy=policy, timeout_s=timeout_s, on_event=on_event
         )
         assert desc is not None  # a successful scaled wait always ends on a description
         return desc
@@ -598,11 +725,11 @@ class InferenceComponentClient(ClientCore):
         name: str,
         *,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> None:
         """Poll until the service no longer knows the component."""
-        await self._wait_for(name, "deleted", policy=policy, timeout=timeout, on_event=on_event)
+        await self._wait_for(name, "deleted", policy=policy, timeout_s=timeout_s, on_event=on_event)
 
     def watch(
         self,
@@ -611,7 +738,7 @@ class InferenceComponentClient(ClientCore):
         until: waiters.Until = "in_service",
         copies: int | None = None,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,
+        timeout_s: float | None = None,
     ) -> AsyncGenerator[waiters.WaiterEvent, None]:
         """The waiter as an async iterator of :class:`~ic_sdk.waiters.WaiterEvent`.
 
@@ -624,7 +751,7 @@ class InferenceComponentClient(ClientCore):
             self._poll(name),
             until=until,
             copies=copies,
-            policy=self._policy(policy, timeout),
+            policy=self._policy(policy, timeout_s),
             clock=self._clock,
             rng=self._rng,
         )
@@ -703,32 +830,32 @@ class InferenceComponentClient(ClientCore):
     # -- checks and bulk -----------------------------------------------------------------
 
     async def preflight(
-        self, spec: models.CreateInferenceComponentInput, *, ignore: Iterable[str] = ()
+        self, request: models.CreateInferenceComponentInput, *, ignore: Iterable[str] = ()
     ) -> builtins.list[Problem]:
-        """Every problem with ``spec``: static ones plus what only the account knows.
+        """Every problem with ``request``: static ones plus what only the account knows.
 
         See :func:`ic_sdk.preflight.preflight`.
         """
         from ic_sdk.preflight import preflight
 
-        problems: builtins.list[Problem] = await preflight(self, spec, ignore=ignore)
+        problems: builtins.list[Problem] = await preflight(self, request, ignore=ignore)
         return problems
 
     async def create_many(
         self,
-        specs: Iterable[models.CreateInferenceComponentInput],
+        requests: Iterable[models.CreateInferenceComponentInput],
         *,
         concurrency: int = 8,
         wait: bool = False,
         preflight: bool = False,
         policy: waiters.WaitPolicy | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - runs on the injected Clock
+        timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
     ) -> builtins.list[CreateResult]:
         """Create many components (e.g. hundreds of adapters), ``concurrency`` at a time.
 
-        Returns one :class:`CreateResult` per spec, in order: nothing raised is lost, each
-        error lands in its spec's result. Each create is retried on transient errors
+        Returns one :class:`CreateResult` per request, in order: nothing raised is lost, each
+        error lands in its request's result. Each create is retried on transient errors
         (throttling, 5xx, dropped connections, unreadable answers) with the wait policy's
         backoff until the policy's timeout, and reconciled when its answer may have been
         lost, so every result says what the service did. With ``wait=True`` each one is
@@ -740,10 +867,10 @@ class InferenceComponentClient(ClientCore):
         """
         return await _create_many(
             self,
-            specs,
+            requests,
             concurrency=concurrency,
             wait=wait,
             preflight=preflight,
-            policy=self._policy(policy, timeout),
+            policy=self._policy(policy, timeout_s),
             on_event=on_event,
         )

@@ -103,12 +103,12 @@ async def _describe_ic(
 
 
 def _specs(
-    spec: models.CreateInferenceComponentInput,
+    request: models.CreateInferenceComponentInput,
 ) -> list[tuple[str, models.InferenceComponentSpecification]]:
     """``(wire path, specification)`` for the single or the several specifications."""
-    if spec.specification is not None:
-        return [("Specification", spec.specification)]
-    return [(f"Specifications[{i}]", s) for i, s in enumerate(spec.specifications or ())]
+    if request.specification is not None:
+        return [("Specification", request.specification)]
+    return [(f"Specifications[{i}]", s) for i, s in enumerate(request.specifications or ())]
 
 
 def _wire(obj: object) -> dict[str, Any]:
@@ -159,14 +159,14 @@ async def _placed(
 
 async def _capacity(
     client: InferenceComponentClient,
-    spec: models.CreateInferenceComponentInput,
+    request: models.CreateInferenceComponentInput,
     endpoint: models.DescribeEndpointOutput,
     variant: models.ProductionVariant,
 ) -> list[Problem]:
     instance_type = variant.instance_type
     if instance_type is None:
         return []
-    need = requirement_for(_entries(spec.specification, spec.specifications), instance_type)
+    need = requirement_for(_entries(request.specification, request.specifications), instance_type)
     if need is None:
         return []
     instance = lookup(instance_type)
@@ -191,13 +191,13 @@ async def _capacity(
     if str(endpoint.endpoint_status) not in ("InService", "Updating"):
         current = None
     count = instance_count(_wire(variant), current)
-    copies = spec.runtime_config.copy_count if spec.runtime_config else 1
+    copies = request.runtime_config.copy_count if request.runtime_config else 1
     placed = await _placed(
         client,
-        spec.endpoint_name,
+        request.endpoint_name,
         variant.variant_name,
         instance_type,
-        spec.inference_component_name,
+        request.inference_component_name,
     )
     result = place(instance, count, placed, need, copies)
     if result.fitted >= copies:
@@ -212,12 +212,12 @@ async def _capacity(
 
 
 async def _endpoint_checks(
-    client: InferenceComponentClient, spec: models.CreateInferenceComponentInput
+    client: InferenceComponentClient, request: models.CreateInferenceComponentInput
 ) -> list[Problem]:
     endpoint = await _find(
         client,
         "describe_endpoint",
-        models.DescribeEndpointInput(endpoint_name=spec.endpoint_name),
+        models.DescribeEndpointInput(endpoint_name=request.endpoint_name),
         models.DescribeEndpointOutput,
     )
     if endpoint is None:
@@ -225,7 +225,7 @@ async def _endpoint_checks(
             Problem(
                 path="EndpointName",
                 rule="remote.endpoint-not-found",
-                message=f"endpoint {spec.endpoint_name!r} does not exist",
+                message=f"endpoint {request.endpoint_name!r} does not exist",
             )
         ]
     out: list[Problem] = []
@@ -235,7 +235,7 @@ async def _endpoint_checks(
             Problem(
                 path="EndpointName",
                 rule="remote.endpoint-not-in-service",
-                message=f"endpoint {spec.endpoint_name!r} is {status}, not InService",
+                message=f"endpoint {request.endpoint_name!r} is {status}, not InService",
             )
         )
     config = None
@@ -260,11 +260,11 @@ async def _endpoint_checks(
             Problem(
                 path="EndpointName",
                 rule="remote.endpoint-not-ic-capable",
-                message=f"endpoint {spec.endpoint_name!r} cannot host inference components: {why}",
+                message=f"endpoint {request.endpoint_name!r} cannot host inference components: {why}",
             )
         )
-    if spec.variant_name is not None:
-        variant = next((v for v in variants if v.variant_name == spec.variant_name), None)
+    if request.variant_name is not None:
+        variant = next((v for v in variants if v.variant_name == request.variant_name), None)
         if variant is None:
             known = ", ".join(v.variant_name for v in variants) or "none"
             out.append(
@@ -272,7 +272,7 @@ async def _endpoint_checks(
                     path="VariantName",
                     rule="remote.variant-not-found",
                     message=(
-                        f"endpoint {spec.endpoint_name!r} has no variant {spec.variant_name!r} "
+                        f"endpoint {request.endpoint_name!r} has no variant {request.variant_name!r} "
                         f"(its variants: {known})"
                     ),
                 )
@@ -282,14 +282,14 @@ async def _endpoint_checks(
         variant = variants[0]
     else:
         return out
-    out.extend(await _capacity(client, spec, endpoint, variant))
+    out.extend(await _capacity(client, request, endpoint, variant))
     return out
 
 
 async def _name_checks(
-    client: InferenceComponentClient, spec: models.CreateInferenceComponentInput
+    client: InferenceComponentClient, request: models.CreateInferenceComponentInput
 ) -> list[Problem]:
-    existing = await _describe_ic(client, spec.inference_component_name)
+    existing = await _describe_ic(client, request.inference_component_name)
     if existing is None:
         return []
     return [
@@ -297,7 +297,7 @@ async def _name_checks(
             path="InferenceComponentName",
             rule="remote.name-in-use",
             message=(
-                f"inference component {spec.inference_component_name!r} already exists "
+                f"inference component {request.inference_component_name!r} already exists "
                 f"({existing.inference_component_status})"
             ),
         )
@@ -347,11 +347,11 @@ async def _base_checks(client: InferenceComponentClient, path: str, name: str) -
 
 async def preflight(
     client: InferenceComponentClient,
-    spec: models.CreateInferenceComponentInput,
+    request: models.CreateInferenceComponentInput,
     *,
     ignore: Iterable[str] = (),
 ) -> list[Problem]:
-    """Every problem with ``spec``: :func:`ic_sdk.validate`'s and the remote ones above.
+    """Every problem with ``request``: :func:`ic_sdk.validate`'s and the remote ones above.
 
     ``ignore`` switches rules off by id (static or ``remote.*``). The remote checks run
     concurrently; an error other than "not found" (throttling, access denied) raises.
@@ -360,15 +360,15 @@ async def preflight(
     unknown = sorted(skip.difference(RULES).difference(REMOTE_RULES))
     if unknown:
         raise ValueError(f"unknown rule id(s) in ignore: {', '.join(unknown)}")
-    static = validate(spec)
+    static = validate(request)
     # A value with a static problem cannot be looked up (the client refuses to send it).
     bad = {p.path for p in static}
     checks = []
     if "InferenceComponentName" not in bad:
-        checks.append(_name_checks(client, spec))
+        checks.append(_name_checks(client, request))
     if "EndpointName" not in bad:
-        checks.append(_endpoint_checks(client, spec))
-    for path, s in _specs(spec):
+        checks.append(_endpoint_checks(client, request))
+    for path, s in _specs(request):
         if s.model_name and f"{path}.ModelName" not in bad:
             checks.append(_model_checks(client, path, s.model_name))
         base = s.base_inference_component_name

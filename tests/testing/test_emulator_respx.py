@@ -100,10 +100,14 @@ async def test_routes_are_matched_on_the_target(offline: LocalSageMaker) -> None
                 "ValidationException",
                 "Could not find endpoint",
             )
-            await expect_error(sagemaker.list_endpoints(), "UnknownOperationException")
+            await expect_error(
+                sagemaker.list_training_jobs(),
+                "UnknownOperationException",
+                "LocalSageMaker does not emulate ListTrainingJobs",
+            )
         assert router.routes["ListInferenceComponents"].call_count == 2
         assert router.routes["DescribeEndpoint"].call_count == 1
-        assert router.routes["UnknownOperation"].call_count == 1  # ListEndpoints: not emulated
+        assert router.routes["UnknownOperation"].call_count == 1  # ListTrainingJobs: not emulated
         assert router.routes["CreateInferenceComponent"].call_count == 0
 
 

@@ -37,7 +37,7 @@ async def deploy(client: ic_sdk.InferenceComponentClient) -> None:
         assert_type(event.status, str | None)
         assert_type(event.elapsed, float)
 
-    ready = await client.wait_until_in_service("llama", timeout=600)
+    ready = await client.wait_until_in_service("llama", timeout_s=600)
     assert_type(ready, models.DescribeInferenceComponentOutput)
     assert_type(ready.inference_component_status, models.InferenceComponentStatus | str | None)
 

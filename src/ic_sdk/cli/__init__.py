@@ -5,6 +5,9 @@ ic-sdk demo                          # the whole flow against an embedded emulat
 ic-sdk validate spec.yaml            # every problem with its path and line; exit 1 on errors
 ic-sdk apply spec.yaml --wait        # create, or update to match, then wait
 ic-sdk ls | describe NAME | scale NAME 2 | delete NAME | invoke NAME '{"inputs": "hi"}'
+ic-sdk endpoint create NAME --instance-type T --role ARN --wait   # an IC-ready endpoint
+ic-sdk endpoint ls | describe NAME | delete NAME
+ic-sdk teardown ENDPOINT             # adapters, bases, endpoint, config, in order
 ic-sdk autoscale NAME --min 0 --max 4 --target 5   # or --off
 ic-sdk wait NAME --until deleted     # resume a wait (after a timeout or Ctrl-C)
 ic-sdk emulator --port 4566          # serve LocalSageMaker
@@ -229,9 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long every state change takes (default: up to 0.5 s each)",
     )
     p.add_argument("--account-id", default="123456789012", help="account id in ARNs")
+    from ic_sdk.cli import _emulator_opts
+
+    _emulator_opts.add_options(p)
 
     p = command("schema", "print the JSON Schema of spec files", c.cmd_schema)
     p.add_argument("--path", action="store_true", help="print where it is installed instead")
+
+    from ic_sdk.cli import _endpoint
+
+    _endpoint.register(sub, command, _global_options, _wait_options)
     return parser
 
 

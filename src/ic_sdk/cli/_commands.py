@@ -109,7 +109,11 @@ def _check_ignore(rules: Sequence[str]) -> None:
 
 def _problems(doc: SpecDocument, ignore: Sequence[str]) -> list[Any]:
     from ic_sdk import models
+    from ic_sdk.cli import _endpoint_doc
     from ic_sdk.validation import validate
+
+    if _endpoint_doc.is_endpoint(doc.data):
+        return _endpoint_doc.endpoint_problems(doc.data)
 
     problems = validate(doc.data, models.CreateInferenceComponentInput, ignore=ignore)
     if doc.autoscaling is not None:
@@ -344,7 +348,10 @@ def cmd_scale(args: argparse.Namespace) -> int:
 
             with waiting([args.name], "scaled"), reporter.tracking() as tracker:
                 desc = await client.wait_until_scaled(
-                    args.name, copies=args.copies, timeout=_timeout(args), on_event=tracker.on_event
+                    args.name,
+                    copies=args.copies,
+                    timeout_s=_timeout(args),
+                    on_event=tracker.on_event,
                 )
             result["status"] = str(desc.inference_component_status)
         return result
@@ -468,9 +475,14 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 
     region = args.region or "us-east-1"
 
+    from ic_sdk.cli import _emulator_opts
+
     def ready(sm: LocalSageMaker) -> None:
+        _emulator_opts.configure(sm, args)
         out = _out()
         out.write(f"LocalSageMaker serving on {sm.endpoint_url} (Ctrl-C to stop)\n")
+        for line in _emulator_opts.describe(args):
+            out.write(f"  {line}\n")
         out.write(
             "Point the CLI, boto3 or the AWS CLI at it:\n"
             f"  export AWS_ENDPOINT_URL={sm.endpoint_url} AWS_DEFAULT_REGION={region} "
@@ -485,6 +497,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
                 delays=args.delay,
                 region=region,
                 account_id=args.account_id,
+                seed=args.seed,
                 ready=ready,
             )
         )

@@ -11,7 +11,6 @@ is shown live. It runs offline: :class:`~ic_sdk.testing.LocalSageMaker` serves o
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -24,6 +23,8 @@ from ic_sdk.builders import adapter_component, base_component
 from ic_sdk.cli._progress import Reporter, Tracker
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import Clock, SystemClock
+from ic_sdk.endpoints import ic_endpoint
+from ic_sdk.teardown import TeardownEvent
 from ic_sdk.testing import Delays, Invocation, LocalSageMaker, Reply
 from ic_sdk.validation import validate
 from ic_sdk.waiters import Backoff, WaiterEvent, WaitPolicy
@@ -156,35 +157,13 @@ class _Counting:
         self._inner.on_event(event)
 
 
-async def _wait_endpoint(
-    sagemaker: Any, tracker: Tracker, clock: Clock, *, deleted: bool = False
-) -> None:
-    """Poll DescribeEndpoint until InService (or gone), reporting each status."""
-    from botocore.exceptions import ClientError
+def _labelled(tracker: Tracker) -> Callable[[WaiterEvent], None]:
+    """Report an endpoint's waiter events as ``endpoint NAME``."""
 
-    started = clock.now()
-    attempt = 0
-    label = f"endpoint {ENDPOINT}"
-    while True:
-        try:
-            described = await sagemaker.describe_endpoint(EndpointName=ENDPOINT)
-        except ClientError as exc:
-            if deleted and "Could not find" in str(exc):
-                tracker.update(label, status="deleted", elapsed=clock.now() - started, state="done")
-                return
-            raise
-        status = str(described["EndpointStatus"])
-        elapsed = clock.now() - started
-        if status == "Failed":
-            reason = str(described.get("FailureReason") or "no reason given")
-            tracker.update(label, status=status, detail=reason, elapsed=elapsed, state="failed")
-            raise RuntimeError(f"endpoint {ENDPOINT} failed: {reason}")
-        if status == "InService" and not deleted:
-            tracker.update(label, status=status, elapsed=elapsed, state="done")
-            return
-        tracker.update(label, status=status, elapsed=elapsed)
-        await clock.sleep(DEMO_POLICY.backoff.delay(attempt, 0.5))
-        attempt += 1
+    def on_event(event: WaiterEvent) -> None:
+        tracker.on_event(attrs.evolve(event, name=f"endpoint {event.name}"))
+
+    return on_event
 
 
 async def run_demo(
@@ -198,8 +177,6 @@ async def run_demo(
     ``delay`` scales how long the emulator's state changes take (see :func:`demo_delays`);
     ``clock`` drives both the emulator and the waits (a ``FakeClock`` in tests).
     """
-    from aiobotocore.session import AioSession
-
     clock = clock or SystemClock()
     summary = DemoSummary()
     started = clock.now()
@@ -208,27 +185,16 @@ async def run_demo(
         reporter.step(f"LocalSageMaker is serving on {sm.endpoint_url} (in this process, offline)")
         for suffix, _, _, answer in ADAPTERS:
             sm.set_handler(adapter_name(suffix), _answer_with(answer))
-        session = AioSession()
-        async with (
-            session.create_client("sagemaker", **sm.client_kwargs("sagemaker")) as sagemaker,
-            session.create_client(
-                "sagemaker-runtime", **sm.client_kwargs("sagemaker-runtime")
-            ) as runtime,
-            session.create_client(
-                "application-autoscaling", **sm.client_kwargs("application-autoscaling")
-            ) as autoscaling,
-            session.create_client("cloudwatch", **sm.client_kwargs("cloudwatch")) as cloudwatch,
-        ):
-            client = InferenceComponentClient.from_clients(
-                sagemaker,
-                runtime,
-                wait_policy=DEMO_POLICY,
-                clock=clock,
-                autoscaling_client=autoscaling,
-                cloudwatch_client=cloudwatch,
-            )
-            async with client:
-                await _flow(reporter, sagemaker, client, clock, summary)
+        async with InferenceComponentClient(
+            endpoint_url=sm.endpoint_url,
+            runtime_endpoint_url=sm.runtime_endpoint_url,
+            region=sm.region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            wait_policy=DEMO_POLICY,
+            clock=clock,
+        ) as client:
+            await _flow(reporter, client, clock, summary)
     summary.seconds = clock.now() - started
     _print_summary(reporter, summary)
     return summary
@@ -236,7 +202,6 @@ async def run_demo(
 
 async def _flow(
     reporter: Reporter,
-    sagemaker: Any,
     client: InferenceComponentClient,
     clock: Clock,
     summary: DemoSummary,
@@ -267,29 +232,27 @@ async def _flow(
 
     # -- 2. model, endpoint config, endpoint -----------------------------------------------
     reporter.step(f"Creating model {MODEL} and endpoint config {CONFIG}")
-    await sagemaker.create_model(
-        ModelName=MODEL,
-        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": MODEL_DATA},
-        ExecutionRoleArn=ROLE_ARN,
+    # Any SageMaker operation, typed: its input model in, its output model out.
+    await client.call(
+        models.CreateModelInput(
+            model_name=MODEL,
+            primary_container=models.ContainerDefinition(image=IMAGE, model_data_url=MODEL_DATA),
+            execution_role_arn=ROLE_ARN,
+        )
     )
-    # An endpoint for inference components: an execution role, no ModelName on the variant.
-    await sagemaker.create_endpoint_config(
-        EndpointConfigName=CONFIG,
-        ExecutionRoleArn=ROLE_ARN,
-        ProductionVariants=[
-            {
-                "VariantName": VARIANT,
-                "InstanceType": INSTANCE_TYPE,
-                "InitialInstanceCount": 1,
-                "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
-            }
-        ],
+    # An endpoint for inference components: an execution role, no model on the variant.
+    plan = ic_endpoint(
+        ENDPOINT,
+        config_name=CONFIG,
+        instance_type=INSTANCE_TYPE,
+        execution_role_arn=ROLE_ARN,
+        variant_name=VARIANT,
     )
+    await client.create_endpoint(plan)
     reporter.note(f"variant {VARIANT}: 1 x {INSTANCE_TYPE}, no ModelName (hosts components)")
     reporter.step(f"Creating endpoint {ENDPOINT}")
-    await sagemaker.create_endpoint(EndpointName=ENDPOINT, EndpointConfigName=CONFIG)
     with reporter.tracking() as tracker:
-        await _wait_endpoint(sagemaker, tracker, clock)
+        await client.wait_until_endpoint_in_service(ENDPOINT, on_event=_labelled(tracker))
     done("endpoint InService")
 
     # -- 3. the base component ----------------------------------------------------------------
@@ -381,14 +344,19 @@ async def _flow(
     reporter.step("Tearing down: adapters, base, endpoint, endpoint config, model")
     with reporter.tracking() as tracker:
         counting = _Counting(tracker, summary)
-        await asyncio.gather(
-            *(client.delete_and_wait(name, on_event=counting.on_event) for name in names)
-        )
-        await client.delete_and_wait(BASE, on_event=counting.on_event)
-        await sagemaker.delete_endpoint(EndpointName=ENDPOINT)
-        await _wait_endpoint(sagemaker, tracker, clock, deleted=True)
-    await sagemaker.delete_endpoint_config(EndpointConfigName=CONFIG)
-    await sagemaker.delete_model(ModelName=MODEL)
+        endpoint_events = _labelled(tracker)
+
+        def on_teardown(event: TeardownEvent) -> None:
+            if event.waiter is None:
+                return
+            if event.resource == "endpoint":
+                endpoint_events(event.waiter)
+            else:
+                counting.on_event(event.waiter)
+
+        # Adapters, then the base, then the endpoint and its config, waiting for each.
+        await client.teardown(ENDPOINT, on_event=on_teardown)
+    await client.call(models.DeleteModelInput(model_name=MODEL))
     summary.components_left = len([s async for s in client.list()])
     done("everything deleted")
 

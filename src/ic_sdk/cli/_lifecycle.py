@@ -139,7 +139,7 @@ class _Applier:
     async def wait_in_service(self, name: str) -> models.DescribeInferenceComponentOutput:
         with waiting([name], "in-service"), self.reporter.tracking() as tracker:
             desc = await self.client.wait_until_in_service(
-                name, timeout=_timeout(self.args), on_event=tracker.on_event
+                name, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
         self.pending.discard(name)
         return desc
@@ -152,7 +152,7 @@ class _Applier:
             return await self.wait_in_service(name)
         with waiting([name], "scaled"), self.reporter.tracking() as tracker:
             desc = await self.client.wait_until_scaled(
-                name, copies=copies, timeout=_timeout(self.args), on_event=tracker.on_event
+                name, copies=copies, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
         self.pending.discard(name)
         return desc
@@ -170,7 +170,7 @@ class _Applier:
         await self.client.delete(name, missing_ok=True)
         with waiting([name], "deleted"), self.reporter.tracking() as tracker:
             await self.client.wait_until_deleted(
-                name, timeout=_timeout(self.args), on_event=tracker.on_event
+                name, timeout_s=_timeout(self.args), on_event=tracker.on_event
             )
 
     async def apply(self, doc: SpecDocument) -> dict[str, Any]:
@@ -239,19 +239,22 @@ class _Applier:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
+    from ic_sdk.cli._endpoint import apply_endpoints, split_endpoints
     from ic_sdk.cli._specs import load_all
 
-    docs = load_all(args.files)
+    endpoints, docs = split_endpoints(load_all(args.files))
     _check_specs(docs)
     reporter = reporter_for(args)
 
     async def work(client: InferenceComponentClient) -> list[dict[str, Any]]:
         from ic_sdk.cli._autoscale import apply_all
 
+        # Endpoints first, awaited InService: components need them.
+        endpoint_results = await apply_endpoints(client, endpoints, args, reporter)
         applier = _Applier(client, args, reporter)
         results = [await applier.apply(doc) for doc in docs]
         await apply_all(client, docs, results, dry_run=args.dry_run, step=reporter.step)
-        return results
+        return endpoint_results + results
 
     results = _run(args, work)
     if _json(args):
@@ -273,7 +276,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
             await asyncio.gather(
                 *(
                     client.wait_until_deleted(
-                        name, timeout=_timeout(args), on_event=tracker.on_event
+                        name, timeout_s=_timeout(args), on_event=tracker.on_event
                     )
                     for name in gone
                 )
@@ -332,16 +335,16 @@ def cmd_wait(args: argparse.Namespace) -> int:
         with waiting([name], args.until), reporter.tracking() as tracker:
             if args.until == "deleted":
                 await client.wait_until_deleted(
-                    name, timeout=_timeout(args), on_event=tracker.on_event
+                    name, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
                 return "deleted"
             if args.until == "scaled":
                 desc = await client.wait_until_scaled(
-                    name, copies=args.copies, timeout=_timeout(args), on_event=tracker.on_event
+                    name, copies=args.copies, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
             else:
                 desc = await client.wait_until_in_service(
-                    name, timeout=_timeout(args), on_event=tracker.on_event
+                    name, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
         return str(desc.inference_component_status)
 

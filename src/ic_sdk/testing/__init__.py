@@ -188,6 +188,42 @@ class LocalSageMaker:
         """
         self._handlers.set(name, handler, stream=stream)
 
+    def add_endpoint(
+        self,
+        name: str,
+        *,
+        instance_type: str = "ml.g5.12xlarge",
+        instance_count: int = 1,
+        execution_role_arn: str = "arn:aws:iam::123456789012:role/LocalSageMaker",
+    ) -> None:
+        """An IC-ready endpoint ``name`` (config of the same name), ``InService`` at once.
+
+        Made through the emulator's own CreateEndpointConfig and CreateEndpoint (same
+        rules and messages), in the default account and region.
+        """
+        from ic_sdk.testing._resources import Status
+
+        state = self._accounts.state()
+        state.call(
+            "CreateEndpointConfig",
+            {
+                "EndpointConfigName": name,
+                "ExecutionRoleArn": execution_role_arn,
+                "ProductionVariants": [
+                    {
+                        "VariantName": "AllTraffic",
+                        "InstanceType": instance_type,
+                        "InitialInstanceCount": instance_count,
+                        "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+                    }
+                ],
+            },
+        )
+        state.call("CreateEndpoint", {"EndpointName": name, "EndpointConfigName": name})
+        endpoint = state.endpoint(name)
+        endpoint.generation += 1  # the scheduled Creating -> InService no longer applies
+        endpoint.status = Status.IN_SERVICE
+
     def traffic(
         self, name: str, requests: int, *, concurrency: float | None = None
     ) -> SimulatedTraffic:
@@ -225,6 +261,7 @@ async def serve(
     delays: Delays | float | None = None,
     region: str = "us-east-1",
     account_id: str = "123456789012",
+    seed: int = 0,
     ready: Callable[[LocalSageMaker], None] | None = None,
 ) -> None:
     """Serve a :class:`LocalSageMaker` until SIGINT (Ctrl-C) or SIGTERM, then stop cleanly.
@@ -239,7 +276,7 @@ async def serve(
         loop.add_signal_handler(signum, stop.set)
     try:
         async with LocalSageMaker(
-            port=port, delays=delays, region=region, account_id=account_id
+            port=port, delays=delays, region=region, account_id=account_id, seed=seed
         ) as sm:
             if ready is not None:
                 ready(sm)

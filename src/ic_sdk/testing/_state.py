@@ -27,7 +27,7 @@ from types import MappingProxyType
 
 from ic_sdk.clock import Clock
 from ic_sdk.errors import NOT_FOUND_PREFIX
-from ic_sdk.testing import _component_ops, _endpoint_ops, _tag_ops
+from ic_sdk.testing import _component_ops, _endpoint_ops, _list_ops, _tag_ops
 from ic_sdk.testing._alarms import AlarmStates
 from ic_sdk.testing._checks import clean_request, validate_request
 from ic_sdk.testing._faults import Faults
@@ -49,7 +49,12 @@ Handler = Callable[["EmulatorState", Wire], Wire]
 
 #: Every SageMaker control-plane operation the emulator answers, by name.
 SAGEMAKER_OPERATIONS: Mapping[str, Handler] = MappingProxyType(
-    {**_endpoint_ops.OPERATIONS, **_component_ops.OPERATIONS, **_tag_ops.OPERATIONS}
+    {
+        **_endpoint_ops.OPERATIONS,
+        **_component_ops.OPERATIONS,
+        **_list_ops.OPERATIONS,
+        **_tag_ops.OPERATIONS,
+    }
 )
 
 
@@ -111,7 +116,7 @@ class EmulatorState:
         """Run one control-plane operation on its request dict; its response dict."""
         handler = self._operations.get(operation)
         if handler is None:
-            raise ServiceFault("UnknownOperationException", "")
+            raise _not_emulated(operation)
         body = clean_request(operation, body)
         validate_request(operation, body)
         self.settle()
@@ -171,6 +176,19 @@ class EmulatorState:
             arn = self.arn("inference-component", name)
             raise invalid(f'{NOT_FOUND_PREFIX} "{arn}".')
         return component
+
+
+def _not_emulated(operation: str) -> ServiceFault:
+    """The answer to an operation the emulator does not serve (a 400: never retried)."""
+    from ic_sdk.models._operations import OPERATIONS
+
+    if any(op.name == operation for op in OPERATIONS.values()):
+        return ServiceFault(
+            "UnknownOperationException",
+            f"LocalSageMaker does not emulate {operation}; it emulates "
+            "models, endpoint configs, endpoints, inference components and tags.",
+        )
+    return ServiceFault("UnknownOperationException", "")
 
 
 def derived_account(access_key: str) -> str:

@@ -1,4 +1,4 @@
-"""Tag operations (ListTags, AddTags) on any emulated resource."""
+"""Tag operations (ListTags, AddTags, DeleteTags) on any emulated resource."""
 
 from __future__ import annotations
 
@@ -38,7 +38,16 @@ def add_tags(state: EmulatorState, body: Wire) -> Wire:
     return {"Tags": body["Tags"]}
 
 
+def delete_tags(state: EmulatorState, body: Wire) -> Wire:
+    arn = body["ResourceArn"]
+    _ensure_resource(state, arn)
+    doomed = set(body["TagKeys"])
+    state.tags[arn] = [t for t in state.tags.get(arn, []) if t["Key"] not in doomed]
+    return {}
+
+
 OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
     "ListTags": list_tags,
     "AddTags": add_tags,
+    "DeleteTags": delete_tags,
 }

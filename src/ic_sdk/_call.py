@@ -1,0 +1,203 @@
+"""``client.call(request)`` and ``client.paginate(request)``: any operation, typed.
+
+The generated operations table (:mod:`ic_sdk.models._operations`, and the runtime's)
+says, for each operation's input model, which aiobotocore method sends it, which model
+its answer structures into and how it paginates. The table and the models are imported
+on the first call, never when ``ic_sdk`` is.
+
+A request goes the way the client's own methods go: validated (``ValidationError``,
+nothing sent), serialized by :data:`ic_sdk.serde.converter`, sent through the client's
+one request path (errors mapped into :mod:`ic_sdk.errors`, retried as the client
+retries), structured back. Operations the client has its own method for (components,
+IC-ready endpoints) are routed to that method, so ``call`` keeps its guarantees too (a
+lost answer to a create is reconciled, not reported as a failure).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import attrs
+
+if TYPE_CHECKING:
+    from ic_sdk.client import InferenceComponentClient
+
+__all__ = ["Operation", "Paginator", "call", "operation_of", "paginate"]
+
+
+class Paginator(NamedTuple):
+    """botocore's paginator for an operation (wire names)."""
+
+    input_token: str
+    output_token: str
+    limit_key: str | None
+    result_key: str
+
+
+class Operation(NamedTuple):
+    """One row of the generated operations table."""
+
+    #: The API name, e.g. ``DescribeEndpoint``.
+    name: str
+    #: aiobotocore's client method, e.g. ``describe_endpoint``.
+    method: str
+    #: ``sagemaker`` or ``sagemaker-runtime``.
+    service: str
+    #: Input and output shape names (``None``: the operation answers nothing).
+    input: str
+    output: str | None
+    #: Error shapes the service model lists for it.
+    errors: tuple[str, ...]
+    paginator: Paginator | None
+    #: botocore waiters that poll this operation (e.g. ``EndpointInService``).
+    waiters: tuple[str, ...]
+    #: The answer is an event stream (use ``client.invoke_stream``).
+    streaming: bool
+
+
+_RUNTIME_PACKAGE = "ic_sdk.models.runtime"
+
+
+def _package(runtime: bool) -> Any:
+    return importlib.import_module(_RUNTIME_PACKAGE if runtime else "ic_sdk.models")
+
+
+def operation_of(request: object) -> Operation:
+    """The operation whose input model ``request`` is; ``TypeError`` for anything else."""
+    cls = type(request)
+    runtime = cls.__module__.startswith(_RUNTIME_PACKAGE)
+    table = importlib.import_module(
+        f"{_RUNTIME_PACKAGE if runtime else 'ic_sdk.models'}._operations"
+    ).OPERATIONS
+    op: Operation | None = table.get(cls.__name__)
+    if op is None or getattr(_package(runtime), cls.__name__, None) is not cls:
+        raise TypeError(
+            f"{cls.__qualname__} is not the input model of a SageMaker operation "
+            "(expected e.g. ic_sdk.models.DescribeEndpointInput)"
+        )
+    return op
+
+
+def output_class(op: Operation) -> type[Any] | None:
+    """The output model class of ``op`` (``None`` when it answers nothing)."""
+    if op.output is None:
+        return None
+    cls: type[Any] = getattr(_package(op.service == "sagemaker-runtime"), op.output)
+    return cls
+
+
+def _field(cls: type[Any], wire: str) -> str:
+    """The attrs field of ``cls`` whose wire name is ``wire``."""
+    for f in attrs.fields(cls):
+        if f.metadata.get("wire") == wire:
+            name: str = f.name
+            return name
+    raise LookupError(f"{cls.__name__} has no member {wire!r}")
+
+
+#: Operations with a dedicated client method (which reconciles lost answers and keeps
+#: the client's caches right): API name -> how to send the request through it.
+_Dedicated = Callable[["InferenceComponentClient", Any], Awaitable[Any]]
+
+
+def _dedicated() -> dict[str, _Dedicated]:
+    from ic_sdk import _deploy
+
+    async def delete_component(client: InferenceComponentClient, request: Any) -> None:
+        await client.delete(request.inference_component_name)
+
+    return {
+        "CreateInferenceComponent": lambda c, r: c.create(r),
+        "UpdateInferenceComponent": lambda c, r: c.update(r),
+        "DeleteInferenceComponent": delete_component,
+        "CreateEndpointConfig": _deploy.create_config,
+        "CreateEndpoint": _deploy.create_endpoint,
+    }
+
+
+_DEDICATED: dict[str, _Dedicated] | None = None
+
+
+async def call(client: InferenceComponentClient, request: Any) -> Any:
+    """Send ``request`` (any generated operation input); its output model, or ``None``."""
+    global _DEDICATED
+    op = operation_of(request)
+    if op.streaming:
+        raise TypeError(f"{op.name} answers an event stream: use client.invoke_stream")
+    if _DEDICATED is None:
+        _DEDICATED = _dedicated()
+    dedicated = _DEDICATED.get(op.name)
+    if dedicated is not None:
+        return await dedicated(client, request)
+    return await send(client, op, request)
+
+
+#: Operation name prefixes of reads: retried on any transient error, like the client's
+#: describes. Everything else may change something.
+_READS = ("Describe", "List", "Get", "Search", "Query", "BatchDescribe", "BatchGet")
+
+
+class _Stop(Exception):
+    """Carries an error out of :func:`ic_sdk.retry.run` without a retry."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+async def send(client: InferenceComponentClient, op: Operation, request: Any) -> Any:
+    """Validate, send and structure one request of ``op`` (no dedicated routing).
+
+    Reads retry on transient errors. Other operations (no reconcile rule is known for
+    them) retry only refusals that changed nothing (throttling, a 4xx); an error after
+    which the request may have been applied (a 5xx, a lost answer) is raised as it is,
+    never followed by a second attempt that could apply it twice.
+    """
+    from ic_sdk import retry
+    from ic_sdk._core import raise_problems
+    from ic_sdk.serde import converter
+
+    raise_problems(request, op.name)
+    out = output_class(op)
+    wire = converter.unstructure(request)
+    runtime = op.service == "sagemaker-runtime"
+    read = op.name.startswith(_READS)
+
+    async def attempt() -> Any:
+        try:
+            raw = await client._send(op.method, wire, runtime=runtime)
+        except Exception as exc:
+            if not read and retry.may_have_applied(exc):
+                raise _Stop(exc) from exc
+            raise
+        return None if out is None else client._structure(raw, out, op.name)
+
+    try:
+        return await retry.run(
+            op.name, attempt, policy=client._retry_policy, clock=client._clock, rng=client._rng
+        )
+    except _Stop as stop:
+        raise stop.error from stop.error.__cause__
+
+
+async def paginate(client: InferenceComponentClient, request: Any) -> AsyncIterator[Any]:
+    """Every page of a paginated operation, starting from ``request``'s token."""
+    op = operation_of(request)
+    if op.paginator is None:
+        raise TypeError(f"{op.name} is not paginated: use client.call")
+    out = output_class(op)
+    assert out is not None  # every paginated operation answers a page
+    token_in = _field(type(request), op.paginator.input_token)
+    token_out = _field(out, op.paginator.output_token)
+    seen: set[str] = set()
+    while True:
+        page = await call(client, request)
+        yield page
+        token = getattr(page, token_out)
+        if not token:
+            return
+        if token in seen:  # botocore's guard: a service repeating a token would loop forever
+            raise RuntimeError(f"{op.name} answered the same {op.paginator.output_token} twice")
+        seen.add(token)
+        request = attrs.evolve(request, **{token_in: token})

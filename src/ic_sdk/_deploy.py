@@ -1,0 +1,219 @@
+"""Endpoint configs and endpoints: create (reconciled), describe, wait, delete.
+
+The behaviour behind ``client.create_endpoint``, ``client.wait_until_endpoint_in_service``
+and friends. Every call retries through :mod:`ic_sdk.retry`; a mutation whose answer
+may have been lost is settled from a description (the rule of :mod:`ic_sdk.reconcile`):
+a create whose retry meets "Cannot create already existing ..." counts as done when the
+resource shows what the request asked for (:func:`ic_sdk.reconcile.matches`), a delete
+when the resource is gone or being deleted. A mismatch is someone else's resource and
+stays an error. A config or endpoint that already exists exactly as planned (an earlier
+run) also counts as created, so creating a plan twice is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
+
+import attrs
+
+from ic_sdk import models, waiters
+from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
+from ic_sdk.reconcile import matches
+from ic_sdk.serde import converter
+
+if TYPE_CHECKING:
+    from ic_sdk.client import InferenceComponentClient
+    from ic_sdk.endpoints import EndpointPlan
+
+__all__ = [
+    "create_config",
+    "create_endpoint",
+    "delete_config",
+    "delete_endpoint",
+    "describe_config",
+    "describe_endpoint",
+    "wait_endpoint",
+]
+
+_T = TypeVar("_T")
+
+
+@attrs.define(frozen=True)
+class _Nothing:
+    """The empty answer of a delete (structured from ``{}``)."""
+
+
+_ALREADY_EXISTS = "already existing"
+_BEING_DELETED = "already being deleted"
+
+
+async def describe_config(
+    client: InferenceComponentClient, name: str
+) -> models.DescribeEndpointConfigOutput:
+    return await client._call(
+        "describe_endpoint_config",
+        models.DescribeEndpointConfigInput(endpoint_config_name=name),
+        models.DescribeEndpointConfigOutput,
+    )
+
+
+async def describe_endpoint(
+    client: InferenceComponentClient, name: str
+) -> models.DescribeEndpointOutput:
+    return await client._call(
+        "describe_endpoint",
+        models.DescribeEndpointInput(endpoint_name=name),
+        models.DescribeEndpointOutput,
+    )
+
+
+async def _or_none(describe: Awaitable[_T]) -> _T | None:
+    try:
+        return await describe
+    except ResourceNotFound:
+        return None
+
+
+async def create_config(
+    client: InferenceComponentClient, request: models.CreateEndpointConfigInput
+) -> models.CreateEndpointConfigOutput:
+    """CreateEndpointConfig, retried; a config that exists exactly as asked counts as created."""
+
+    async def settle(error: IcSdkError) -> models.CreateEndpointConfigOutput | None:
+        found = await _or_none(describe_config(client, request.endpoint_config_name))
+        if found is None or not matches(
+            converter.unstructure(request), converter.unstructure(found)
+        ):
+            return None
+        return models.CreateEndpointConfigOutput(endpoint_config_arn=found.endpoint_config_arn)
+
+    try:
+        return await client._mutate(
+            "create_endpoint_config", request, models.CreateEndpointConfigOutput, reconcile=settle
+        )
+    except ServiceValidationError as exc:
+        # Not a lost answer: an earlier run (or someone else) made it. Ours if identical.
+        settled = await settle(exc) if _ALREADY_EXISTS in exc.message else None
+        if settled is None:
+            raise
+        return settled
+
+
+async def create_endpoint(
+    client: InferenceComponentClient, request: models.CreateEndpointInput
+) -> models.CreateEndpointOutput:
+    """CreateEndpoint, retried; an endpoint on the same config counts as created."""
+
+    async def settle(error: IcSdkError) -> models.CreateEndpointOutput | None:
+        found = await _or_none(describe_endpoint(client, request.endpoint_name))
+        if (
+            found is None
+            or found.endpoint_config_name != request.endpoint_config_name
+            or str(found.endpoint_status) in ("Deleting", "Failed")
+        ):
+            return None
+        return models.CreateEndpointOutput(endpoint_arn=found.endpoint_arn)
+
+    try:
+        return await client._mutate(
+            "create_endpoint", request, models.CreateEndpointOutput, reconcile=settle
+        )
+    except ServiceValidationError as exc:
+        settled = await settle(exc) if _ALREADY_EXISTS in exc.message else None
+        if settled is None:
+            raise
+        return settled
+
+
+async def create(
+    client: InferenceComponentClient, plan: EndpointPlan
+) -> models.CreateEndpointOutput:
+    """The plan's config, then its endpoint."""
+    await create_config(client, plan.config)
+    return await create_endpoint(client, plan.endpoint)
+
+
+async def _gone_or_going(client: InferenceComponentClient, name: str) -> bool:
+    found = await _or_none(describe_endpoint(client, name))
+    return found is None or str(found.endpoint_status) == "Deleting"
+
+
+async def delete_endpoint(
+    client: InferenceComponentClient, name: str, *, missing_ok: bool = False
+) -> None:
+    """DeleteEndpoint, retried and reconciled (gone or ``Deleting`` after a lost answer
+    counts as done); with ``missing_ok`` one already gone or going counts as deleted."""
+
+    async def settle(error: IcSdkError) -> _Nothing | None:
+        return _Nothing() if await _gone_or_going(client, name) else None
+
+    request = models.DeleteEndpointInput(endpoint_name=name)
+    try:
+        await client._mutate("delete_endpoint", request, _Nothing, reconcile=settle)
+    except ResourceNotFound:
+        if not missing_ok:
+            raise
+    except ServiceValidationError as exc:
+        if not (missing_ok and _BEING_DELETED in exc.message):
+            raise
+
+
+async def delete_config(
+    client: InferenceComponentClient, name: str, *, missing_ok: bool = False
+) -> None:
+    """DeleteEndpointConfig, retried and reconciled; with ``missing_ok`` one already gone
+    counts as deleted."""
+    request = models.DeleteEndpointConfigInput(endpoint_config_name=name)
+
+    async def settle(error: IcSdkError) -> _Nothing | None:
+        found = await _or_none(describe_config(client, name))
+        return _Nothing() if found is None else None
+
+    try:
+        await client._mutate("delete_endpoint_config", request, _Nothing, reconcile=settle)
+    except ResourceNotFound:
+        if not missing_ok:
+            raise
+
+
+async def wait_endpoint(
+    client: InferenceComponentClient,
+    name: str,
+    until: waiters.Until,
+    *,
+    policy: waiters.WaitPolicy,
+    on_event: waiters.OnEvent | None,
+) -> models.DescribeEndpointOutput | None:
+    """Poll DescribeEndpoint with the waiter engine until ``until`` (in_service/deleted).
+
+    The engine reads statuses the way it reads a component's: ``Failed`` raises
+    :class:`~ic_sdk.errors.ComponentFailed` (its ``name`` is the endpoint's), not-found
+    ends a "deleted" wait.
+    """
+    last: list[models.DescribeEndpointOutput] = []
+
+    async def describe() -> models.DescribeInferenceComponentOutput:
+        desc = await describe_endpoint(client, name)
+        last[:] = [desc]
+        return converter.structure(
+            {
+                "InferenceComponentName": name,
+                "EndpointName": name,
+                "InferenceComponentStatus": str(desc.endpoint_status),
+                "FailureReason": desc.failure_reason,
+                "LastModifiedTime": desc.last_modified_time,
+            },
+            models.DescribeInferenceComponentOutput,
+        )
+
+    await waiters.wait(
+        name,
+        describe,
+        until=until,
+        policy=policy,
+        clock=client._clock,
+        rng=client._rng,
+        on_event=on_event,
+    )
+    return last[0] if last and until != "deleted" else None

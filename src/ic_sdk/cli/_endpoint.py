@@ -1,0 +1,312 @@
+"""``ic-sdk endpoint create|ls|describe|delete`` and ``ic-sdk teardown``.
+
+```
+ic-sdk endpoint create shared --instance-type ml.g5.12xlarge --role ARN --wait
+ic-sdk endpoint create shared --instance-type ml.g5.12xlarge --count 2 --min 1 --max 4 --role ARN
+ic-sdk endpoint ls
+ic-sdk endpoint describe shared
+ic-sdk endpoint delete shared --wait
+ic-sdk teardown shared --wait          # adapters, bases, the endpoint, its config
+```
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ic_sdk.cli._commands import _json, _out, _run, _timeout, reporter_for
+from ic_sdk.cli._output import dump_json, table
+
+if TYPE_CHECKING:
+    from ic_sdk import models
+    from ic_sdk.cli._progress import Reporter
+    from ic_sdk.cli._specs import SpecDocument
+    from ic_sdk.client import InferenceComponentClient
+    from ic_sdk.teardown import TeardownEvent
+
+__all__ = ["register"]
+
+Command = Callable[..., argparse.ArgumentParser]
+
+
+def register(
+    sub: Any,
+    command: Command,
+    global_options: Callable[..., None],
+    wait_options: Callable[[argparse.ArgumentParser, str], None],
+) -> None:
+    """Add ``endpoint ...`` and ``teardown`` to the ``ic-sdk`` parser."""
+    group = sub.add_parser(
+        "endpoint", help="create, list, show and delete IC-ready endpoints", description=__doc__
+    )
+    global_options(group, top=False)
+    inner = group.add_subparsers(dest="endpoint_command", metavar="ACTION", required=True)
+
+    def action(name: str, help: str, handler: Any) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = inner.add_parser(name, help=help, description=help)
+        global_options(p, top=False)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action("create", "create an endpoint ready to host inference components", cmd_create)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--instance-type", required=True, metavar="TYPE", help="e.g. ml.g5.12xlarge")
+    p.add_argument("--count", type=int, default=1, metavar="N", help="instances (default 1)")
+    p.add_argument("--role", required=True, metavar="ARN", help="execution role ARN")
+    p.add_argument("--min", type=int, default=None, metavar="N", help="managed scaling: fewest")
+    p.add_argument("--max", type=int, default=None, metavar="N", help="managed scaling: most")
+    p.add_argument("--variant", default="AllTraffic", metavar="NAME", help="variant name")
+    p.add_argument(
+        "--routing",
+        default="LEAST_OUTSTANDING_REQUESTS",
+        choices=("LEAST_OUTSTANDING_REQUESTS", "RANDOM"),
+        help="how requests reach instances",
+    )
+    wait_options(p, "the endpoint is InService")
+
+    action("ls", "list endpoints", cmd_ls)
+
+    p = action("describe", "show one endpoint", cmd_describe)
+    p.add_argument("name", metavar="NAME")
+
+    p = action("delete", "delete an endpoint (not its components: see teardown)", cmd_delete)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--missing-ok", action="store_true", help="an endpoint already gone is fine")
+    wait_options(p, "it is gone")
+
+    p = command(
+        "teardown",
+        "delete an endpoint's adapters, bases, the endpoint and its config, in order",
+        cmd_teardown,
+    )
+    p.add_argument("endpoint", metavar="ENDPOINT")
+    p.add_argument("--keep-config", action="store_true", help="leave the endpoint config")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="accepted for symmetry: teardown always waits for each step (the service needs it)",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=None, metavar="SECONDS", help="per wait (default 1800)"
+    )
+
+
+def _endpoint_summary(desc: models.DescribeEndpointOutput) -> dict[str, Any]:
+    variants = []
+    for v in desc.production_variants or ():
+        scaling = v.managed_instance_scaling
+        variants.append(
+            {
+                "variant": v.variant_name,
+                "instances": v.current_instance_count,
+                "desired_instances": v.desired_instance_count,
+                "min_instances": scaling.min_instance_count if scaling else None,
+                "max_instances": scaling.max_instance_count if scaling else None,
+            }
+        )
+    return {
+        "name": desc.endpoint_name,
+        "status": str(desc.endpoint_status),
+        "config": desc.endpoint_config_name,
+        "arn": desc.endpoint_arn,
+        "failure_reason": desc.failure_reason,
+        "variants": variants,
+    }
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    out = _out()
+    for key in ("name", "status", "config", "arn", "failure_reason"):
+        if summary[key] is not None:
+            out.write(f"{key + ':':<16}{summary[key]}\n")
+    for v in summary["variants"]:
+        bounds = ""
+        if v["min_instances"] is not None:
+            bounds = f" (scaling {v['min_instances']}..{v['max_instances']})"
+        out.write(f"{'variant:':<16}{v['variant']}: {v['instances']} instance(s){bounds}\n")
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from ic_sdk.endpoints import ic_endpoint
+
+    plan = ic_endpoint(
+        args.name,
+        instance_type=args.instance_type,
+        instance_count=args.count,
+        execution_role_arn=args.role,
+        variant_name=args.variant,
+        min_instances=args.min,
+        max_instances=args.max,
+        routing=args.routing,
+    )
+    reporter = reporter_for(args)
+
+    async def work(client: InferenceComponentClient) -> dict[str, Any]:
+        created = await client.create_endpoint(plan)
+        reporter.step(f"{args.name}: creating (config {plan.config_name})")
+        result: dict[str, Any] = {"name": args.name, "arn": created.endpoint_arn}
+        if args.wait:
+            with reporter.tracking() as tracker:
+                desc = await client.wait_until_endpoint_in_service(
+                    args.name, timeout_s=_timeout(args), on_event=tracker.on_event
+                )
+            result["status"] = str(desc.endpoint_status)
+        return result
+
+    result = _run(args, work)
+    if _json(args):
+        dump_json(result, _out())
+    return 0
+
+
+def cmd_ls(args: argparse.Namespace) -> int:
+    async def work(client: InferenceComponentClient) -> list[Any]:
+        from ic_sdk import models
+
+        found: list[models.EndpointSummary] = []
+        async for page in client.paginate(models.ListEndpointsInput()):
+            found.extend(page.endpoints or ())
+        return found
+
+    summaries = _run(args, work)
+    if _json(args):
+        dump_json(
+            [
+                {
+                    "name": s.endpoint_name,
+                    "status": str(s.endpoint_status),
+                    "created": s.creation_time,
+                }
+                for s in summaries
+            ],
+            _out(),
+        )
+    else:
+        table(
+            ["NAME", "STATUS", "CREATED"],
+            [
+                (s.endpoint_name, str(s.endpoint_status), f"{s.creation_time:%Y-%m-%d %H:%M}")
+                for s in summaries
+            ],
+            _out(),
+        )
+    return 0
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    async def work(client: InferenceComponentClient) -> models.DescribeEndpointOutput:
+        return await client.describe_endpoint(args.name)
+
+    summary = _endpoint_summary(_run(args, work))
+    if _json(args):
+        dump_json(summary, _out())
+    else:
+        _print_summary(summary)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    reporter = reporter_for(args)
+
+    async def work(client: InferenceComponentClient) -> None:
+        await client.delete_endpoint(args.name, missing_ok=args.missing_ok)
+        reporter.step(f"{args.name}: deleting")
+        if args.wait:
+            with reporter.tracking() as tracker:
+                await client.delete_endpoint_and_wait(
+                    args.name, missing_ok=True, timeout_s=_timeout(args), on_event=tracker.on_event
+                )
+
+    _run(args, work)
+    if _json(args):
+        dump_json({"deleted": args.name, "waited": bool(args.wait)}, _out())
+    return 0
+
+
+def cmd_teardown(args: argparse.Namespace) -> int:
+    reporter = reporter_for(args)
+    steps: list[dict[str, str]] = []
+
+    def on_event(event: TeardownEvent) -> None:
+        if event.step == "waiting":
+            return
+        steps.append({"resource": event.resource, "name": event.name, "step": event.step})
+        reporter.step(str(event))
+
+    async def work(client: InferenceComponentClient) -> None:
+        await client.teardown(
+            args.endpoint,
+            delete_config=not args.keep_config,
+            timeout_s=_timeout(args),
+            on_event=on_event,
+        )
+
+    _run(args, work)
+    if _json(args):
+        dump_json({"endpoint": args.endpoint, "steps": steps}, _out())
+    return 0
+
+
+def split_endpoints(docs: list[SpecDocument]) -> tuple[list[SpecDocument], list[SpecDocument]]:
+    """(endpoint documents, the others) of a stack; endpoint problems raise ``CliError``."""
+    from ic_sdk.cli._endpoint_doc import endpoint_problems, is_endpoint
+    from ic_sdk.cli._output import CliError
+    from ic_sdk.cli._specs import format_problem
+
+    endpoints = [doc for doc in docs if is_endpoint(doc.data)]
+    messages = [format_problem(doc, p) for doc in endpoints for p in endpoint_problems(doc.data)]
+    if messages:
+        count = len(messages)
+        raise CliError(
+            f"the spec has {count} problem{'s' if count != 1 else ''}; nothing was sent\n"
+            + "\n".join(f"  {m}" for m in messages)
+        )
+    return endpoints, [doc for doc in docs if not is_endpoint(doc.data)]
+
+
+async def apply_endpoints(
+    client: InferenceComponentClient,
+    docs: list[SpecDocument],
+    args: argparse.Namespace,
+    reporter: Reporter,
+) -> list[dict[str, Any]]:
+    """``ic-sdk apply`` for endpoint documents: create what is missing, wait for all.
+
+    Components can only be created on an ``InService`` endpoint, so every endpoint of
+    the stack is awaited before any component is applied (``--dry-run`` sends nothing).
+    An existing endpoint is left as it is: endpoint updates are not applied.
+    """
+    from ic_sdk.cli._endpoint_doc import plan_of
+    from ic_sdk.errors import ResourceNotFound
+
+    results: list[dict[str, Any]] = []
+    to_wait: list[str] = []
+    for doc in docs:
+        plan = plan_of(doc.data)
+        try:
+            current = await client.describe_endpoint(plan.name)
+        except ResourceNotFound:
+            current = None
+        action = "create" if current is None else "unchanged"
+        result: dict[str, Any] = {"name": plan.name, "kind": "endpoint", "action": action}
+        results.append(result)
+        if current is not None:
+            if current.endpoint_config_name != plan.config_name:
+                result["note"] = f"uses config {current.endpoint_config_name!r}; left as it is"
+            reporter.step(f"{plan.name}: endpoint exists ({current.endpoint_status})")
+        elif args.dry_run:
+            reporter.step(f"{plan.name}: would create the endpoint")
+            continue
+        else:
+            await client.create_endpoint(plan)
+            reporter.step(f"{plan.name}: creating the endpoint")
+        to_wait.append(plan.name)
+    for name in to_wait:
+        with reporter.tracking() as tracker:
+            desc = await client.wait_until_endpoint_in_service(
+                name, timeout_s=_timeout(args), on_event=tracker.on_event
+            )
+        next(r for r in results if r["name"] == name)["status"] = str(desc.endpoint_status)
+    return results

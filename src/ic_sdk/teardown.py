@@ -1,0 +1,194 @@
+"""Ordered teardown of an endpoint: adapters, bases, the endpoint, its config.
+
+The service refuses to delete a base component while adapters ride on it and an
+endpoint while it hosts components, so a teardown runs in that order, waiting until each
+group is gone before the next starts:
+
+1. every adapter on the endpoint (in parallel), then wait until they are all gone;
+2. every base component, then wait;
+3. the endpoint, then wait;
+4. its endpoint config (``delete_config=True``).
+
+Each step reads the service's state first and treats "already gone" and "already being
+deleted" as done, so a teardown is idempotent: run it again after a crash, a Ctrl-C or a
+lost answer and it picks up where the service is. Components that appear while it runs
+(someone else creating one) are found by the next round; after ``max_rounds`` rounds it
+gives up with an error rather than loop forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from ic_sdk import _deploy, waiters
+from ic_sdk.errors import IcSdkError, ResourceNotFound
+
+if TYPE_CHECKING:
+    from ic_sdk.client import InferenceComponentClient
+
+__all__ = ["OnTeardownEvent", "TeardownEvent", "teardown"]
+
+logger = logging.getLogger("ic_sdk.teardown")
+
+Resource = Literal["adapter", "base", "endpoint", "endpoint_config", "autoscaling"]
+Step = Literal["deleting", "deleted", "already_gone", "waiting"]
+
+
+@attrs.define(frozen=True, kw_only=True, slots=True)
+class TeardownEvent:
+    """One step of a teardown: which resource, what happened to it."""
+
+    step: Step
+    resource: Resource
+    name: str
+    #: The waiter event behind a ``waiting`` step.
+    waiter: waiters.WaiterEvent | None = None
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.name}: {self.step.replace('_', ' ')}"
+
+
+OnTeardownEvent = Callable[[TeardownEvent], Awaitable[None] | None]
+
+
+async def _emit(on_event: OnTeardownEvent | None, event: TeardownEvent) -> None:
+    logger.info("%s", event)
+    if on_event is not None:
+        result = on_event(event)
+        if inspect.isawaitable(result):
+            await result
+
+
+async def _components(
+    client: InferenceComponentClient, endpoint_name: str
+) -> tuple[list[str], list[str]]:
+    """(adapters, bases) currently on the endpoint, by name."""
+    adapters: list[str] = []
+    bases: list[str] = []
+    async for summary in client.list(endpoint_name_equals=endpoint_name):
+        name = summary.inference_component_name
+        try:
+            desc = await client.describe(name)
+        except ResourceNotFound:
+            continue  # gone between the listing and now
+        spec = desc.specification
+        is_adapter = spec is not None and spec.base_inference_component_name is not None
+        (adapters if is_adapter else bases).append(name)
+    return sorted(adapters), sorted(bases)
+
+
+async def _delete_group(
+    client: InferenceComponentClient,
+    names: list[str],
+    resource: Resource,
+    *,
+    policy: waiters.WaitPolicy,
+    on_event: OnTeardownEvent | None,
+) -> None:
+    async def one(name: str) -> None:
+        if resource == "base":
+            await _remove_autoscaling(client, name, on_event)
+        await _emit(on_event, TeardownEvent(step="deleting", resource=resource, name=name))
+        await client.delete(name, missing_ok=True)
+
+        async def forward(event: waiters.WaiterEvent) -> None:
+            await _emit(
+                on_event,
+                TeardownEvent(step="waiting", resource=resource, name=name, waiter=event),
+            )
+
+        await client.wait_until_deleted(name, policy=policy, on_event=forward)
+        await _emit(on_event, TeardownEvent(step="deleted", resource=resource, name=name))
+
+    # The first error ends the group (the others are cancelled) and is raised as it is.
+    tasks = [asyncio.create_task(one(name)) for name in names]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def _remove_autoscaling(
+    client: InferenceComponentClient, name: str, on_event: OnTeardownEvent | None
+) -> None:
+    """Deregister the component's autoscaling first: a scaling policy must not fight the
+    delete (nor an alarm outlive it)."""
+    if await client.remove_autoscaling(name):
+        await _emit(on_event, TeardownEvent(step="deleted", resource="autoscaling", name=name))
+
+
+async def teardown(
+    client: InferenceComponentClient,
+    endpoint_name: str,
+    *,
+    delete_config: bool = True,
+    config_name: str | None = None,
+    policy: waiters.WaitPolicy,
+    on_event: OnTeardownEvent | None = None,
+    max_rounds: int = 5,
+) -> None:
+    """Delete everything on ``endpoint_name``, then it, then its config (see the module)."""
+    for _ in range(max_rounds):
+        adapters, bases = await _components(client, endpoint_name)
+        if not adapters and not bases:
+            break
+        if adapters:
+            await _delete_group(client, adapters, "adapter", policy=policy, on_event=on_event)
+        if bases:
+            await _delete_group(client, bases, "base", policy=policy, on_event=on_event)
+    else:
+        raise IcSdkError(
+            f"endpoint {endpoint_name!r} still hosts inference components after "
+            f"{max_rounds} teardown rounds (is something creating them?)"
+        )
+
+    try:
+        desc = await _deploy.describe_endpoint(client, endpoint_name)
+    except ResourceNotFound:
+        await _emit(
+            on_event, TeardownEvent(step="already_gone", resource="endpoint", name=endpoint_name)
+        )
+        config = config_name or endpoint_name
+    else:
+        config = config_name or desc.endpoint_config_name or endpoint_name
+        await _emit(
+            on_event, TeardownEvent(step="deleting", resource="endpoint", name=endpoint_name)
+        )
+        await _deploy.delete_endpoint(client, endpoint_name, missing_ok=True)
+
+        async def forward(event: waiters.WaiterEvent) -> None:
+            await _emit(
+                on_event,
+                TeardownEvent(
+                    step="waiting", resource="endpoint", name=endpoint_name, waiter=event
+                ),
+            )
+
+        await _deploy.wait_endpoint(
+            client, endpoint_name, "deleted", policy=policy, on_event=forward
+        )
+        await _emit(
+            on_event, TeardownEvent(step="deleted", resource="endpoint", name=endpoint_name)
+        )
+
+    if not delete_config:
+        return
+    try:
+        await _deploy.describe_config(client, config)
+    except ResourceNotFound:
+        await _emit(
+            on_event, TeardownEvent(step="already_gone", resource="endpoint_config", name=config)
+        )
+        return
+    await _emit(on_event, TeardownEvent(step="deleting", resource="endpoint_config", name=config))
+    await _deploy.delete_config(client, config, missing_ok=True)
+    await _emit(on_event, TeardownEvent(step="deleted", resource="endpoint_config", name=config))

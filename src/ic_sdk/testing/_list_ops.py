@@ -1,0 +1,115 @@
+"""Listing operations: ListEndpoints, ListEndpointConfigs, ListModels.
+
+Filters, sorting and pagination follow the API: ``NameContains``, the creation (and for
+endpoints last-modified) time bounds, ``StatusEquals`` for endpoints, ``SortBy``
+(``Name``, ``CreationTime``, and ``Status`` for endpoints), ``SortOrder`` (descending by
+default), ``MaxResults`` (10 by default) and ``NextToken``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ic_sdk.testing._checks import decode_token, encode_token
+from ic_sdk.testing._resources import Endpoint, EndpointConfig, Model, Wire
+
+if TYPE_CHECKING:
+    from ic_sdk.testing._state import EmulatorState
+
+__all__ = ["OPERATIONS"]
+
+_R = TypeVar("_R", Model, EndpointConfig, Endpoint)
+
+_BOUNDS = (
+    ("CreationTimeBefore", "created", True),
+    ("CreationTimeAfter", "created", False),
+    ("LastModifiedTimeBefore", "modified", True),
+    ("LastModifiedTimeAfter", "modified", False),
+)
+
+
+def _listed(
+    body: Wire,
+    resources: Iterable[_R],
+    result_key: str,
+    summary: Callable[[_R], Wire],
+    sort_keys: Mapping[str, Callable[[_R], Any]],
+    status: Callable[[_R], str] | None = None,
+) -> Wire:
+    found: Sequence[_R] = list(resources)
+    if body.get("NameContains"):
+        needle = body["NameContains"].lower()
+        found = [r for r in found if needle in r.name.lower()]
+    if status is not None and body.get("StatusEquals"):
+        found = [r for r in found if status(r) == body["StatusEquals"]]
+    for key, attribute, before in _BOUNDS:
+        if body.get(key) is not None and all(hasattr(r, attribute) for r in found):
+            bound = float(body[key])
+            found = [
+                r
+                for r in found
+                if (getattr(r, attribute) < bound if before else getattr(r, attribute) > bound)
+            ]
+    order = sort_keys[body.get("SortBy") or "CreationTime"]
+    ordered = sorted(
+        found, key=order, reverse=(body.get("SortOrder") or "Descending") == "Descending"
+    )
+    offset = decode_token(body.get("NextToken"))
+    limit = int(body.get("MaxResults") or 10)
+    out: Wire = {result_key: [summary(r) for r in ordered[offset : offset + limit]]}
+    if offset + limit < len(ordered):
+        out["NextToken"] = encode_token(offset + limit)
+    return out
+
+
+def list_models(state: EmulatorState, body: Wire) -> Wire:
+    return _listed(
+        body,
+        state.models.values(),
+        "Models",
+        lambda m: {"ModelName": m.name, "ModelArn": m.arn, "CreationTime": m.created},
+        {"Name": lambda m: m.name, "CreationTime": lambda m: (m.created, m.name)},
+    )
+
+
+def list_endpoint_configs(state: EmulatorState, body: Wire) -> Wire:
+    return _listed(
+        body,
+        state.configs.values(),
+        "EndpointConfigs",
+        lambda c: {
+            "EndpointConfigName": c.name,
+            "EndpointConfigArn": c.arn,
+            "CreationTime": c.created,
+        },
+        {"Name": lambda c: c.name, "CreationTime": lambda c: (c.created, c.name)},
+    )
+
+
+def list_endpoints(state: EmulatorState, body: Wire) -> Wire:
+    return _listed(
+        body,
+        state.endpoints.values(),
+        "Endpoints",
+        lambda e: {
+            "EndpointName": e.name,
+            "EndpointArn": e.arn,
+            "CreationTime": e.created,
+            "LastModifiedTime": e.modified,
+            "EndpointStatus": str(e.status),
+        },
+        {
+            "Name": lambda e: e.name,
+            "CreationTime": lambda e: (e.created, e.name),
+            "Status": lambda e: (str(e.status), e.name),
+        },
+        status=lambda e: str(e.status),
+    )
+
+
+OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
+    "ListModels": list_models,
+    "ListEndpointConfigs": list_endpoint_configs,
+    "ListEndpoints": list_endpoints,
+}
