@@ -41,8 +41,8 @@ def operation_of(request: object) -> str:
 def raise_problems(request: object, operation: str | None = None) -> None:
     """Raise :class:`~ic_sdk.errors.ValidationError` if ``validate(request)`` finds problems."""
     # Warnings (e.g. an enum value the pinned botocore does not know yet) are sent.
-    problems = errors_only(validate(request))
-    if problems:
+    problems = validate(request)
+    if problems and (problems := errors_only(problems)):
         raise ValidationError(problems, operation=operation or operation_of(request))
 
 
