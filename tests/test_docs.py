@@ -82,6 +82,7 @@ request_dict = ic_sdk.serde.converter.unstructure(request)
 """,
 }
 
+
 def pages_with_snippets() -> list[str]:
     return sorted({page for page, _, _ in snippets()})
 
