@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ic_sdk.autoscaling import TRACKING_POLICY, ZERO_POLICY
+from ic_sdk import autoscaling
+from ic_sdk.autoscaling import AUTOSCALING_RULES, TRACKING_POLICY, ZERO_POLICY
 from ic_sdk.cli import main
 from ic_sdk.cli._autoscale import spec_file_schema
 from ic_sdk.cli._specs import schema_path
@@ -142,6 +144,36 @@ def test_validate_reports_autoscaling_problems_with_their_lines(
     assert f"bad2.yaml:{lines + 2}: Autoscaling.MinCopies:" in out
     assert "[autoscaling.bounds]" in out
     assert f"bad2.yaml:{lines + 4}: Autoscaling.TargetValue:" in out
+
+
+def test_validate_ignores_autoscaling_rules_by_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write(
+        tmp_path,
+        "b.yaml",
+        BASE_YAML + "Autoscaling:\n  MinCopies: 5\n  MaxCopies: 2\n  TargetValue: 4\n",
+    )
+    assert main(["validate", source]) == 1
+    assert "[autoscaling.bounds]" in capsys.readouterr().out
+    assert main(["validate", source, "--ignore", "autoscaling.bounds"]) == 0
+    captured = capsys.readouterr()
+    assert "b.yaml: " in captured.out
+    assert "OK" in captured.out
+    assert captured.err == ""
+    # every autoscaling rule id is known to --ignore, and named when one is not
+    for rule in AUTOSCALING_RULES:
+        assert main(["validate", source, "--ignore", rule, "--ignore", "autoscaling.bounds"]) == 0
+    capsys.readouterr()
+    assert main(["validate", source, "--ignore", "autoscaling.nope"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown rule id autoscaling.nope" in err
+    assert "autoscaling.scale-to-zero" in err
+
+
+def test_autoscaling_rules_name_every_autoscaling_rule_the_module_reports() -> None:
+    text = Path(autoscaling.__file__).read_text(encoding="utf-8")
+    assert set(re.findall(r'"(autoscaling\.[a-z-]+)"', text)) == set(AUTOSCALING_RULES)
 
 
 def test_spec_file_schema_accepts_autoscaling_and_nothing_unknown() -> None:

@@ -4,8 +4,8 @@ Every page's Python snippets run in order, in one namespace (as a reader pastes 
 into ``python -m asyncio``), against a LocalSageMaker that ``AWS_ENDPOINT_URL`` points
 at: ``InferenceComponentClient(region="us-east-1")`` as written reaches the emulator.
 Clients built without a clock wait on the emulator's FakeClock, so a page's waits take
-no real time. ``GIVEN`` holds what a page's prose says exists before its first snippet;
-``NOT_RUN`` lists the snippets that cannot run as written, each with why.
+no real time. ``GIVEN`` holds what a page's prose says exists before its first snippet. Every
+snippet runs: there is no list of exceptions.
 
 ``mkdocs build --strict`` (``nox -s docs``) checks links and the rendering; these tests
 run without mkdocs installed.
@@ -67,53 +67,20 @@ async with ic_sdk.InferenceComponentClient(region="us-east-1") as _c:
 #: Pages whose prose says an IC-ready endpoint ``shared-gpu`` exists.
 GIVEN_ENDPOINT = {
     "docs/guides/adapters.md",
+    "docs/guides/guarantees.md",
     "docs/guides/validation-rules.md",
+    "docs/guides/waiters.md",
     "docs/index.md",
 }
 
 #: What a page's prose introduces before its snippets use it.
 GIVEN: dict[str, str] = {
-    # its first snippet (not run: see NOT_RUN) imports ic_sdk
-    "docs/guides/waiters.md": "import ic_sdk",
     "docs/guides/validation-rules.md": f"""
 import ic_sdk
 request = ic_sdk.base_component(name="m", endpoint_name="shared-gpu", image={IMAGE!r}, memory_mb=1024)
 request_dict = ic_sdk.serde.converter.unstructure(request)
 """,
 }
-
-#: Snippets that cannot run as written: (page, the snippet's first line) -> why. Keyed by
-#: text, not line number, so editing a page above a snippet does not unlist it.
-NOT_RUN: dict[tuple[str, str], str] = {
-    (
-        "docs/guides/waiters.md",
-        "import ic_sdk",
-    ): "shows alternatives side by side ('request' created twice)",
-    (
-        "docs/guides/waiters.md",
-        "from ic_sdk import Backoff, WaitPolicy",
-    ): "fragment: a 'llama' component on an open client",
-    (
-        "docs/guides/waiters.md",
-        "def show(event: ic_sdk.WaiterEvent) -> None:",
-    ): "fragment: a 'llama' component on an open client",
-    (
-        "docs/guides/guarantees.md",
-        "from ic_sdk.client import partial_results",
-    ): "fragment: cancelling create_many inside a task",
-    (
-        "docs/guides/testing.md",
-        "from ic_sdk.clock import FakeClock",
-    ): "fragment: InferenceComponentClient(..., clock=clock)",
-    (
-        "docs/guides/testing.md",
-        'sm.faults.throttle(times=3, operations="DescribeInferenceComponent")  # ThrottlingException',
-    ): "fragment: fault calls on an 'sm' of an earlier snippet",
-}
-
-
-def _first_line(code: str) -> str:
-    return code.strip().splitlines()[0]
 
 
 def pages_with_snippets() -> list[str]:
@@ -149,17 +116,12 @@ def test_page_snippets_run_against_the_emulator(page: str, docs_env: Emulator) -
         if page in GIVEN:
             _run(GIVEN[page], f"{page}:given", namespace, runner)
         for snippet_page, line, code in snippets():
-            if snippet_page != page or (page, _first_line(code)) in NOT_RUN:
+            if snippet_page != page:
                 continue
             try:
                 _run(code, f"{page}:{line}", namespace, runner)
             except Exception as exc:
                 pytest.fail(f"{page}:{line}: {type(exc).__name__}: {exc}")
-
-
-def test_not_run_names_existing_snippets() -> None:
-    places = {(page, _first_line(code)) for page, _, code in snippets()}
-    assert set(NOT_RUN) <= places
 
 
 @pytest.fixture(scope="module")

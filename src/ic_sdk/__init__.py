@@ -41,6 +41,7 @@ from ic_sdk.errors import (
 
 if TYPE_CHECKING:
     from ic_sdk import models as models
+    from ic_sdk._redact import redacting_logs as redacting_logs
     from ic_sdk.builders import adapter_component as adapter_component
     from ic_sdk.builders import adapter_spec as adapter_spec
     from ic_sdk.builders import base_component as base_component
@@ -92,6 +93,7 @@ __all__ = [
     "base_spec",
     "ic_endpoint",
     "models",
+    "redacting_logs",
     "rolling_deployment",
     "update_component",
     "validate",
@@ -114,6 +116,7 @@ _LAZY: dict[str, str] = {
     "base_spec": "ic_sdk.builders",
     "ic_endpoint": "ic_sdk.endpoints",
     "models": "ic_sdk.models",
+    "redacting_logs": "ic_sdk._redact",
     "rolling_deployment": "ic_sdk.builders",
     "update_component": "ic_sdk.builders",
     "validate": "ic_sdk.validation",

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = [
+    "AUTOSCALING_RULES",
     "COPY_DIMENSION",
     "METRICS",
     "TRACKING_POLICY",
@@ -74,6 +75,20 @@ logger = logging.getLogger("ic_sdk.autoscaling")
 
 Metric = Literal["invocations_per_copy", "concurrent_requests_per_copy"]
 Service = Literal["sagemaker", "application-autoscaling", "cloudwatch"]
+
+#: Every ``autoscaling.*`` rule id a :class:`~ic_sdk.validation.Problem` of this module
+#: can carry, with what it checks (the generic ids it also uses are in
+#: :data:`ic_sdk.validation.RULES`).
+AUTOSCALING_RULES: Final[Mapping[str, str]] = {
+    "autoscaling.bounds": "min_copies (MinCopies) is greater than max_copies (MaxCopies).",
+    "autoscaling.adapter": (
+        "The component is an adapter: it runs on its base component's copies, which scale."
+    ),
+    "autoscaling.scale-to-zero": (
+        "Scaling to zero copies needs an InService endpoint whose variant has "
+        "ManagedInstanceScaling ENABLED with MinInstanceCount 0."
+    ),
+}
 
 #: ``metric=`` -> Application Auto Scaling's predefined metric type.
 METRICS: Final[Mapping[str, str]] = {

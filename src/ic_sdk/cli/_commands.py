@@ -98,24 +98,29 @@ def _timeout(args: argparse.Namespace) -> float | None:
 
 
 def _check_ignore(rules: Sequence[str]) -> None:
+    """Every rule id ``validate`` can report is known: the request's (``RULES``) and a
+    spec's ``Autoscaling`` value's (``AUTOSCALING_RULES``)."""
+    from ic_sdk.autoscaling import AUTOSCALING_RULES
     from ic_sdk.validation import RULES
 
-    unknown = sorted(set(rules).difference(RULES))
+    known = {*RULES, *AUTOSCALING_RULES}
+    unknown = sorted(set(rules).difference(known))
     if unknown:
         raise CliError(
-            f"unknown rule id {', '.join(unknown)} in --ignore (known: {', '.join(sorted(RULES))})"
+            f"unknown rule id {', '.join(unknown)} in --ignore (known: {', '.join(sorted(known))})"
         )
 
 
 def _problems(doc: SpecDocument, ignore: Sequence[str]) -> list[Any]:
     from ic_sdk import models
     from ic_sdk.cli import _endpoint_doc
-    from ic_sdk.validation import validate
+    from ic_sdk.validation import RULES, validate
 
     if _endpoint_doc.is_endpoint(doc.data):
-        return _endpoint_doc.endpoint_problems(doc.data)
+        return [p for p in _endpoint_doc.endpoint_problems(doc.data) if p.rule not in ignore]
 
-    problems = validate(doc.data, models.CreateInferenceComponentInput, ignore=ignore)
+    request_rules = [rule for rule in ignore if rule in RULES]
+    problems = validate(doc.data, models.CreateInferenceComponentInput, ignore=request_rules)
     if doc.autoscaling is not None:
         from ic_sdk.cli._autoscale import spec_problems
 
