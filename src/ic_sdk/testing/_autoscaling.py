@@ -603,22 +603,23 @@ class ApplicationAutoScaling:
         configuration = policy.configuration
         wanted = math.ceil(current * value / float(configuration["TargetValue"]) - 1e-9)
         bounded = min(max(wanted, target.min_capacity), target.max_capacity)
-        if "-AlarmHigh-" in alarm_name:
-            if bounded <= current or target.suspended.get("DynamicScalingOutSuspended"):
-                return
-            cooldown = float(configuration.get("ScaleOutCooldown", 300))
-            if policy.last_scale_out is not None and now - policy.last_scale_out < cooldown:
-                return
-            if self._scale(target, bounded, now, cause=cause):
-                policy.last_scale_out = now
+        out = "-AlarmHigh-" in alarm_name
+        if (bounded <= current if out else bounded >= current) or _suspended(
+            target, bounded, current
+        ):
+            return
+        if out:
+            key, last = "ScaleOutCooldown", policy.last_scale_out
         else:
-            if bounded >= current or target.suspended.get("DynamicScalingInSuspended"):
-                return
-            cooldown = float(configuration.get("ScaleInCooldown", 300))
-            if policy.last_scale_in is not None and now - policy.last_scale_in < cooldown:
-                return
-            if self._scale(target, bounded, now, cause=cause):
-                policy.last_scale_in = now
+            key, last = "ScaleInCooldown", policy.last_scale_in
+        if _cooling(last, float(configuration.get(key, 300)), now):
+            return
+        if not self._scale(target, bounded, now, cause=cause):
+            return
+        if out:
+            policy.last_scale_out = now
+        else:
+            policy.last_scale_in = now
 
     def _step(
         self,
@@ -631,8 +632,7 @@ class ApplicationAutoScaling:
         cause: str,
     ) -> None:
         configuration = policy.configuration
-        cooldown = float(configuration.get("Cooldown") or 0)
-        if policy.last_step is not None and now - policy.last_step < cooldown:
+        if _cooling(policy.last_step, float(configuration.get("Cooldown") or 0), now):
             return
         alarm = self.cloudwatch.alarm(alarm_name)
         threshold = alarm.threshold if alarm is not None else 0.0
@@ -656,11 +656,9 @@ class ApplicationAutoScaling:
         else:
             wanted = current + adjustment
         bounded = min(max(wanted, target.min_capacity), target.max_capacity)
-        if bounded > current and target.suspended.get("DynamicScalingOutSuspended"):
+        if bounded == current or _suspended(target, bounded, current):
             return
-        if bounded < current and target.suspended.get("DynamicScalingInSuspended"):
-            return
-        if bounded != current and self._scale(target, bounded, now, cause=cause):
+        if self._scale(target, bounded, now, cause=cause):
             policy.last_step = now
 
     def _scale(self, target: _Target, copies: int, now: float, *, cause: str) -> bool:
@@ -684,6 +682,20 @@ class ApplicationAutoScaling:
             return False
         self._pending.append(activity)
         return True
+
+
+def _cooling(last: float | None, cooldown: float, now: float) -> bool:
+    """Whether a policy that last scaled at ``last`` is still in its cooldown."""
+    return last is not None and now - last < cooldown
+
+
+def _suspended(target: _Target, bounded: int, current: int) -> bool:
+    """Whether moving the target from ``current`` to ``bounded`` copies is suspended."""
+    if bounded > current:
+        return bool(target.suspended.get("DynamicScalingOutSuspended"))
+    if bounded < current:
+        return bool(target.suspended.get("DynamicScalingInSuspended"))
+    return False
 
 
 def _page(items: list[Any], body: Wire) -> tuple[list[Any], str | None]:
