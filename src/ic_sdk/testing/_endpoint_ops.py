@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ic_sdk.testing._resources import (
     Endpoint,
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
 __all__ = ["OPERATIONS"]
+
+_Kept = TypeVar("_Kept", Model, EndpointConfig)
 
 
 # -- models ------------------------------------------------------------------------------
@@ -39,19 +41,11 @@ def create_model(state: EmulatorState, body: Wire) -> Wire:
 
 
 def describe_model(state: EmulatorState, body: Wire) -> Wire:
-    model = state.model(body["ModelName"])
-    return {
-        **model.request,
-        "ModelArn": model.arn,
-        "CreationTime": model.created,
-    }
+    return _describe(state.model(body["ModelName"]), "ModelArn")
 
 
 def delete_model(state: EmulatorState, body: Wire) -> Wire:
-    model = state.model(body["ModelName"])
-    del state.models[model.name.lower()]
-    state.tags.pop(model.arn, None)
-    return {}
+    return _delete(state, state.models, state.model(body["ModelName"]))
 
 
 # -- endpoint configs ----------------------------------------------------------------------
@@ -86,18 +80,23 @@ def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
 
 
 def describe_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
-    config = state.config(body["EndpointConfigName"])
-    return {
-        **config.request,
-        "EndpointConfigArn": config.arn,
-        "CreationTime": config.created,
-    }
+    return _describe(state.config(body["EndpointConfigName"]), "EndpointConfigArn")
 
 
 def delete_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
-    config = state.config(body["EndpointConfigName"])
-    del state.configs[config.name.lower()]
-    state.tags.pop(config.arn, None)
+    return _delete(state, state.configs, state.config(body["EndpointConfigName"]))
+
+
+# -- shared by models and endpoint configs (both keep their create request) -------------
+
+
+def _describe(resource: Model | EndpointConfig, arn_key: str) -> Wire:
+    return {**resource.request, arn_key: resource.arn, "CreationTime": resource.created}
+
+
+def _delete(state: EmulatorState, table: dict[str, _Kept], resource: _Kept) -> Wire:
+    del table[resource.name.lower()]
+    state.tags.pop(resource.arn, None)
     return {}
 
 
