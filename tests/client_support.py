@@ -35,9 +35,9 @@ def facade(sm: LocalSageMaker, clock: FakeClock, **kwargs: Any) -> InferenceComp
     )
 
 
-def raw_client(sm: LocalSageMaker) -> Any:
-    """A plain aiobotocore SageMaker client (an async context manager) for ``sm``."""
-    return SESSION.create_client("sagemaker", **sm.client_kwargs("sagemaker"))
+def raw_client(sm: LocalSageMaker, service: str = "sagemaker") -> Any:
+    """A plain aiobotocore client of ``service`` (an async context manager) for ``sm``."""
+    return SESSION.create_client(service, **sm.client_kwargs(service))
 
 
 async def make_endpoint(

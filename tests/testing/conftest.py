@@ -19,19 +19,32 @@ NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 SESSION = get_session()
 
 
+def raw_client(sm: LocalSageMaker, service: str) -> Any:
+    """A plain aiobotocore client of ``service`` for ``sm``, without retries (a context)."""
+    return SESSION.create_client(service, config=NO_RETRIES, **sm.client_kwargs(service))
+
+
 @pytest.fixture
 async def sagemaker(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    async with SESSION.create_client(
-        "sagemaker", config=NO_RETRIES, **sm.client_kwargs("sagemaker")
-    ) as client:
+    async with raw_client(sm, "sagemaker") as client:
         yield client
 
 
 @pytest.fixture
 async def runtime(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    async with SESSION.create_client(
-        "sagemaker-runtime", config=NO_RETRIES, **sm.client_kwargs("sagemaker-runtime")
-    ) as client:
+    async with raw_client(sm, "sagemaker-runtime") as client:
+        yield client
+
+
+@pytest.fixture
+async def aas(sm: LocalSageMaker) -> AsyncIterator[Any]:
+    async with raw_client(sm, "application-autoscaling") as client:
+        yield client
+
+
+@pytest.fixture
+async def cloudwatch(sm: LocalSageMaker) -> AsyncIterator[Any]:
+    async with raw_client(sm, "cloudwatch") as client:
         yield client
 
 

@@ -13,7 +13,7 @@ from botocore.exceptions import EventStreamError
 
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import Invocation, LocalSageMaker, ModelError, Reply
-from tests.testing.conftest import NO_RETRIES, SESSION
+from tests.testing.conftest import raw_client
 from tests.testing.emulator_support import (
     IMAGE,
     ROLE_ARN,
@@ -240,9 +240,7 @@ async def test_lenient_endpoint_status_is_configurable(clock: FakeClock) -> None
     emulator = LocalSageMaker(clock=clock, require_in_service_endpoint=False)
     async with (
         emulator as sm,
-        SESSION.create_client(
-            "sagemaker", config=NO_RETRIES, **sm.client_kwargs("sagemaker")
-        ) as sagemaker,
+        raw_client(sm, "sagemaker") as sagemaker,
     ):
         await sagemaker.create_endpoint_config(**ic_endpoint_config("c"))
         await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="c")
