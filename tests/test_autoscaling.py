@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.testing._resources import NO_CAPACITY_MESSAGE
-from tests.client_support import ROLE, SESSION, base, facade, raw_client
+from tests.client_support import ROLE, SESSION, base, facade
 
 TARGET = 5.0
 SCOPE = {"ServiceNamespace": "sagemaker", "ScalableDimension": COPY_DIMENSION}
@@ -32,20 +31,6 @@ def scalable_endpoint(sm: LocalSageMaker, clock: FakeClock, *, to_zero: bool = T
         "ep", execution_role_arn=ROLE, min_instances=0 if to_zero else 1, max_instances=2
     )
     clock.advance(5.0)
-
-
-@pytest.fixture
-async def aas(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    """A plain aiobotocore application-autoscaling client."""
-    async with raw_client(sm, "application-autoscaling") as c:
-        yield c
-
-
-@pytest.fixture
-async def cloudwatch(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    """A plain aiobotocore cloudwatch client."""
-    async with raw_client(sm, "cloudwatch") as c:
-        yield c
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from botocore.exceptions import EventStreamError
 
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import Invocation, LocalSageMaker, ModelError, Reply
-from tests.testing.conftest import raw_client
+from tests.client_support import raw_client
+from tests.testing.conftest import NO_RETRIES
 from tests.testing.emulator_support import (
     IMAGE,
     ROLE_ARN,
@@ -240,7 +241,7 @@ async def test_lenient_endpoint_status_is_configurable(clock: FakeClock) -> None
     emulator = LocalSageMaker(clock=clock, require_in_service_endpoint=False)
     async with (
         emulator as sm,
-        raw_client(sm, "sagemaker") as sagemaker,
+        raw_client(sm, config=NO_RETRIES) as sagemaker,
     ):
         await sagemaker.create_endpoint_config(**ic_endpoint_config("c"))
         await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="c")
