@@ -40,13 +40,7 @@ ALARM = {
 @pytest.fixture
 async def ic(sagemaker: Any, clock: FakeClock) -> str:
     """Component ``ic`` (1 copy) on an endpoint that may scale to zero instances."""
-    config = ic_endpoint_config("scaling")
-    config["ProductionVariants"][0]["ManagedInstanceScaling"] = {
-        "Status": "ENABLED",
-        "MinInstanceCount": 0,
-        "MaxInstanceCount": 2,
-    }
-    await sagemaker.create_endpoint_config(**config)
+    await sagemaker.create_endpoint_config(**ic_endpoint_config("scaling", scaling=(0, 2)))
     await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="scaling")
     clock.advance(SETTLE)
     await sagemaker.create_inference_component(**base_request("ic", "ep"))

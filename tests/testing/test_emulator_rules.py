@@ -449,13 +449,7 @@ async def test_components_share_the_variant(sagemaker: Any, clock: FakeClock) ->
 
 
 async def test_managed_instance_scaling_raises_capacity(sagemaker: Any, clock: FakeClock) -> None:
-    config = ic_endpoint_config("c")
-    config["ProductionVariants"][0]["ManagedInstanceScaling"] = {
-        "Status": "ENABLED",
-        "MinInstanceCount": 1,
-        "MaxInstanceCount": 2,
-    }
-    await sagemaker.create_endpoint_config(**config)
+    await sagemaker.create_endpoint_config(**ic_endpoint_config("c", scaling=(1, 2)))
     await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="c")
     clock.advance(SETTLE)
     await sagemaker.create_inference_component(**base_request("a", "ep", copies=8))
