@@ -33,10 +33,7 @@ def create_model(state: EmulatorState, body: Wire) -> Wire:
         raise invalid(f'Cannot create already existing model "{arn}".')
     if not body.get("PrimaryContainer") and not body.get("Containers"):
         raise invalid("Either PrimaryContainer or Containers must be specified.")
-    state.set_tags(arn, body.get("Tags"))
-    state.models[name.lower()] = Model(
-        name=name, arn=arn, created=state.wall(), request=without_tags(body)
-    )
+    _keep(state, state.models, Model, name, arn, body)
     return {"ModelArn": arn}
 
 
@@ -72,10 +69,7 @@ def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
             "ExecutionRoleArn is required when a production variant specifies no ModelName "
             f"(variants without a model: {', '.join(without_model)})."
         )
-    state.set_tags(arn, body.get("Tags"))
-    state.configs[name.lower()] = EndpointConfig(
-        name=name, arn=arn, created=state.wall(), request=without_tags(body)
-    )
+    _keep(state, state.configs, EndpointConfig, name, arn, body)
     return {"EndpointConfigArn": arn}
 
 
@@ -88,6 +82,18 @@ def delete_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
 
 
 # -- shared by models and endpoint configs (both keep their create request) -------------
+
+
+def _keep(
+    state: EmulatorState,
+    table: dict[str, _Kept],
+    kind: type[_Kept],
+    name: str,
+    arn: str,
+    body: Wire,
+) -> None:
+    state.set_tags(arn, body.get("Tags"))
+    table[name.lower()] = kind(name=name, arn=arn, created=state.wall(), request=without_tags(body))
 
 
 def _describe(resource: Model | EndpointConfig, arn_key: str) -> Wire:
