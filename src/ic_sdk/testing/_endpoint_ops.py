@@ -28,9 +28,7 @@ _Kept = TypeVar("_Kept", Model, EndpointConfig)
 
 def create_model(state: EmulatorState, body: Wire) -> Wire:
     name = body["ModelName"]
-    arn = state.arn("model", name)
-    if name.lower() in state.models:
-        raise invalid(f'Cannot create already existing model "{arn}".')
+    arn = _claim(state, state.models, "model", name, "model")
     if not body.get("PrimaryContainer") and not body.get("Containers"):
         raise invalid("Either PrimaryContainer or Containers must be specified.")
     _keep(state, state.models, Model, name, arn, body)
@@ -50,9 +48,7 @@ def delete_model(state: EmulatorState, body: Wire) -> Wire:
 
 def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
     name = body["EndpointConfigName"]
-    arn = state.arn("endpoint-config", name)
-    if name.lower() in state.configs:
-        raise invalid(f'Cannot create already existing endpoint configuration "{arn}".')
+    arn = _claim(state, state.configs, "endpoint-config", name, "endpoint configuration")
     variants = body.get("ProductionVariants") or []
     names = [v.get("VariantName", "") for v in variants]
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -82,6 +78,14 @@ def delete_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
 
 
 # -- shared by models and endpoint configs (both keep their create request) -------------
+
+
+def _claim(state: EmulatorState, table: dict[str, _Kept], kind: str, name: str, label: str) -> str:
+    """The ARN ``name`` gets, refused when ``table`` already has it (names ignore case)."""
+    arn = state.arn(kind, name)
+    if name.lower() in table:
+        raise invalid(f'Cannot create already existing {label} "{arn}".')
+    return arn
 
 
 def _keep(
