@@ -16,10 +16,8 @@ import asyncio
 import math
 import random
 import time
-from typing import Any
 
 from _util import row
-from aiobotocore.session import AioSession
 
 from ic_sdk import InferenceComponentClient, base_component
 from ic_sdk.clock import FakeClock
@@ -40,25 +38,7 @@ def load_per_minute(t: float, phase: float) -> float:
 
 
 async def setup(sm: LocalSageMaker, clock: FakeClock, client: InferenceComponentClient) -> None:
-    raw: Any
-    async with AioSession().create_client("sagemaker", **sm.client_kwargs("sagemaker")) as raw:
-        await raw.create_endpoint_config(
-            EndpointConfigName="fleet",
-            ExecutionRoleArn=ROLE,
-            ProductionVariants=[
-                {
-                    "VariantName": "AllTraffic",
-                    "InstanceType": "ml.g5.12xlarge",
-                    "InitialInstanceCount": 1,
-                    "ManagedInstanceScaling": {
-                        "Status": "ENABLED",
-                        "MinInstanceCount": 0,
-                        "MaxInstanceCount": 20,
-                    },
-                }
-            ],
-        )
-        await raw.create_endpoint(EndpointName="fleet", EndpointConfigName="fleet")
+    sm.add_endpoint("fleet", execution_role_arn=ROLE, min_instances=0, max_instances=COMPONENTS)
     clock.advance(5)
     for i in range(COMPONENTS):
         await client.create_and_wait(

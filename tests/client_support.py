@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 from ic_sdk import models
@@ -35,9 +36,11 @@ def facade(sm: LocalSageMaker, clock: FakeClock, **kwargs: Any) -> InferenceComp
     )
 
 
-def raw_client(sm: LocalSageMaker) -> Any:
-    """A plain aiobotocore SageMaker client (an async context manager) for ``sm``."""
-    return SESSION.create_client("sagemaker", **sm.client_kwargs("sagemaker"))
+def raw_client(
+    sm: LocalSageMaker, service: str = "sagemaker", *, config: AioConfig | None = None
+) -> Any:
+    """A plain aiobotocore client of ``service`` (an async context manager) for ``sm``."""
+    return SESSION.create_client(service, config=config, **sm.client_kwargs(service))
 
 
 async def make_endpoint(

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from aiobotocore.config import AioConfig
 
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
@@ -38,9 +39,36 @@ async def client(sm: LocalSageMaker, clock: FakeClock) -> AsyncIterator[Inferenc
 
 
 @pytest.fixture
-async def raw(sm: LocalSageMaker) -> AsyncIterator[Any]:
+def raw_config() -> AioConfig | None:
+    """The plain clients' config: botocore's default (tests/testing: no retries)."""
+    return None
+
+
+@pytest.fixture
+async def raw(sm: LocalSageMaker, raw_config: AioConfig | None) -> AsyncIterator[Any]:
     """A plain aiobotocore SageMaker client, for what the facade does not cover."""
-    async with raw_client(sm) as c:
+    async with raw_client(sm, config=raw_config) as c:
+        yield c
+
+
+@pytest.fixture
+async def runtime(sm: LocalSageMaker, raw_config: AioConfig | None) -> AsyncIterator[Any]:
+    """A plain aiobotocore SageMaker runtime client."""
+    async with raw_client(sm, "sagemaker-runtime", config=raw_config) as c:
+        yield c
+
+
+@pytest.fixture
+async def aas(sm: LocalSageMaker, raw_config: AioConfig | None) -> AsyncIterator[Any]:
+    """A plain aiobotocore application-autoscaling client."""
+    async with raw_client(sm, "application-autoscaling", config=raw_config) as c:
+        yield c
+
+
+@pytest.fixture
+async def cloudwatch(sm: LocalSageMaker, raw_config: AioConfig | None) -> AsyncIterator[Any]:
+    """A plain aiobotocore cloudwatch client."""
+    async with raw_client(sm, "cloudwatch", config=raw_config) as c:
         yield c
 
 

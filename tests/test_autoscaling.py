@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,54 +19,24 @@ from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.testing._resources import NO_CAPACITY_MESSAGE
-from tests.client_support import ROLE, SESSION, VARIANT, base, facade
+from tests.client_support import ROLE, SESSION, base, facade
 
 TARGET = 5.0
 SCOPE = {"ServiceNamespace": "sagemaker", "ScalableDimension": COPY_DIMENSION}
 
 
-async def scalable_endpoint(raw: Any, clock: FakeClock, *, to_zero: bool = True) -> None:
+def scalable_endpoint(sm: LocalSageMaker, clock: FakeClock, *, to_zero: bool = True) -> None:
     """An InService IC endpoint ``ep`` whose instances are managed (down to 0 if ``to_zero``)."""
-    await raw.create_endpoint_config(
-        EndpointConfigName="ep-config",
-        ExecutionRoleArn=ROLE,
-        ProductionVariants=[
-            {
-                "VariantName": VARIANT,
-                "InstanceType": "ml.g5.12xlarge",
-                "InitialInstanceCount": 1,
-                "ManagedInstanceScaling": {
-                    "Status": "ENABLED",
-                    "MinInstanceCount": 0 if to_zero else 1,
-                    "MaxInstanceCount": 2,
-                },
-            }
-        ],
+    sm.add_endpoint(
+        "ep", execution_role_arn=ROLE, min_instances=0 if to_zero else 1, max_instances=2
     )
-    await raw.create_endpoint(EndpointName="ep", EndpointConfigName="ep-config")
     clock.advance(5.0)
 
 
 @pytest.fixture
-async def aas(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    """A plain aiobotocore application-autoscaling client."""
-    async with SESSION.create_client(
-        "application-autoscaling", **sm.client_kwargs("application-autoscaling")
-    ) as c:
-        yield c
-
-
-@pytest.fixture
-async def cloudwatch(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    """A plain aiobotocore cloudwatch client."""
-    async with SESSION.create_client("cloudwatch", **sm.client_kwargs("cloudwatch")) as c:
-        yield c
-
-
-@pytest.fixture
-async def component(client: InferenceComponentClient, raw: Any, clock: FakeClock) -> str:
+async def component(client: InferenceComponentClient, sm: LocalSageMaker, clock: FakeClock) -> str:
     """Base component ``llm`` (1 copy, InService) on a scale-to-zero-capable endpoint."""
-    await scalable_endpoint(raw, clock)
+    scalable_endpoint(sm, clock)
     await client.create_and_wait(base("llm"))
     return "llm"
 
@@ -288,9 +257,9 @@ async def test_bad_arguments_fail_before_anything_is_sent(
 
 
 async def test_scale_to_zero_needs_an_endpoint_that_can_scale_to_zero(
-    client: InferenceComponentClient, raw: Any, clock: FakeClock, aas: Any
+    client: InferenceComponentClient, sm: LocalSageMaker, clock: FakeClock, aas: Any
 ) -> None:
-    await scalable_endpoint(raw, clock, to_zero=False)
+    scalable_endpoint(sm, clock, to_zero=False)
     await client.create_and_wait(base("llm"))
     with pytest.raises(ValidationError) as caught:
         await client.autoscale("llm", min_copies=0, max_copies=2, target=TARGET)
@@ -371,8 +340,7 @@ async def test_autoscaling_behind_respx_without_a_socket(clock: FakeClock) -> No
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         ) as client:
-            raw = await client._sagemaker()
-            await scalable_endpoint(raw, clock)
+            scalable_endpoint(sm, clock)
             await client.create_and_wait(base("llm"))
             view = await client.autoscale("llm", min_copies=0, max_copies=2, target=TARGET)
             assert view.alarm is not None

@@ -33,34 +33,15 @@ Autoscaling:
 
 def scalable_endpoint(emu: Emulator) -> None:
     """``shared-gpu``, whose instances may scale to zero."""
-    emu.call(
-        "create_endpoint_config",
-        EndpointConfigName="scaling",
-        ExecutionRoleArn=ROLE_ARN,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "InstanceType": "ml.g5.12xlarge",
-                "InitialInstanceCount": 1,
-                "ManagedInstanceScaling": {
-                    "Status": "ENABLED",
-                    "MinInstanceCount": 0,
-                    "MaxInstanceCount": 2,
-                },
-            }
-        ],
-    )
-    emu.call("create_endpoint", EndpointName="shared-gpu", EndpointConfigName="scaling")
+    emu.sm.add_endpoint("shared-gpu", execution_role_arn=ROLE_ARN, min_instances=0, max_instances=2)
     emu.clock.advance(5)
 
 
 def policies(emu: Emulator) -> list[str]:
     async def go() -> list[str]:
-        from tests.client_support import SESSION
+        from tests.client_support import raw_client
 
-        async with SESSION.create_client(
-            "application-autoscaling", **emu.sm.client_kwargs("application-autoscaling")
-        ) as aas:
+        async with raw_client(emu.sm, "application-autoscaling") as aas:
             answer = await aas.describe_scaling_policies(ServiceNamespace="sagemaker")
         return sorted(p["PolicyName"] for p in answer["ScalingPolicies"])
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
-import importlib.util
 import inspect
 import io
 import re
@@ -28,6 +27,7 @@ import pytest
 
 from ic_sdk import models
 from tests.cli_support import Emulator
+from tests.file_support import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
@@ -126,13 +126,7 @@ def test_page_snippets_run_against_the_emulator(page: str, docs_env: Emulator) -
 
 @pytest.fixture(scope="module")
 def hook() -> ModuleType:
-    path = ROOT / "docs" / "hooks" / "models_reference.py"
-    spec = importlib.util.spec_from_file_location("models_reference", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("docs/hooks/models_reference.py")
 
 
 def test_models_reference_covers_the_inference_component_shapes(hook: ModuleType) -> None:

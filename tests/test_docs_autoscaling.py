@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.file_support import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def hook() -> ModuleType:
-    path = ROOT / "docs" / "hooks" / "autoscaling_plot.py"
-    spec = importlib.util.spec_from_file_location("autoscaling_plot", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("docs/hooks/autoscaling_plot.py")
 
 
 def test_the_simulation_scales_out_to_zero_and_back(hook: ModuleType) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 
@@ -98,6 +99,9 @@ def test_policy_budget_counts_attempts_and_time() -> None:
         RetryPolicy(max_attempts=0)
 
 
+_T = TypeVar("_T")
+
+
 def script(*outcomes: object) -> tuple[Callable[[], Awaitable[object]], list[int]]:
     """An attempt that raises/returns the outcomes in order; and its call counter."""
     calls = [0]
@@ -112,10 +116,28 @@ def script(*outcomes: object) -> tuple[Callable[[], Awaitable[object]], list[int
     return attempt, calls
 
 
+async def run_script(
+    attempt: Callable[[], Awaitable[_T]],
+    *,
+    policy: RetryPolicy | None = None,
+    clock: FakeClock | None = None,
+    reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None = None,
+) -> _T:
+    """``retry.run`` of ``attempt``: mid-range jitter, a fresh FakeClock unless given."""
+    return await run(
+        "Op",
+        attempt,
+        policy=RetryPolicy() if policy is None else policy,
+        clock=FakeClock() if clock is None else clock,
+        rng=lambda: 0.5,
+        reconcile=reconcile,
+    )
+
+
 async def test_transient_errors_are_retried_on_the_clock() -> None:
     clock = FakeClock()
     attempt, calls = script(THROTTLED, DROPPED, UNAVAILABLE, GARBLED, "done")
-    result = await run("Op", attempt, policy=RetryPolicy(), clock=clock, rng=lambda: 0.5)
+    result = await run_script(attempt, clock=clock)
     assert result == "done"
     assert calls[0] == 5
     assert len(clock.sleeps) == 4
@@ -125,7 +147,7 @@ async def test_transient_errors_are_retried_on_the_clock() -> None:
 async def test_final_errors_are_not_retried() -> None:
     attempt, calls = script(BAD, "never")
     with pytest.raises(ServiceValidationError):
-        await run("Op", attempt, policy=RetryPolicy(), clock=FakeClock(), rng=lambda: 0.5)
+        await run_script(attempt)
     assert calls[0] == 1
 
 
@@ -133,7 +155,7 @@ async def test_a_spent_budget_raises_the_last_error() -> None:
     attempt, calls = script(THROTTLED)
     policy = RetryPolicy(max_attempts=4)
     with pytest.raises(ThrottlingError):
-        await run("Op", attempt, policy=policy, clock=FakeClock(), rng=lambda: 0.5)
+        await run_script(attempt, policy=policy)
     assert calls[0] == 4
 
 
@@ -147,25 +169,11 @@ async def test_reconcile_runs_only_after_a_possibly_lost_answer() -> None:
     # "already exists" on the first attempt: a plain refusal, no describe
     attempt, _ = script(EXISTS)
     with pytest.raises(ServiceValidationError):
-        await run(
-            "Op",
-            attempt,
-            policy=RetryPolicy(),
-            clock=FakeClock(),
-            rng=lambda: 0.5,
-            reconcile=settle,
-        )
+        await run_script(attempt, reconcile=settle)
     assert seen == []
     # a dropped connection, then "already exists": settled by reconcile
     attempt, calls = script(DROPPED, THROTTLED, EXISTS)
-    result = await run(
-        "Op",
-        attempt,
-        policy=RetryPolicy(),
-        clock=FakeClock(),
-        rng=lambda: 0.5,
-        reconcile=settle,
-    )
+    result = await run_script(attempt, reconcile=settle)
     assert result == "applied"
     assert calls[0] == 3
     assert seen == [EXISTS]
@@ -177,14 +185,7 @@ async def test_reconcile_saying_no_lets_the_error_stand() -> None:
 
     attempt, _ = script(UNAVAILABLE, LIMIT)
     with pytest.raises(ResourceLimitExceeded):
-        await run(
-            "Op",
-            attempt,
-            policy=RetryPolicy(),
-            clock=FakeClock(),
-            rng=lambda: 0.5,
-            reconcile=settle,
-        )
+        await run_script(attempt, reconcile=settle)
 
 
 async def test_a_spent_budget_after_a_lost_answer_is_reconciled() -> None:
@@ -193,14 +194,7 @@ async def test_a_spent_budget_after_a_lost_answer_is_reconciled() -> None:
         return "applied"
 
     attempt, calls = script(DROPPED)
-    result = await run(
-        "Op",
-        attempt,
-        policy=RetryPolicy(max_attempts=3),
-        clock=FakeClock(),
-        rng=lambda: 0.5,
-        reconcile=settle,
-    )
+    result = await run_script(attempt, policy=RetryPolicy(max_attempts=3), reconcile=settle)
     assert result == "applied"
     assert calls[0] == 3
 
@@ -208,7 +202,7 @@ async def test_a_spent_budget_after_a_lost_answer_is_reconciled() -> None:
 async def test_foreign_exceptions_pass_through() -> None:
     attempt, calls = script(KeyError("bug"))
     with pytest.raises(KeyError):
-        await run("Op", attempt, policy=RetryPolicy(), clock=FakeClock(), rng=lambda: 0.5)
+        await run_script(attempt)
     assert calls[0] == 1
 
 
@@ -217,10 +211,8 @@ async def test_an_unreachable_endpoint_fails_fast() -> None:
     assert not may_have_applied(refused)  # nothing was sent
     attempt, calls = script(refused)
     with pytest.raises(TransportError):
-        await run("Op", attempt, policy=RetryPolicy(), clock=FakeClock(), rng=lambda: 0.5)
+        await run_script(attempt)
     assert calls[0] == RetryPolicy().unreachable_attempts
     # reached again in between: the count starts over
     attempt, calls = script(refused, refused, THROTTLED, refused, refused, "done")
-    assert (
-        await run("Op", attempt, policy=RetryPolicy(), clock=FakeClock(), rng=lambda: 0.5) == "done"
-    )
+    assert await run_script(attempt) == "done"

@@ -51,7 +51,6 @@ def load_at(minute: int) -> int:
 
 
 async def _simulate() -> list[Minute]:
-    from aiobotocore.session import AioSession
 
     from ic_sdk import InferenceComponentClient, base_component
     from ic_sdk.clock import FakeClock
@@ -59,30 +58,11 @@ async def _simulate() -> list[Minute]:
 
     clock = FakeClock()
     async with LocalSageMaker(clock=clock) as sm:
-        session = AioSession()
-        async with session.create_client("sagemaker", **sm.client_kwargs("sagemaker")) as raw:
-            await raw.create_endpoint_config(
-                EndpointConfigName="ep",
-                ExecutionRoleArn=ROLE,
-                ProductionVariants=[
-                    {
-                        "VariantName": "AllTraffic",
-                        "InstanceType": "ml.g5.12xlarge",
-                        "InitialInstanceCount": 1,
-                        "ManagedInstanceScaling": {
-                            "Status": "ENABLED",
-                            "MinInstanceCount": 0,
-                            "MaxInstanceCount": 1,
-                        },
-                    }
-                ],
-            )
-            await raw.create_endpoint(EndpointName="ep", EndpointConfigName="ep")
+        sm.add_endpoint("ep", execution_role_arn=ROLE, min_instances=0, max_instances=1)
         clock.advance(60)
         async with InferenceComponentClient(
             region=sm.region,
             endpoint_url=sm.endpoint_url,
-            session=session,
             clock=clock,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",

@@ -12,7 +12,7 @@ run) also counts as created, so creating a plan twice is harmless.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -88,16 +88,9 @@ async def create_config(
             return None
         return models.CreateEndpointConfigOutput(endpoint_config_arn=found.endpoint_config_arn)
 
-    try:
-        return await client._mutate(
-            "create_endpoint_config", request, models.CreateEndpointConfigOutput, reconcile=settle
-        )
-    except ServiceValidationError as exc:
-        # Not a lost answer: an earlier run (or someone else) made it. Ours if identical.
-        settled = await settle(exc) if _ALREADY_EXISTS in exc.message else None
-        if settled is None:
-            raise
-        return settled
+    return await _create(
+        client, "create_endpoint_config", request, models.CreateEndpointConfigOutput, settle
+    )
 
 
 async def create_endpoint(
@@ -115,10 +108,23 @@ async def create_endpoint(
             return None
         return models.CreateEndpointOutput(endpoint_arn=found.endpoint_arn)
 
+    return await _create(client, "create_endpoint", request, models.CreateEndpointOutput, settle)
+
+
+async def _create(
+    client: InferenceComponentClient,
+    method: str,
+    request: object,
+    out: type[_T],
+    settle: Callable[[IcSdkError], Awaitable[_T | None]],
+) -> _T:
+    """A create, retried and settled by ``settle`` when its answer may have been lost.
+
+    "Cannot create already existing ..." is settled the same way: not a lost answer but
+    an earlier run (or someone else) made it; ours if ``settle`` finds it as asked.
+    """
     try:
-        return await client._mutate(
-            "create_endpoint", request, models.CreateEndpointOutput, reconcile=settle
-        )
+        return await client._mutate(method, request, out, reconcile=settle)
     except ServiceValidationError as exc:
         settled = await settle(exc) if _ALREADY_EXISTS in exc.message else None
         if settled is None:

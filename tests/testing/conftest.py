@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -10,7 +9,6 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 
 from ic_sdk.clock import FakeClock
-from ic_sdk.testing import LocalSageMaker
 from tests.testing.emulator_support import SETTLE, ic_endpoint_config
 
 # One attempt: every error the emulator answers reaches the test as botocore raises it.
@@ -20,19 +18,15 @@ SESSION = get_session()
 
 
 @pytest.fixture
-async def sagemaker(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    async with SESSION.create_client(
-        "sagemaker", config=NO_RETRIES, **sm.client_kwargs("sagemaker")
-    ) as client:
-        yield client
+def raw_config() -> AioConfig:
+    """The plain clients here make one attempt (tests/conftest.py's fixtures use it)."""
+    return NO_RETRIES
 
 
 @pytest.fixture
-async def runtime(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    async with SESSION.create_client(
-        "sagemaker-runtime", config=NO_RETRIES, **sm.client_kwargs("sagemaker-runtime")
-    ) as client:
-        yield client
+def sagemaker(raw: Any) -> Any:
+    """tests/conftest.py's plain SageMaker client, without retries."""
+    return raw
 
 
 @pytest.fixture

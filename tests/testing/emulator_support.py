@@ -27,20 +27,32 @@ def runtime_config(desired: int, current: int) -> dict[str, Any]:
 
 
 def ic_endpoint_config(
-    name: str, *, instance_type: str = INSTANCE_TYPE, count: int = 1
+    name: str,
+    *,
+    instance_type: str = INSTANCE_TYPE,
+    count: int = 1,
+    scaling: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """CreateEndpointConfig for an endpoint that hosts inference components."""
+    """CreateEndpointConfig for an endpoint that hosts inference components.
+
+    ``scaling``: (min, max) instances for managed instance scaling.
+    """
+    variant: dict[str, Any] = {
+        "VariantName": VARIANT,
+        "InstanceType": instance_type,
+        "InitialInstanceCount": count,
+        "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+    }
+    if scaling is not None:
+        variant["ManagedInstanceScaling"] = {
+            "Status": "ENABLED",
+            "MinInstanceCount": scaling[0],
+            "MaxInstanceCount": scaling[1],
+        }
     return {
         "EndpointConfigName": name,
         "ExecutionRoleArn": ROLE_ARN,
-        "ProductionVariants": [
-            {
-                "VariantName": VARIANT,
-                "InstanceType": instance_type,
-                "InitialInstanceCount": count,
-                "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
-            }
-        ],
+        "ProductionVariants": [variant],
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +14,6 @@ from botocore.exceptions import ClientError
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.testing._protocol import WireRequest
-from tests.testing.conftest import NO_RETRIES, SESSION
 from tests.testing.emulator_support import SETTLE, base_request, ic_endpoint_config
 
 DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
@@ -40,31 +38,9 @@ ALARM = {
 
 
 @pytest.fixture
-async def aas(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    async with SESSION.create_client(
-        "application-autoscaling", config=NO_RETRIES, **sm.client_kwargs("application-autoscaling")
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-async def cloudwatch(sm: LocalSageMaker) -> AsyncIterator[Any]:
-    async with SESSION.create_client(
-        "cloudwatch", config=NO_RETRIES, **sm.client_kwargs("cloudwatch")
-    ) as client:
-        yield client
-
-
-@pytest.fixture
 async def ic(sagemaker: Any, clock: FakeClock) -> str:
     """Component ``ic`` (1 copy) on an endpoint that may scale to zero instances."""
-    config = ic_endpoint_config("scaling")
-    config["ProductionVariants"][0]["ManagedInstanceScaling"] = {
-        "Status": "ENABLED",
-        "MinInstanceCount": 0,
-        "MaxInstanceCount": 2,
-    }
-    await sagemaker.create_endpoint_config(**config)
+    await sagemaker.create_endpoint_config(**ic_endpoint_config("scaling", scaling=(0, 2)))
     await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="scaling")
     clock.advance(SETTLE)
     await sagemaker.create_inference_component(**base_request("ic", "ep"))

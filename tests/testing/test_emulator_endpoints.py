@@ -83,6 +83,21 @@ async def test_seeded_endpoints_are_in_service(
     assert desc.production_variants[0].current_instance_count == 2
     config = await client.call(models.DescribeEndpointConfigInput(endpoint_config_name="ready"))
     assert config.production_variants[0].model_name is None
+    assert config.production_variants[0].managed_instance_scaling is None
+
+
+async def test_seeded_endpoints_may_scale_their_instances(
+    sm: LocalSageMaker, client: InferenceComponentClient
+) -> None:
+    sm.add_endpoint("elastic", min_instances=0, max_instances=3)
+    config = await client.call(models.DescribeEndpointConfigInput(endpoint_config_name="elastic"))
+    scaling = config.production_variants[0].managed_instance_scaling
+    assert scaling is not None
+    assert (scaling.status, scaling.min_instance_count, scaling.max_instance_count) == (
+        "ENABLED",
+        0,
+        3,
+    )
 
 
 async def test_emulator_command_line_options(

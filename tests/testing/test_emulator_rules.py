@@ -13,7 +13,8 @@ from botocore.exceptions import EventStreamError
 
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import Invocation, LocalSageMaker, ModelError, Reply
-from tests.testing.conftest import NO_RETRIES, SESSION
+from tests.client_support import raw_client
+from tests.testing.conftest import NO_RETRIES
 from tests.testing.emulator_support import (
     IMAGE,
     ROLE_ARN,
@@ -240,9 +241,7 @@ async def test_lenient_endpoint_status_is_configurable(clock: FakeClock) -> None
     emulator = LocalSageMaker(clock=clock, require_in_service_endpoint=False)
     async with (
         emulator as sm,
-        SESSION.create_client(
-            "sagemaker", config=NO_RETRIES, **sm.client_kwargs("sagemaker")
-        ) as sagemaker,
+        raw_client(sm, config=NO_RETRIES) as sagemaker,
     ):
         await sagemaker.create_endpoint_config(**ic_endpoint_config("c"))
         await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="c")
@@ -450,13 +449,7 @@ async def test_components_share_the_variant(sagemaker: Any, clock: FakeClock) ->
 
 
 async def test_managed_instance_scaling_raises_capacity(sagemaker: Any, clock: FakeClock) -> None:
-    config = ic_endpoint_config("c")
-    config["ProductionVariants"][0]["ManagedInstanceScaling"] = {
-        "Status": "ENABLED",
-        "MinInstanceCount": 1,
-        "MaxInstanceCount": 2,
-    }
-    await sagemaker.create_endpoint_config(**config)
+    await sagemaker.create_endpoint_config(**ic_endpoint_config("c", scaling=(1, 2)))
     await sagemaker.create_endpoint(EndpointName="ep", EndpointConfigName="c")
     clock.advance(SETTLE)
     await sagemaker.create_inference_component(**base_request("a", "ep", copies=8))

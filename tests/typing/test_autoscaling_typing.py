@@ -10,7 +10,7 @@ import ic_sdk
 from ic_sdk.autoscaling import Alarm, Autoscaling, ScalingActivity, ScalingPolicy
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker, SimulatedTraffic
-from tests.client_support import base, facade, raw_client
+from tests.client_support import base, facade
 from tests.test_autoscaling import scalable_endpoint
 
 
@@ -39,8 +39,7 @@ async def scale(client: ic_sdk.InferenceComponentClient, sm: LocalSageMaker) -> 
 async def test_autoscaling_types() -> None:
     clock = FakeClock()
     async with LocalSageMaker(clock=clock) as sm:
-        async with raw_client(sm) as raw:
-            await scalable_endpoint(raw, clock)
+        scalable_endpoint(sm, clock)
         async with facade(sm, clock) as client:
             await client.create_and_wait(base("base"))
             await scale(client, sm)

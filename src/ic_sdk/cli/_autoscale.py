@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ic_sdk.cli._output import CliError, dump_json
+from ic_sdk.cli._output import CliError
 
 if TYPE_CHECKING:
     from ic_sdk.autoscaling import Autoscaling
@@ -275,7 +275,7 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_autoscale(args: argparse.Namespace) -> int:
-    from ic_sdk.cli._commands import _json, _out, _run, reporter_for
+    from ic_sdk.cli._commands import _run_json, reporter_for
 
     given = [
         option
@@ -321,7 +321,4 @@ def cmd_autoscale(args: argparse.Namespace) -> int:
         )
         return {"name": args.name, "autoscaling": view_json(view)}
 
-    result = _run(args, work)
-    if _json(args):
-        dump_json(result, _out())
-    return 0
+    return _run_json(args, work)

@@ -89,6 +89,16 @@ def _run(args: argparse.Namespace, work: Callable[[InferenceComponentClient], Aw
     return asyncio.run(go())
 
 
+def _run_json(
+    args: argparse.Namespace, work: Callable[[InferenceComponentClient], Awaitable[Any]]
+) -> int:
+    """:func:`_run`, then the result as JSON with ``--output json``; exit code 0."""
+    result = _run(args, work)
+    if _json(args):
+        dump_json(result, _out())
+    return 0
+
+
 def _timeout(args: argparse.Namespace) -> float | None:
     value: float | None = getattr(args, "timeout", None)
     return value
@@ -361,10 +371,7 @@ def cmd_scale(args: argparse.Namespace) -> int:
             result["status"] = str(desc.inference_component_status)
         return result
 
-    result = _run(args, work)
-    if _json(args):
-        dump_json(result, _out())
-    return 0
+    return _run_json(args, work)
 
 
 # --------------------------------------------------------------------------- invoke

@@ -16,7 +16,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ic_sdk.cli._commands import _json, _out, _run, _timeout, reporter_for
+from ic_sdk.cli._commands import _json, _out, _run, _run_json, _timeout, reporter_for
 from ic_sdk.cli._output import dump_json, table
 
 if TYPE_CHECKING:
@@ -155,10 +155,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             result["status"] = str(desc.endpoint_status)
         return result
 
-    result = _run(args, work)
-    if _json(args):
-        dump_json(result, _out())
-    return 0
+    return _run_json(args, work)
 
 
 def cmd_ls(args: argparse.Namespace) -> int:

@@ -195,28 +195,38 @@ class LocalSageMaker:
         instance_type: str = "ml.g5.12xlarge",
         instance_count: int = 1,
         execution_role_arn: str = "arn:aws:iam::123456789012:role/LocalSageMaker",
+        min_instances: int | None = None,
+        max_instances: int | None = None,
     ) -> None:
         """An IC-ready endpoint ``name`` (config of the same name), ``InService`` at once.
 
         Made through the emulator's own CreateEndpointConfig and CreateEndpoint (same
-        rules and messages), in the default account and region.
+        rules and messages), in the default account and region. ``min_instances`` and
+        ``max_instances`` enable managed instance scaling between them (``min_instances=0``
+        lets autoscaling take components to zero copies).
         """
         from ic_sdk.testing._resources import Status
 
+        variant: dict[str, Any] = {
+            "VariantName": "AllTraffic",
+            "InstanceType": instance_type,
+            "InitialInstanceCount": instance_count,
+            "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+        }
+        if min_instances is not None or max_instances is not None:
+            scaling: dict[str, Any] = {"Status": "ENABLED"}
+            if min_instances is not None:
+                scaling["MinInstanceCount"] = min_instances
+            if max_instances is not None:
+                scaling["MaxInstanceCount"] = max_instances
+            variant["ManagedInstanceScaling"] = scaling
         state = self._accounts.state()
         state.call(
             "CreateEndpointConfig",
             {
                 "EndpointConfigName": name,
                 "ExecutionRoleArn": execution_role_arn,
-                "ProductionVariants": [
-                    {
-                        "VariantName": "AllTraffic",
-                        "InstanceType": instance_type,
-                        "InitialInstanceCount": instance_count,
-                        "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
-                    }
-                ],
+                "ProductionVariants": [variant],
             },
         )
         state.call("CreateEndpoint", {"EndpointName": name, "EndpointConfigName": name})

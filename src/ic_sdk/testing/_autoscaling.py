@@ -31,12 +31,15 @@ The simulation follows the Application Auto Scaling User Guide:
   policy invoked by an alarm on ``NoCapacityInvocationFailures`` adds the copy back.
 - Each change is a scaling activity (``DescribeScalingActivities``): ``InProgress`` while
   the component updates, then ``Successful`` (or ``Failed`` with the service's answer).
+
+The policies' records and decisions (how many copies, cooldowns, suspension) are in
+:mod:`ic_sdk.testing._scaling_policies`; this module serves the operations, owns the
+target tracking alarms and runs the activities.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -47,6 +50,17 @@ import attrs
 from ic_sdk.testing._cloudwatch import CloudWatch
 from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
 from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._scaling_policies import (
+    PREDEFINED_METRICS,
+    SCALE_IN_SHARE,
+    MetricRule,
+    Policy,
+    Target,
+    metric_rule,
+    record_scaling,
+    step_copies,
+    tracking_copies,
+)
 
 __all__ = [
     "COPY_DIMENSION",
@@ -65,31 +79,6 @@ _ROLE: Final = (
     "arn:aws:iam::{account}:role/aws-service-role/sagemaker.application-autoscaling."
     "amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
 )
-
-
-@attrs.frozen(kw_only=True)
-class _MetricRule:
-    """How target tracking watches one predefined metric."""
-
-    metric: str
-    statistic: str
-    high_period: int
-    high_points: int
-    low_period: int = 60
-    low_points: int = 15
-
-
-#: Predefined metric type -> the CloudWatch metric its alarms watch.
-PREDEFINED_METRICS: Final = {
-    "SageMakerInferenceComponentInvocationsPerCopy": _MetricRule(
-        metric="InvocationsPerCopy", statistic="Sum", high_period=60, high_points=3
-    ),
-    "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution": _MetricRule(
-        metric="ConcurrentRequestsPerCopy", statistic="Average", high_period=10, high_points=3
-    ),
-}
-#: AlarmLow's threshold, as a share of the target value.
-_SCALE_IN_SHARE: Final = 0.9
 
 
 class Components(Protocol):
@@ -122,32 +111,6 @@ def _not_found(message: str) -> ServiceFault:
 
 def _stamp(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
-
-
-@attrs.define(kw_only=True, eq=False)
-class _Target:
-    resource_id: str
-    component: str
-    min_capacity: int
-    max_capacity: int
-    role_arn: str
-    created: float
-    arn: str
-    suspended: Wire
-
-
-@attrs.define(kw_only=True, eq=False)
-class _Policy:
-    name: str
-    arn: str
-    resource_id: str
-    policy_type: str
-    configuration: Wire
-    created: float
-    alarms: list[Wire] = attrs.Factory(list)
-    last_scale_out: float | None = None
-    last_scale_in: float | None = None
-    last_step: float | None = None
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -198,9 +161,9 @@ class ApplicationAutoScaling:
         self.region = region
         self.account_id = account_id
         self._on_watch = on_watch
-        self._targets: dict[str, _Target] = {}
-        self._policies: dict[tuple[str, str], _Policy] = {}
-        self._policy_by_arn: dict[str, _Policy] = {}
+        self._targets: dict[str, Target] = {}
+        self._policies: dict[tuple[str, str], Policy] = {}
+        self._policy_by_arn: dict[str, Policy] = {}
         self._activities: list[_Activity] = []
         self._pending: list[_Activity] = []
         self._ids = itertools.count(1)
@@ -253,7 +216,7 @@ class ApplicationAutoScaling:
             f"{COPY_DIMENSION}"
         )
 
-    def _target(self, rid: str) -> _Target:
+    def _target(self, rid: str) -> Target:
         target = self._targets.get(rid)
         if target is None:
             raise _not_found(f"No scalable target registered for {self._where(rid)}")
@@ -286,7 +249,7 @@ class ApplicationAutoScaling:
             if problem is not None:
                 raise _invalid(problem)
         if existing is None:
-            target = _Target(
+            target = Target(
                 resource_id=rid,
                 component=component,
                 min_capacity=low,
@@ -383,7 +346,7 @@ class ApplicationAutoScaling:
         policy_type = body.get("PolicyType") or "StepScaling"
         if policy_type == "TargetTrackingScaling":
             configuration = dict(body.get("TargetTrackingScalingPolicyConfiguration") or {})
-            rule = self._rule(configuration)
+            rule = metric_rule(configuration)
             if float(configuration.get("TargetValue") or 0) <= 0:
                 raise _invalid("TargetValue must be greater than 0.")
         elif policy_type == "StepScaling":
@@ -407,7 +370,7 @@ class ApplicationAutoScaling:
             f"arn:aws:autoscaling:{self.region}:{self.account_id}:scalingPolicy:{uuid.uuid4()}:"
             f"resource/{SERVICE_NAMESPACE}/{rid}:policyName/{name}"
         )
-        policy = _Policy(
+        policy = Policy(
             name=str(name),
             arn=arn,
             resource_id=rid,
@@ -424,20 +387,8 @@ class ApplicationAutoScaling:
             out["Alarms"] = [dict(a) for a in policy.alarms]
         return out
 
-    @staticmethod
-    def _rule(configuration: Wire) -> _MetricRule:
-        predefined = configuration.get("PredefinedMetricSpecification") or {}
-        kind = predefined.get("PredefinedMetricType")
-        rule = PREDEFINED_METRICS.get(str(kind))
-        if rule is None:
-            raise _invalid(
-                f"Predefined metric {kind!r} is not available for inference components; use "
-                f"one of {', '.join(sorted(PREDEFINED_METRICS))}."
-            )
-        return rule
-
     def _tracking_alarms(
-        self, policy: _Policy, target: _Target, rule: _MetricRule, now: float
+        self, policy: Policy, target: Target, rule: MetricRule, now: float
     ) -> list[Wire]:
         value = float(policy.configuration["TargetValue"])
         alarms: list[Wire] = []
@@ -447,7 +398,7 @@ class ApplicationAutoScaling:
                 "AlarmLow",
                 rule.low_period,
                 rule.low_points,
-                value * _SCALE_IN_SHARE,
+                value * SCALE_IN_SHARE,
                 "LessThanThreshold",
             ),
         ):
@@ -478,7 +429,7 @@ class ApplicationAutoScaling:
             alarms.append({"AlarmName": name, "AlarmARN": alarm.arn})
         return alarms
 
-    def _drop_policy(self, policy: _Policy) -> None:
+    def _drop_policy(self, policy: Policy) -> None:
         for alarm in policy.alarms:
             if self.cloudwatch.alarm(alarm["AlarmName"]) is not None:
                 self.cloudwatch.delete_alarms({"AlarmNames": [alarm["AlarmName"]]}, 0.0)
@@ -584,86 +535,15 @@ class ApplicationAutoScaling:
         current = state[0]
         cause = f"monitor alarm {alarm_name} in state ALARM triggered policy {policy.name}"
         if policy.policy_type == "TargetTrackingScaling":
-            self._track(policy, target, alarm_name, value, current, now, cause)
+            copies = tracking_copies(policy, target, alarm_name, value, current, now)
         else:
-            self._step(policy, target, alarm_name, value, current, now, cause)
+            alarm = self.cloudwatch.alarm(alarm_name)
+            threshold = alarm.threshold if alarm is not None else 0.0
+            copies = step_copies(policy, target, threshold, value, current, now)
+        if copies is not None and self._scale(target, copies, now, cause=cause):
+            record_scaling(policy, alarm_name, now)
 
-    def _track(
-        self,
-        policy: _Policy,
-        target: _Target,
-        alarm_name: str,
-        value: float | None,
-        current: int,
-        now: float,
-        cause: str,
-    ) -> None:
-        if value is None or current == 0:
-            return  # no per-copy metric without a copy
-        configuration = policy.configuration
-        wanted = math.ceil(current * value / float(configuration["TargetValue"]) - 1e-9)
-        bounded = min(max(wanted, target.min_capacity), target.max_capacity)
-        if "-AlarmHigh-" in alarm_name:
-            if bounded <= current or target.suspended.get("DynamicScalingOutSuspended"):
-                return
-            cooldown = float(configuration.get("ScaleOutCooldown", 300))
-            if policy.last_scale_out is not None and now - policy.last_scale_out < cooldown:
-                return
-            if self._scale(target, bounded, now, cause=cause):
-                policy.last_scale_out = now
-        else:
-            if bounded >= current or target.suspended.get("DynamicScalingInSuspended"):
-                return
-            cooldown = float(configuration.get("ScaleInCooldown", 300))
-            if policy.last_scale_in is not None and now - policy.last_scale_in < cooldown:
-                return
-            if self._scale(target, bounded, now, cause=cause):
-                policy.last_scale_in = now
-
-    def _step(
-        self,
-        policy: _Policy,
-        target: _Target,
-        alarm_name: str,
-        value: float | None,
-        current: int,
-        now: float,
-        cause: str,
-    ) -> None:
-        configuration = policy.configuration
-        cooldown = float(configuration.get("Cooldown") or 0)
-        if policy.last_step is not None and now - policy.last_step < cooldown:
-            return
-        alarm = self.cloudwatch.alarm(alarm_name)
-        threshold = alarm.threshold if alarm is not None else 0.0
-        difference = (value if value is not None else threshold) - threshold
-        adjustment = None
-        for step in configuration["StepAdjustments"]:
-            lower = step.get("MetricIntervalLowerBound")
-            upper = step.get("MetricIntervalUpperBound")
-            if (lower is None or difference >= float(lower)) and (
-                upper is None or difference < float(upper)
-            ):
-                adjustment = int(step["ScalingAdjustment"])
-                break
-        if adjustment is None:
-            return
-        kind = configuration.get("AdjustmentType")
-        if kind == "ExactCapacity":
-            wanted = adjustment
-        elif kind == "PercentChangeInCapacity":
-            wanted = current + math.trunc(current * adjustment / 100)
-        else:
-            wanted = current + adjustment
-        bounded = min(max(wanted, target.min_capacity), target.max_capacity)
-        if bounded > current and target.suspended.get("DynamicScalingOutSuspended"):
-            return
-        if bounded < current and target.suspended.get("DynamicScalingInSuspended"):
-            return
-        if bounded != current and self._scale(target, bounded, now, cause=cause):
-            policy.last_step = now
-
-    def _scale(self, target: _Target, copies: int, now: float, *, cause: str) -> bool:
+    def _scale(self, target: Target, copies: int, now: float, *, cause: str) -> bool:
         activity = _Activity(
             activity_id=str(uuid.UUID(int=next(self._ids))),
             resource_id=target.resource_id,

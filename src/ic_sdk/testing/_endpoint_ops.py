@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ic_sdk.testing._resources import (
     Endpoint,
@@ -20,38 +20,27 @@ if TYPE_CHECKING:
 
 __all__ = ["OPERATIONS"]
 
+_Kept = TypeVar("_Kept", Model, EndpointConfig)
+
 
 # -- models ------------------------------------------------------------------------------
 
 
 def create_model(state: EmulatorState, body: Wire) -> Wire:
     name = body["ModelName"]
-    arn = state.arn("model", name)
-    if name.lower() in state.models:
-        raise invalid(f'Cannot create already existing model "{arn}".')
+    arn = _claim(state, state.models, "model", name, "model")
     if not body.get("PrimaryContainer") and not body.get("Containers"):
         raise invalid("Either PrimaryContainer or Containers must be specified.")
-    state.set_tags(arn, body.get("Tags"))
-    state.models[name.lower()] = Model(
-        name=name, arn=arn, created=state.wall(), request=without_tags(body)
-    )
+    _keep(state, state.models, Model, name, arn, body)
     return {"ModelArn": arn}
 
 
 def describe_model(state: EmulatorState, body: Wire) -> Wire:
-    model = state.model(body["ModelName"])
-    return {
-        **model.request,
-        "ModelArn": model.arn,
-        "CreationTime": model.created,
-    }
+    return _describe(state.model(body["ModelName"]), "ModelArn")
 
 
 def delete_model(state: EmulatorState, body: Wire) -> Wire:
-    model = state.model(body["ModelName"])
-    del state.models[model.name.lower()]
-    state.tags.pop(model.arn, None)
-    return {}
+    return _delete(state, state.models, state.model(body["ModelName"]))
 
 
 # -- endpoint configs ----------------------------------------------------------------------
@@ -59,9 +48,7 @@ def delete_model(state: EmulatorState, body: Wire) -> Wire:
 
 def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
     name = body["EndpointConfigName"]
-    arn = state.arn("endpoint-config", name)
-    if name.lower() in state.configs:
-        raise invalid(f'Cannot create already existing endpoint configuration "{arn}".')
+    arn = _claim(state, state.configs, "endpoint-config", name, "endpoint configuration")
     variants = body.get("ProductionVariants") or []
     names = [v.get("VariantName", "") for v in variants]
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -78,26 +65,48 @@ def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
             "ExecutionRoleArn is required when a production variant specifies no ModelName "
             f"(variants without a model: {', '.join(without_model)})."
         )
-    state.set_tags(arn, body.get("Tags"))
-    state.configs[name.lower()] = EndpointConfig(
-        name=name, arn=arn, created=state.wall(), request=without_tags(body)
-    )
+    _keep(state, state.configs, EndpointConfig, name, arn, body)
     return {"EndpointConfigArn": arn}
 
 
 def describe_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
-    config = state.config(body["EndpointConfigName"])
-    return {
-        **config.request,
-        "EndpointConfigArn": config.arn,
-        "CreationTime": config.created,
-    }
+    return _describe(state.config(body["EndpointConfigName"]), "EndpointConfigArn")
 
 
 def delete_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
-    config = state.config(body["EndpointConfigName"])
-    del state.configs[config.name.lower()]
-    state.tags.pop(config.arn, None)
+    return _delete(state, state.configs, state.config(body["EndpointConfigName"]))
+
+
+# -- shared by models and endpoint configs (both keep their create request) -------------
+
+
+def _claim(state: EmulatorState, table: dict[str, _Kept], kind: str, name: str, label: str) -> str:
+    """The ARN ``name`` gets, refused when ``table`` already has it (names ignore case)."""
+    arn = state.arn(kind, name)
+    if name.lower() in table:
+        raise invalid(f'Cannot create already existing {label} "{arn}".')
+    return arn
+
+
+def _keep(
+    state: EmulatorState,
+    table: dict[str, _Kept],
+    kind: type[_Kept],
+    name: str,
+    arn: str,
+    body: Wire,
+) -> None:
+    state.set_tags(arn, body.get("Tags"))
+    table[name.lower()] = kind(name=name, arn=arn, created=state.wall(), request=without_tags(body))
+
+
+def _describe(resource: Model | EndpointConfig, arn_key: str) -> Wire:
+    return {**resource.request, arn_key: resource.arn, "CreationTime": resource.created}
+
+
+def _delete(state: EmulatorState, table: dict[str, _Kept], resource: _Kept) -> Wire:
+    del table[resource.name.lower()]
+    state.tags.pop(resource.arn, None)
     return {}
 
 

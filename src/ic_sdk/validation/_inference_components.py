@@ -260,12 +260,20 @@ def _spec_presence(spec: Any, specs: Any, path: str, r: Rules, *, create: bool) 
         )
 
 
-def _create_rules(root: Any, path: str, r: Rules) -> None:
+def _shared_spec_rules(
+    root: Any, path: str, r: Rules, *, create: bool
+) -> tuple[Any, Any, list[tuple[str, Any]]]:
+    """The Specification/Specifications rules create and update share; what :func:`_specs` found."""
     spec, specs, nodes = _specs(root, path, r)
-    _spec_presence(spec, specs, path, r, create=True)
+    _spec_presence(spec, specs, path, r, create=create)
     for where, node in nodes:
-        _spec_rules(node, where, r, create=True)
+        _spec_rules(node, where, r, create=create)
     _specifications_rules(specs, path, r)
+    return spec, specs, nodes
+
+
+def _create_rules(root: Any, path: str, r: Rules) -> None:
+    _, _, nodes = _shared_spec_rules(root, path, r, create=True)
     runtime = member(root, "RuntimeConfig")
     if any(_is_adapter(node) for _, node in nodes):
         if member(root, "VariantName") is not None:
@@ -318,11 +326,7 @@ def _batch_rules(size: Any, where: str, r: Rules, *, rollback: bool, copies: Any
 
 
 def _update_rules(root: Any, path: str, r: Rules) -> None:
-    spec, specs, nodes = _specs(root, path, r)
-    _spec_presence(spec, specs, path, r, create=False)
-    for where, node in nodes:
-        _spec_rules(node, where, r, create=False)
-    _specifications_rules(specs, path, r)
+    spec, specs, _ = _shared_spec_rules(root, path, r, create=False)
     runtime = member(root, "RuntimeConfig")
     if spec is None and specs is None and runtime is None:
         r.add(
