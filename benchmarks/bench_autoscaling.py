@@ -81,6 +81,7 @@ def simulate_day(sm: LocalSageMaker, clock: FakeClock) -> tuple[int, int]:
     names = [f"model-{i:02d}" for i in range(COMPONENTS)]
     owed = [0.0] * COMPONENTS
     served = refused = 0
+    clock.advance(60 - clock.now() % 60)  # the day starts on a minute
     start = clock.now()
     for step in range(DAY // STEP):
         t = step * STEP
