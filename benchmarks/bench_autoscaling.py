@@ -61,6 +61,7 @@ def simulate_day(sm: LocalSageMaker, clock: FakeClock) -> tuple[int, int]:
     names = [f"model-{i:02d}" for i in range(COMPONENTS)]
     owed = [0.0] * COMPONENTS
     served = refused = 0
+    clock.advance(60 - clock.now() % 60)  # the day starts on a minute
     start = clock.now()
     for step in range(DAY // STEP):
         t = step * STEP
@@ -84,6 +85,7 @@ async def main() -> None:
             region=sm.region,
             endpoint_url=sm.endpoint_url,
             clock=clock,
+            rng=lambda: 0.5,  # waits without jitter: the same day on every run
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         ) as client,
