@@ -17,7 +17,7 @@ import math
 import random
 import time
 
-from _util import row
+from _util import record
 
 from ic_sdk import InferenceComponentClient, base_component
 from ic_sdk.clock import FakeClock
@@ -29,6 +29,7 @@ STEP = 10
 BUDGET_S = 10.0
 TARGET = 5.0
 PEAK_PER_MINUTE = 16.0  # at the peak, 3.2 copies' worth of the target
+BENCH = "autoscaling"
 ROLE = "arn:aws:iam::123456789012:role/SageMaker"
 
 
@@ -100,13 +101,30 @@ async def main() -> None:
             assert view is not None
             activities += len(view.activities)
     print(
-        f"Autoscaling simulation: {COMPONENTS} components, one day in {STEP}-second steps "
-        f"(baseline: the {BUDGET_S:.0f} s budget)"
+        f"== bench_autoscaling: {COMPONENTS} components, one day in {STEP}-second steps "
+        f"(baseline: the {BUDGET_S:.0f} s budget) =="
     )
-    row("real time for the simulated day", f"{elapsed:.2f} s", f"{elapsed / BUDGET_S:.2f}x")
-    row("simulated seconds per real second", f"{DAY / elapsed:,.0f}", "")
-    row("requests served / refused (cold starts)", f"{served:,} / {refused:,}", "")
-    row("scaling activities (last 20 per component)", f"{activities}", "")
+    record(
+        BENCH,
+        "day_real_time",
+        f"real time for one simulated day ({COMPONENTS} autoscaled components)",
+        elapsed,
+        "s",
+        baseline=BUDGET_S,
+        baseline_label="the goal: a day in 10 s",
+        target="ratio <= 1.00",
+        note=f"{DAY // STEP:,} steps of {STEP} s on a FakeClock, wall clock",
+    )
+    record(BENCH, "speedup", "simulated seconds per real second", DAY / elapsed, "×")
+    record(BENCH, "requests_served", "requests served", served, "requests")
+    record(BENCH, "requests_refused", "requests refused (cold starts)", refused, "requests")
+    record(
+        BENCH,
+        "scaling_activities",
+        f"scaling activities (last 20 per component, {COMPONENTS} components)",
+        activities,
+        "activities",
+    )
 
 
 if __name__ == "__main__":

@@ -25,10 +25,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from _util import row
+from _util import record, row
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 3
+BENCH = "codegen"
+OURS = "python -m codegen --check (both services, dmcg, ruff, diff)"
+BASELINE = "datamodel-codegen, sagemaker only, plain dataclasses"
 
 
 def _timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
@@ -46,19 +49,16 @@ def _timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def _show(name: str, wall: float, cpu: float, ratio: str = "") -> None:
-    row(name, f"{wall:.1f} s wall", ratio)
-    row("", f"{cpu:.1f} s CPU", "")
-
-
 def main() -> None:
     print("== bench_codegen ==")
-    row("load average (1 min) at start", f"{os.getloadavg()[0]:.1f}")
+    start_load = os.getloadavg()[0]
+    row("load average (1 min) at start", f"{start_load:.1f}")
     ours = _timed([sys.executable, "-m", "codegen", "--check"], ROOT)
-    _show("python -m codegen --check (both services, dmcg, ruff, diff)", *ours)
+    how = f"median of {RUNS} runs"
     exe = shutil.which("datamodel-codegen", path=str(Path(sys.executable).parent))
     if exe is None:
-        row("datamodel-codegen not installed: no baseline", "-")
+        record(BENCH, "pipeline_wall", OURS, ours[0], "s", note=f"{how}; no baseline installed")
+        record(BENCH, "pipeline_cpu", f"{OURS}, CPU", ours[1], "s", note=how)
         return
     with tempfile.TemporaryDirectory() as tmp:
         base = [
@@ -77,9 +77,37 @@ def main() -> None:
         ]
         plain = _timed(base, ROOT)
         builtin = _timed([*base, "--formatters", "builtin"], ROOT)
-    _show("baseline: datamodel-codegen, sagemaker only, plain dataclasses", *plain, "1.00")
-    _show("baseline, --formatters builtin", *builtin, f"{builtin[0] / plain[0]:.2f}")
-    row("ratio codegen / baseline (wall)", "", f"{ours[0] / plain[0]:.2f}")
+    record(
+        BENCH,
+        "pipeline_wall",
+        OURS,
+        ours[0],
+        "s",
+        baseline=plain[0],
+        baseline_label=f"{BASELINE} (default formatters)",
+        note=f"wall time, {how}",
+    )
+    record(
+        BENCH,
+        "pipeline_cpu",
+        f"{OURS}, CPU",
+        ours[1],
+        "s",
+        baseline=plain[1],
+        baseline_label=f"{BASELINE} (default formatters)",
+        note=f"CPU time of the process and its children, {how}: under load the wall time "
+        "stretches while this does not",
+    )
+    record(
+        BENCH,
+        "baseline_builtin_formatters",
+        f"baseline with --formatters builtin ({BASELINE})",
+        builtin[0],
+        "s",
+        baseline=plain[0],
+        baseline_label=f"{BASELINE} (default formatters)",
+        note=f"wall time, {how}; CPU {builtin[1]:.1f} s vs {plain[1]:.1f} s",
+    )
     row("load average (1 min) at end", f"{os.getloadavg()[0]:.1f}")
 
 
