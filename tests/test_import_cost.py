@@ -32,3 +32,18 @@ def test_importing_the_describe_shape_loads_few_shape_modules() -> None:
 def test_importing_ic_sdk_alone_loads_no_shape_module_nor_aiobotocore() -> None:
     probe = "import ic_sdk, sys\nassert 'aiobotocore' not in sys.modules, 'aiobotocore'"
     assert _loaded(probe) == []
+
+
+def test_cli_validate_imports_no_client_machinery() -> None:
+    # `ic-sdk validate` is a start-up-time command: no asyncio, client or autoscaling code.
+    probe = (
+        "import sys\n"
+        "from ic_sdk.cli import main\n"
+        "assert main(['validate', 'examples/specs/base.yaml']) == 0\n"
+        "heavy = {'asyncio', 'aiobotocore', 'ic_sdk.autoscaling', 'ic_sdk.client'}\n"
+        "print(*sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1].strip() == "", out
