@@ -373,7 +373,9 @@ async def test_json_objects_without_known_members_are_answers(
 async def test_waiters_and_calls_ride_out_malformed_answers(
     sm: LocalSageMaker, client: InferenceComponentClient, endpoint: str
 ) -> None:
-    sm.faults.malformed_answers(MALFORMED["html"], times=2, operations="CreateInferenceComponent")
+    sm.faults.malformed_answers(
+        MALFORMED["html"], status=502, times=2, operations="CreateInferenceComponent"
+    )
     sm.faults.malformed_answers(
         MALFORMED["status object"], times=3, operations="DescribeInferenceComponent"
     )
@@ -395,6 +397,33 @@ async def test_a_non_sagemaker_error_page_is_one_line(sm: LocalSageMaker, clock:
     assert not info.value.retryable
     assert "\n" not in str(info.value)
     assert "404" in str(info.value)
+
+
+async def test_an_html_page_answered_with_200_is_final(
+    sm: LocalSageMaker, clock: FakeClock
+) -> None:
+    # A web server (or portal) at the wrong URL: asking again gets the same page.
+    sm.faults.malformed_answers(MALFORMED["html"], times=None)
+    async with facade(sm, clock) as client:
+        started = clock.now()
+        with pytest.raises(MalformedResponse) as info:
+            await client.describe("base")
+    assert info.value.http_status == 200
+    assert not info.value.retryable
+    assert info.value.retry_attempts == 0
+    assert clock.now() == started  # not retried: no backoff slept
+
+
+async def test_truncated_json_answered_with_200_is_retried(
+    sm: LocalSageMaker, clock: FakeClock, endpoint: str
+) -> None:
+    async with facade(sm, clock) as client:
+        await client.create_and_wait(base())
+        sm.faults.malformed_answers(
+            MALFORMED["truncated"], times=2, operations="DescribeInferenceComponent"
+        )
+        described = await client.describe("base")
+    assert described.inference_component_name == "base"
 
 
 async def test_policy_is_kept_for_create_many(

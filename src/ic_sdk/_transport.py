@@ -117,11 +117,16 @@ def _not_an_object(
         parsed = None
     if isinstance(parsed, dict):
         return None
+    # An HTML page with a 2xx status comes from something that is not SageMaker (a proxy,
+    # a portal, a web server at the wrong URL): asking again gets the same page. A 5xx
+    # page (a load balancer's 502) and truncated JSON stay transient.
+    html_page = isinstance(status, int) and 200 <= status < 300 and body.lstrip()[:1] == b"<"
     return MalformedResponse(
         _describe_body(bytes(body), headers or {}),
         operation=operation,
         http_status=status,
         url=url,
+        retryable=False if html_page else None,
     )
 
 

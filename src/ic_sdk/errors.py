@@ -175,7 +175,11 @@ class MalformedResponse(ServiceError):
         http_status: int | None = None,
         url: str | None = None,
         request_id: str | None = None,
+        retryable: bool | None = None,
     ) -> None:
+        if retryable is None:
+            # A 4xx page (a proxy, a server that is not SageMaker) will not change.
+            retryable = http_status is None or not 400 <= http_status < 500
         super().__init__(
             message,
             code="MalformedResponse",
@@ -183,8 +187,7 @@ class MalformedResponse(ServiceError):
             http_status=http_status,
             url=url,
             request_id=request_id,
-            # A 4xx page (a proxy, a server that is not SageMaker) will not change.
-            retryable=http_status is None or not 400 <= http_status < 500,
+            retryable=retryable,
         )
 
     def __str__(self) -> str:
