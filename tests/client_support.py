@@ -11,7 +11,7 @@ from ic_sdk import models
 from ic_sdk.builders import adapter_component, base_component
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
-from ic_sdk.testing import LocalSageMaker
+from ic_sdk.testing import LocalSageMaker, ServiceName
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
@@ -37,7 +37,7 @@ def facade(sm: LocalSageMaker, clock: FakeClock, **kwargs: Any) -> InferenceComp
 
 
 def raw_client(
-    sm: LocalSageMaker, service: str = "sagemaker", *, config: AioConfig | None = None
+    sm: LocalSageMaker, service: ServiceName = "sagemaker", *, config: AioConfig | None = None
 ) -> Any:
     """A plain aiobotocore client of ``service`` (an async context manager) for ``sm``."""
     return SESSION.create_client(service, config=config, **sm.client_kwargs(service))

@@ -54,10 +54,14 @@ __all__ = [
     "LocalSageMaker",
     "ModelError",
     "Reply",
+    "ServiceName",
     "SimulatedTraffic",
     "StreamHandler",
     "serve",
 ]
+
+#: The services LocalSageMaker serves (``client_kwargs(service)``).
+ServiceName = Literal["sagemaker", "sagemaker-runtime", "application-autoscaling", "cloudwatch"]
 
 
 class LocalSageMaker:
@@ -152,7 +156,7 @@ class LocalSageMaker:
 
     def client_kwargs(
         self,
-        service: Literal["sagemaker", "sagemaker-runtime", "application-autoscaling", "cloudwatch"],
+        service: ServiceName,
     ) -> dict[str, Any]:
         """Keyword arguments for ``session.create_client(service, **kwargs)``.
 
