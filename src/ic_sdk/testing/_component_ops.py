@@ -149,18 +149,11 @@ def create_inference_component(state: EmulatorState, body: Wire) -> Wire:
         )
     state.set_tags(arn, body.get("Tags"))
     state.components[name.lower()] = component
-    failure = state.faults.take_create_failure(name)
 
-    def finish() -> None:
-        component.modified = state.wall()
-        if failure is not None:
-            component.status = Status.FAILED
-            component.failure_reason = failure
-        else:
-            component.status = Status.IN_SERVICE
-            component.current = component.desired
+    def ready() -> None:
+        component.current = component.desired
 
-    state.later(state.delays.component_create, component, finish)
+    state.settle_create(state.delays.component_create, component, ready)
     return {"InferenceComponentArn": arn}
 
 

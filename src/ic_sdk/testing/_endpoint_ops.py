@@ -137,17 +137,7 @@ def create_endpoint(state: EmulatorState, body: Wire) -> Wire:
     )
     state.endpoints[name.lower()] = endpoint
     state.set_tags(arn, body.get("Tags"))
-    failure = state.faults.take_create_failure(name)
-
-    def finish() -> None:
-        endpoint.modified = state.wall()
-        if failure is not None:
-            endpoint.status = Status.FAILED
-            endpoint.failure_reason = failure
-        else:
-            endpoint.status = Status.IN_SERVICE
-
-    state.later(state.delays.endpoint_create, endpoint, finish)
+    state.settle_create(state.delays.endpoint_create, endpoint)
     return {"EndpointArn": arn}
 
 

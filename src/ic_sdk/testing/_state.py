@@ -37,6 +37,7 @@ from ic_sdk.testing._resources import (
     EndpointConfig,
     Model,
     ServiceFault,
+    Status,
     Wire,
     invalid,
 )
@@ -131,6 +132,28 @@ class EmulatorState:
     ) -> None:
         """Run ``action`` after ``delay``, unless ``resource`` moved on (its generation changed)."""
         self.timeline.later(delay, resource, action)
+
+    def settle_create(
+        self,
+        delay: float,
+        resource: Endpoint | Component,
+        on_ready: Callable[[], None] | None = None,
+    ) -> None:
+        """After ``delay``, a created ``resource`` is ``InService`` (then ``on_ready`` runs),
+        or ``Failed`` with the reason of an injected create failure."""
+        failure = self.faults.take_create_failure(resource.name)
+
+        def finish() -> None:
+            resource.modified = self.wall()
+            if failure is not None:
+                resource.status = Status.FAILED
+                resource.failure_reason = failure
+            else:
+                resource.status = Status.IN_SERVICE
+                if on_ready is not None:
+                    on_ready()
+
+        self.later(delay, resource, finish)
 
     def wall(self) -> float:
         """Wall-clock epoch seconds for the clock's now (timestamps on the wire)."""
