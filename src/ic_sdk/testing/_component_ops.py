@@ -350,17 +350,9 @@ def delete_inference_component(state: EmulatorState, body: Wire) -> Wire:
             f"or more associated adapter inference components ({', '.join(adapters)}). "
             "Delete them first."
         )
-    component.generation += 1
     component.current = component.running_copies
     component.rollout = None
-    component.status = Status.DELETING
-    component.modified = state.wall()
-
-    def finish() -> None:
-        del state.components[component.name.lower()]
-        state.tags.pop(component.arn, None)
-
-    state.later(state.delays.component_delete, component, finish)
+    state.start_delete(state.delays.component_delete, state.components, component)
     return {}
 
 

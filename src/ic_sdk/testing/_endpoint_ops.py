@@ -188,15 +188,7 @@ def delete_endpoint(state: EmulatorState, body: Wire) -> Wire:
             f'Cannot delete endpoint "{endpoint.arn}" while it hosts inference components: '
             f"{listing}. Delete the inference components first."
         )
-    endpoint.generation += 1
-    endpoint.status = Status.DELETING
-    endpoint.modified = state.wall()
-
-    def finish() -> None:
-        del state.endpoints[endpoint.name.lower()]
-        state.tags.pop(endpoint.arn, None)
-
-    state.later(state.delays.endpoint_delete, endpoint, finish)
+    state.start_delete(state.delays.endpoint_delete, state.endpoints, endpoint)
     return {}
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
+from typing import TypeVar
 
 from ic_sdk.clock import Clock
 from ic_sdk.errors import NOT_FOUND_PREFIX
@@ -44,6 +45,8 @@ from ic_sdk.testing._resources import (
 from ic_sdk.testing._timeline import Delays, Timeline
 
 __all__ = ["SAGEMAKER_OPERATIONS", "Accounts", "EmulatorState", "Handler", "partition"]
+
+_Lived = TypeVar("_Lived", Endpoint, Component)
 
 #: An operation: the state and the request dict in, the response dict out.
 Handler = Callable[["EmulatorState", Wire], Wire]
@@ -152,6 +155,19 @@ class EmulatorState:
                 resource.status = Status.IN_SERVICE
                 if on_ready is not None:
                     on_ready()
+
+        self.later(delay, resource, finish)
+
+    def start_delete(self, delay: float, table: dict[str, _Lived], resource: _Lived) -> None:
+        """``resource`` is ``Deleting`` now (pending changes to it are dropped) and, after
+        ``delay``, gone from ``table`` with its tags."""
+        resource.generation += 1
+        resource.status = Status.DELETING
+        resource.modified = self.wall()
+
+        def finish() -> None:
+            del table[resource.name.lower()]
+            self.tags.pop(resource.arn, None)
 
         self.later(delay, resource, finish)
 
