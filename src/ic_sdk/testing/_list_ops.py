@@ -63,27 +63,25 @@ def _listed(
     return out
 
 
+#: The sort keys every listing offers (ties on creation time broken by name).
+_SORT_KEYS: Mapping[str, Callable[[Model | EndpointConfig | Endpoint], Any]] = {
+    "Name": lambda r: r.name,
+    "CreationTime": lambda r: (r.created, r.name),
+}
+
+
+def _named(kind: str) -> Callable[[Model | EndpointConfig], Wire]:
+    """The summary of a model or endpoint config: ``<kind>Name``, ``<kind>Arn``, created."""
+    return lambda r: {f"{kind}Name": r.name, f"{kind}Arn": r.arn, "CreationTime": r.created}
+
+
 def list_models(state: EmulatorState, body: Wire) -> Wire:
-    return _listed(
-        body,
-        state.models.values(),
-        "Models",
-        lambda m: {"ModelName": m.name, "ModelArn": m.arn, "CreationTime": m.created},
-        {"Name": lambda m: m.name, "CreationTime": lambda m: (m.created, m.name)},
-    )
+    return _listed(body, state.models.values(), "Models", _named("Model"), _SORT_KEYS)
 
 
 def list_endpoint_configs(state: EmulatorState, body: Wire) -> Wire:
     return _listed(
-        body,
-        state.configs.values(),
-        "EndpointConfigs",
-        lambda c: {
-            "EndpointConfigName": c.name,
-            "EndpointConfigArn": c.arn,
-            "CreationTime": c.created,
-        },
-        {"Name": lambda c: c.name, "CreationTime": lambda c: (c.created, c.name)},
+        body, state.configs.values(), "EndpointConfigs", _named("EndpointConfig"), _SORT_KEYS
     )
 
 
@@ -99,11 +97,7 @@ def list_endpoints(state: EmulatorState, body: Wire) -> Wire:
             "LastModifiedTime": e.modified,
             "EndpointStatus": str(e.status),
         },
-        {
-            "Name": lambda e: e.name,
-            "CreationTime": lambda e: (e.created, e.name),
-            "Status": lambda e: (str(e.status), e.name),
-        },
+        {**_SORT_KEYS, "Status": lambda e: (str(e.status), e.name)},
         status=lambda e: str(e.status),
     )
 
