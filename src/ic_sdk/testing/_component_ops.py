@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ic_sdk.testing import _rollout
 from ic_sdk.testing._checks import (
     check_adapter_entry,
     check_base_entries,
-    decode_token,
-    encode_token,
 )
 from ic_sdk.testing._placement import component_requirement, ensure_fits, ensure_rollout_fits
 from ic_sdk.testing._resources import (
@@ -356,66 +354,10 @@ def delete_inference_component(state: EmulatorState, body: Wire) -> Wire:
     return {}
 
 
-def list_inference_components(state: EmulatorState, body: Wire) -> Wire:
-    found = list(state.components.values())
-    if body.get("NameContains"):
-        needle = body["NameContains"].lower()
-        found = [c for c in found if needle in c.name.lower()]
-    if body.get("EndpointNameEquals"):
-        endpoint = body["EndpointNameEquals"].lower()
-        found = [c for c in found if c.endpoint.name.lower() == endpoint]
-    if body.get("VariantNameEquals"):
-        found = [c for c in found if c.variant == body["VariantNameEquals"]]
-    if body.get("StatusEquals"):
-        found = [c for c in found if c.status == body["StatusEquals"]]
-    for key, attribute, before in (
-        ("CreationTimeBefore", "created", True),
-        ("CreationTimeAfter", "created", False),
-        ("LastModifiedTimeBefore", "modified", True),
-        ("LastModifiedTimeAfter", "modified", False),
-    ):
-        if body.get(key) is not None:
-            bound = float(body[key])
-            found = [
-                c
-                for c in found
-                if (getattr(c, attribute) < bound if before else getattr(c, attribute) > bound)
-            ]
-    sort_by = body.get("SortBy") or "CreationTime"
-    keys: dict[str, Callable[[Component], Any]] = {
-        "Name": lambda c: c.name,
-        "CreationTime": lambda c: (c.created, c.name),
-        "Status": lambda c: (str(c.status), c.name),
-    }
-    found.sort(key=keys[sort_by], reverse=(body.get("SortOrder") or "Descending") == "Descending")
-    offset = decode_token(body.get("NextToken"))
-    limit = int(body.get("MaxResults") or 10)
-    page = found[offset : offset + limit]
-    out: Wire = {
-        "InferenceComponents": [
-            {
-                "CreationTime": c.created,
-                "InferenceComponentArn": c.arn,
-                "InferenceComponentName": c.name,
-                "EndpointArn": c.endpoint.arn,
-                "EndpointName": c.endpoint.name,
-                "VariantName": c.variant,
-                "InferenceComponentStatus": str(c.status),
-                "LastModifiedTime": c.modified,
-            }
-            for c in page
-        ]
-    }
-    if offset + limit < len(found):
-        out["NextToken"] = encode_token(offset + limit)
-    return out
-
-
 OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
     "CreateInferenceComponent": create_inference_component,
     "DescribeInferenceComponent": describe_inference_component,
     "UpdateInferenceComponent": update_inference_component,
     "UpdateInferenceComponentRuntimeConfig": update_inference_component_runtime_config,
     "DeleteInferenceComponent": delete_inference_component,
-    "ListInferenceComponents": list_inference_components,
 }

@@ -1,9 +1,12 @@
-"""Listing operations: ListEndpoints, ListEndpointConfigs, ListModels.
+"""Listing operations: ListEndpoints, ListEndpointConfigs, ListModels,
+ListInferenceComponents.
 
 Filters, sorting and pagination follow the API: ``NameContains``, the creation (and for
-endpoints last-modified) time bounds, ``StatusEquals`` for endpoints, ``SortBy``
-(``Name``, ``CreationTime``, and ``Status`` for endpoints), ``SortOrder`` (descending by
-default), ``MaxResults`` (10 by default) and ``NextToken``.
+endpoints and inference components last-modified) time bounds, ``StatusEquals`` for
+endpoints and inference components (which also filter on ``EndpointNameEquals`` and
+``VariantNameEquals``), ``SortBy`` (``Name``, ``CreationTime``, and ``Status`` for those
+two), ``SortOrder`` (descending by default), ``MaxResults`` (10 by default) and
+``NextToken``.
 """
 
 from __future__ import annotations
@@ -12,14 +15,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ic_sdk.testing._checks import decode_token, encode_token
-from ic_sdk.testing._resources import Endpoint, EndpointConfig, Model, Wire
+from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire
 
 if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
 __all__ = ["OPERATIONS"]
 
-_R = TypeVar("_R", Model, EndpointConfig, Endpoint)
+_R = TypeVar("_R", Model, EndpointConfig, Endpoint, Component)
 
 _BOUNDS = (
     ("CreationTimeBefore", "created", True),
@@ -64,7 +67,7 @@ def _listed(
 
 
 #: The sort keys every listing offers (ties on creation time broken by name).
-_SORT_KEYS: Mapping[str, Callable[[Model | EndpointConfig | Endpoint], Any]] = {
+_SORT_KEYS: Mapping[str, Callable[[Model | EndpointConfig | Endpoint | Component], Any]] = {
     "Name": lambda r: r.name,
     "CreationTime": lambda r: (r.created, r.name),
 }
@@ -102,8 +105,35 @@ def list_endpoints(state: EmulatorState, body: Wire) -> Wire:
     )
 
 
+def list_inference_components(state: EmulatorState, body: Wire) -> Wire:
+    found: Iterable[Component] = state.components.values()
+    if body.get("EndpointNameEquals"):
+        endpoint = body["EndpointNameEquals"].lower()
+        found = [c for c in found if c.endpoint.name.lower() == endpoint]
+    if body.get("VariantNameEquals"):
+        found = [c for c in found if c.variant == body["VariantNameEquals"]]
+    return _listed(
+        body,
+        found,
+        "InferenceComponents",
+        lambda c: {
+            "CreationTime": c.created,
+            "InferenceComponentArn": c.arn,
+            "InferenceComponentName": c.name,
+            "EndpointArn": c.endpoint.arn,
+            "EndpointName": c.endpoint.name,
+            "VariantName": c.variant,
+            "InferenceComponentStatus": str(c.status),
+            "LastModifiedTime": c.modified,
+        },
+        {**_SORT_KEYS, "Status": lambda c: (str(c.status), c.name)},
+        status=lambda c: str(c.status),
+    )
+
+
 OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
     "ListModels": list_models,
     "ListEndpointConfigs": list_endpoint_configs,
     "ListEndpoints": list_endpoints,
+    "ListInferenceComponents": list_inference_components,
 }
