@@ -11,7 +11,7 @@ from ic_sdk.testing._checks import (
     check_adapter_entry,
     check_base_entries,
 )
-from ic_sdk.testing._placement import component_requirement, ensure_fits, ensure_rollout_fits
+from ic_sdk.testing._placement import ensure_fits, ensure_rollout_fits
 from ic_sdk.testing._resources import (
     COPY_COUNT_ZERO_MESSAGE,
     IC_NOT_SUPPORTED_MESSAGE,
@@ -138,13 +138,7 @@ def create_inference_component(state: EmulatorState, body: Wire) -> Wire:
         base=base,
     )
     if base is None:
-        instance_type = (endpoint.variant(variant) or {}).get("InstanceType")
-        ensure_fits(
-            state,
-            component,
-            copies,
-            requirement=component_requirement(spec, specs, instance_type),
-        )
+        ensure_fits(state, component, copies)
     state.set_tags(arn, body.get("Tags"))
     state.components[name.lower()] = component
 
@@ -262,11 +256,7 @@ def update_inference_component(state: EmulatorState, body: Wire) -> Wire:
         )
         ensure_rollout_fits(state, component, rollout)
     elif component.base is None:
-        variant = component.endpoint.variant(component.variant) or {}
-        requirement = component_requirement(
-            component.specification, component.specifications, variant.get("InstanceType")
-        )
-        ensure_fits(state, component, copies, requirement=requirement)
+        ensure_fits(state, component, copies)
 
     if deployment is not None:
         component.last_deployment = deployment
@@ -321,15 +311,7 @@ def update_inference_component_runtime_config(state: EmulatorState, body: Wire) 
         )
     _ensure_updatable(component)
     copies = int(body["DesiredRuntimeConfig"]["CopyCount"])
-    instance_type = (component.endpoint.variant(component.variant) or {}).get("InstanceType")
-    ensure_fits(
-        state,
-        component,
-        copies,
-        requirement=component_requirement(
-            component.specification, component.specifications, instance_type
-        ),
-    )
+    ensure_fits(state, component, copies)
     _start_update(state, component, copies, state.faults.take_update_failure(component.name))
     return {"InferenceComponentArn": component.arn}
 

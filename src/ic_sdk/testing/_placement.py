@@ -14,20 +14,13 @@ from ic_sdk.capacity import (
     rolling_peaks,
 )
 from ic_sdk.instance_types import InstanceSpec, lookup
-from ic_sdk.testing._resources import Component, ServiceFault, Wire, copies_text
+from ic_sdk.testing._resources import Component, ServiceFault, copies_text
 
 if TYPE_CHECKING:
     from ic_sdk.testing._rollout import Rollout
     from ic_sdk.testing._state import EmulatorState
 
-__all__ = ["component_requirement", "ensure_fits", "ensure_rollout_fits", "fleets"]
-
-
-def component_requirement(
-    spec: Wire | None, specs: list[Wire] | None, instance_type: str | None
-) -> Requirement | None:
-    """What one copy of these entries reserves on ``instance_type``."""
-    return requirement_for([spec] if spec is not None else specs or [], instance_type)
+__all__ = ["ensure_fits", "ensure_rollout_fits", "fleets"]
 
 
 def fleets(component: Component, instance_type: str | None) -> list[Fleet]:
@@ -82,11 +75,10 @@ def ensure_fits(
     state: EmulatorState,
     component: Component,
     copies: int,
-    *,
-    requirement: Requirement | None,
 ) -> None:
     """``ResourceLimitExceeded`` unless ``copies`` of ``component`` fit on its variant."""
     instance_type, instance, count = _hardware(component)
+    requirement = requirement_for(component.entries, instance_type)
     if instance is None or requirement is None or copies <= 0:
         return  # unknown hardware: no basis for refusing
     placed = _others(state, component, instance_type)
