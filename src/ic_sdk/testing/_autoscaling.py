@@ -43,7 +43,7 @@ import itertools
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 
@@ -71,6 +71,7 @@ __all__ = [
 ]
 
 Wire = dict[str, Any]
+_T = TypeVar("_T")
 
 SERVICE_NAMESPACE: Final = "sagemaker"
 COPY_DIMENSION: Final = "sagemaker:inference-component:DesiredCopyCount"
@@ -293,36 +294,24 @@ class ApplicationAutoScaling:
         dimension = body.get("ScalableDimension")
         if dimension and dimension != COPY_DIMENSION:
             found = []
-        page, token = _page(found, body)
-        out: Wire = {
-            "ScalableTargets": [
-                {
-                    "ServiceNamespace": SERVICE_NAMESPACE,
-                    "ResourceId": t.resource_id,
-                    "ScalableDimension": COPY_DIMENSION,
-                    "MinCapacity": t.min_capacity,
-                    "MaxCapacity": t.max_capacity,
-                    "RoleARN": t.role_arn,
-                    "CreationTime": _stamp(self._epoch + t.created),
-                    "SuspendedState": {
-                        "DynamicScalingInSuspended": bool(
-                            t.suspended.get("DynamicScalingInSuspended")
-                        ),
-                        "DynamicScalingOutSuspended": bool(
-                            t.suspended.get("DynamicScalingOutSuspended")
-                        ),
-                        "ScheduledScalingSuspended": bool(
-                            t.suspended.get("ScheduledScalingSuspended")
-                        ),
-                    },
-                    "ScalableTargetARN": t.arn,
-                }
-                for t in page
-            ]
+        return _page(found, body, "ScalableTargets", self._describe_target)
+
+    def _describe_target(self, t: Target) -> Wire:
+        return {
+            "ServiceNamespace": SERVICE_NAMESPACE,
+            "ResourceId": t.resource_id,
+            "ScalableDimension": COPY_DIMENSION,
+            "MinCapacity": t.min_capacity,
+            "MaxCapacity": t.max_capacity,
+            "RoleARN": t.role_arn,
+            "CreationTime": _stamp(self._epoch + t.created),
+            "SuspendedState": {
+                "DynamicScalingInSuspended": bool(t.suspended.get("DynamicScalingInSuspended")),
+                "DynamicScalingOutSuspended": bool(t.suspended.get("DynamicScalingOutSuspended")),
+                "ScheduledScalingSuspended": bool(t.suspended.get("ScheduledScalingSuspended")),
+            },
+            "ScalableTargetARN": t.arn,
         }
-        if token is not None:
-            out["NextToken"] = token
-        return out
 
     def deregister_scalable_target(self, body: Wire, now: float) -> Wire:
         rid = self._scope(body)
@@ -445,30 +434,26 @@ class ApplicationAutoScaling:
             found = [p for p in found if p.name in body["PolicyNames"]]
         if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
             found = []
-        page, token = _page(found, body)
-        policies = []
-        for p in page:
-            entry: Wire = {
-                "PolicyARN": p.arn,
-                "PolicyName": p.name,
-                "ServiceNamespace": SERVICE_NAMESPACE,
-                "ResourceId": p.resource_id,
-                "ScalableDimension": COPY_DIMENSION,
-                "PolicyType": p.policy_type,
-                "Alarms": [dict(a) for a in p.alarms],
-                "CreationTime": _stamp(self._epoch + p.created),
-            }
-            key = (
-                "TargetTrackingScalingPolicyConfiguration"
-                if p.policy_type == "TargetTrackingScaling"
-                else "StepScalingPolicyConfiguration"
-            )
-            entry[key] = p.configuration
-            policies.append(entry)
-        out: Wire = {"ScalingPolicies": policies}
-        if token is not None:
-            out["NextToken"] = token
-        return out
+        return _page(found, body, "ScalingPolicies", self._describe_policy)
+
+    def _describe_policy(self, p: Policy) -> Wire:
+        entry: Wire = {
+            "PolicyARN": p.arn,
+            "PolicyName": p.name,
+            "ServiceNamespace": SERVICE_NAMESPACE,
+            "ResourceId": p.resource_id,
+            "ScalableDimension": COPY_DIMENSION,
+            "PolicyType": p.policy_type,
+            "Alarms": [dict(a) for a in p.alarms],
+            "CreationTime": _stamp(self._epoch + p.created),
+        }
+        key = (
+            "TargetTrackingScalingPolicyConfiguration"
+            if p.policy_type == "TargetTrackingScaling"
+            else "StepScalingPolicyConfiguration"
+        )
+        entry[key] = p.configuration
+        return entry
 
     def delete_scaling_policy(self, body: Wire, now: float) -> Wire:
         rid = self._scope(body)
@@ -487,11 +472,7 @@ class ApplicationAutoScaling:
         found = [a for a in reversed(self._activities)]
         if body.get("ResourceId"):
             found = [a for a in found if a.resource_id == body["ResourceId"]]
-        page, token = _page(found, body)
-        out: Wire = {"ScalingActivities": [a.describe(self._epoch) for a in page]}
-        if token is not None:
-            out["NextToken"] = token
-        return out
+        return _page(found, body, "ScalingActivities", lambda a: a.describe(self._epoch))
 
     # -- the simulation -------------------------------------------------------------------
 
@@ -566,8 +547,11 @@ class ApplicationAutoScaling:
         return True
 
 
-def _page(items: list[Any], body: Wire) -> tuple[list[Any], str | None]:
+def _page(items: list[_T], body: Wire, key: str, describe: Callable[[_T], Wire]) -> Wire:
+    """One page of ``items`` under ``key``, described, with the ``NextToken`` of the next."""
     offset = int(body.get("NextToken") or 0)
     limit = int(body.get("MaxResults") or 50)
-    page = items[offset : offset + limit]
-    return page, (str(offset + limit) if offset + limit < len(items) else None)
+    out: Wire = {key: [describe(item) for item in items[offset : offset + limit]]}
+    if offset + limit < len(items):
+        out["NextToken"] = str(offset + limit)
+    return out
