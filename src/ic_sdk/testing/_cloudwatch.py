@@ -385,7 +385,8 @@ class CloudWatch:
         found = list(self._alarms.values())
         names = body.get("AlarmNames")
         if names:
-            found = [a for a in found if a.name in set(names)]
+            wanted = set(names)
+            found = [a for a in found if a.name in wanted]
         prefix = body.get("AlarmNamePrefix")
         if prefix:
             found = [a for a in found if a.name.startswith(prefix)]
