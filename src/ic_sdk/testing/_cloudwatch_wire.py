@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
@@ -28,7 +27,7 @@ import attrs
 
 from ic_sdk.testing import _cbor
 from ic_sdk.testing._resources import ServiceFault
-from ic_sdk.testing._wire import WireResponse
+from ic_sdk.testing._wire import WireResponse, request_id
 
 __all__ = ["Route", "route"]
 
@@ -50,10 +49,6 @@ class Route:
     operation: str
     run: Callable[[Call], WireResponse]
     error: Callable[[ServiceFault], WireResponse]
-
-
-def _request_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _default(value: Any) -> Any:
@@ -85,7 +80,7 @@ def _cw_cbor(operation: str, body: bytes) -> Route:
         return {
             "Content-Type": "application/cbor",
             "smithy-protocol": "rpc-v2-cbor",
-            "x-amzn-RequestId": _request_id(),
+            "x-amzn-RequestId": request_id(),
         }
 
     def run(call: Call) -> WireResponse:
@@ -116,11 +111,11 @@ def _cw_json(operation: str, body: bytes) -> Route:
 
     def run(call: Call) -> WireResponse:
         result = call(operation, _json_body(body))
-        headers = {"Content-Type": content_type, "x-amzn-RequestId": _request_id()}
+        headers = {"Content-Type": content_type, "x-amzn-RequestId": request_id()}
         return WireResponse(200, headers, json.dumps(result, default=_default).encode())
 
     def error(fault: ServiceFault) -> WireResponse:
-        headers = {"Content-Type": content_type, "x-amzn-RequestId": _request_id()}
+        headers = {"Content-Type": content_type, "x-amzn-RequestId": request_id()}
         if not fault.code:
             return WireResponse(fault.status, headers, b"")
         headers["x-amzn-query-error"] = _query_error_header(fault)
@@ -187,24 +182,24 @@ def _cw_query(operation: str, form: Mapping[str, Any]) -> Route:
 
     def run(call: Call) -> WireResponse:
         result = call(operation, dict(form))
-        request_id = _request_id()
+        rid = request_id()
         inner = f"<{operation}Result>{_to_xml(result)}</{operation}Result>" if result else ""
         document = (
             f'<{operation}Response xmlns="{_XMLNS}">{inner}<ResponseMetadata><RequestId>'
-            f"{request_id}</RequestId></ResponseMetadata></{operation}Response>"
+            f"{rid}</RequestId></ResponseMetadata></{operation}Response>"
         )
-        headers = {"Content-Type": content_type, "x-amzn-RequestId": request_id}
+        headers = {"Content-Type": content_type, "x-amzn-RequestId": rid}
         return WireResponse(200, headers, document.encode())
 
     def error(fault: ServiceFault) -> WireResponse:
-        request_id = _request_id()
-        headers = {"Content-Type": content_type, "x-amzn-RequestId": request_id}
+        rid = request_id()
+        headers = {"Content-Type": content_type, "x-amzn-RequestId": rid}
         if not fault.code:
             return WireResponse(fault.status, headers, b"")
         side = "Sender" if fault.status < 500 else "Receiver"
         document = (
             f'<ErrorResponse xmlns="{_XMLNS}"><Error><Type>{side}</Type><Code>{fault.code}</Code>'
-            f"<Message>{escape(fault.message)}</Message></Error><RequestId>{request_id}"
+            f"<Message>{escape(fault.message)}</Message></Error><RequestId>{rid}"
             "</RequestId></ErrorResponse>"
         )
         return WireResponse(fault.status, headers, document.encode())
