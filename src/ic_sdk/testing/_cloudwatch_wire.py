@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 import attrs
 
 from ic_sdk.testing import _cbor
+from ic_sdk.testing._checks import parse_json
 from ic_sdk.testing._resources import ServiceFault
 from ic_sdk.testing._wire import WireResponse, request_id
 
@@ -60,16 +61,6 @@ def _default(value: Any) -> Any:
 def _query_error_header(fault: ServiceFault) -> str:
     side = "Sender" if fault.status < 500 else "Receiver"
     return f"{fault.code};{side}"
-
-
-def _json_body(body: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(body or b"{}")
-    except ValueError:
-        raise ServiceFault("SerializationException", "Malformed JSON request body.") from None
-    if not isinstance(value, dict):
-        raise ServiceFault("SerializationException", "The request body must be a JSON object.")
-    return value
 
 
 # -- CloudWatch: smithy-rpc-v2-cbor --------------------------------------------------------
@@ -110,7 +101,7 @@ def _cw_json(operation: str, body: bytes) -> Route:
     content_type = "application/x-amz-json-1.0"
 
     def run(call: Call) -> WireResponse:
-        result = call(operation, _json_body(body))
+        result = call(operation, parse_json(body))
         headers = {"Content-Type": content_type, "x-amzn-RequestId": request_id()}
         return WireResponse(200, headers, json.dumps(result, default=_default).encode())
 
