@@ -176,16 +176,17 @@ class Service:
             request.method, request.path, request.headers, request.body
         )
         error: Callable[[ServiceFault], WireResponse]
+        service: JsonService | None = None
         if runtime is not None:
             operation = _RUNTIME_OPERATIONS[runtime["kind"]]
             error = runtime_error
         elif cloudwatch is not None:
             operation, error = cloudwatch.operation, cloudwatch.error
         else:
-            operation = self._json_target(request)[1]
+            service, operation = self._json_target(request)
             error = json_error
         try:
-            return await self._answer(request, runtime, operation, error, cloudwatch)
+            return await self._answer(request, runtime, operation, error, cloudwatch, service)
         except (ServiceFault, DropConnection):
             raise
         except Exception as exc:  # an emulator bug: answer as the service would, no traceback
@@ -199,6 +200,7 @@ class Service:
         operation: str,
         error: Callable[[ServiceFault], WireResponse],
         cloudwatch: _cloudwatch_wire.Route | None = None,
+        service: JsonService | None = None,
     ) -> WireResponse:
         if request.method != "POST" or (
             runtime is None and cloudwatch is None and request.path != "/"
@@ -243,15 +245,16 @@ class Service:
                 simulation = self.simulations.of(caller.account_id, caller.region)
                 answer = cloudwatch.run(lambda op, body: simulation.call("cloudwatch", op, body))
             else:
-                answer = self._control(caller, operation, request)
+                answer = self._control(caller, service, operation, request)
         except ServiceFault as exc:
             answer = error(exc)
         if outcome is not None:  # a lost answer: applied, then the connection goes
             raise DropConnection(operation)
         return answer
 
-    def _control(self, caller: Caller, operation: str, request: WireRequest) -> WireResponse:
-        service, _ = self._json_target(request)
+    def _control(
+        self, caller: Caller, service: JsonService | None, operation: str, request: WireRequest
+    ) -> WireResponse:
         if service is None:
             raise ServiceFault("UnknownOperationException", "")
         result = service(caller, operation, parse_json(request.body))
