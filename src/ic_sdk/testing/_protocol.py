@@ -36,11 +36,10 @@ from ic_sdk.testing._invoke import invoke
 from ic_sdk.testing._resources import ServiceFault, Wire
 from ic_sdk.testing._state import Accounts
 from ic_sdk.testing._wire import (
-    JSON_CONTENT_TYPE,
     WireRequest,
     WireResponse,
     json_error,
-    request_id,
+    json_headers,
     runtime_error,
 )
 
@@ -229,8 +228,7 @@ class Service:
             if outcome.kind is FaultKind.DROP_CONNECTION:
                 raise DropConnection(operation)
             if outcome.kind is FaultKind.MALFORMED:
-                headers = {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": request_id()}
-                return WireResponse(outcome.status, headers, outcome.body)
+                return WireResponse(outcome.status, json_headers(), outcome.body)
             if outcome.kind is not FaultKind.LOSE_ANSWER:
                 return error(_injected_fault(outcome))
         try:
@@ -260,6 +258,6 @@ class Service:
         result = service(caller, operation, parse_json(request.body))
         return WireResponse(
             200,
-            {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": request_id()},
+            json_headers(),
             json.dumps(result).encode(),
         )

@@ -16,6 +16,7 @@ __all__ = [
     "WireRequest",
     "WireResponse",
     "json_error",
+    "json_headers",
     "request_id",
     "runtime_error",
 ]
@@ -65,9 +66,14 @@ class WireResponse:
     body: bytes | AsyncIterator[bytes]
 
 
+def json_headers() -> dict[str, str]:
+    """The headers of a JSON 1.1 answer (a fresh request id each time)."""
+    return {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": request_id()}
+
+
 def json_error(fault: ServiceFault) -> WireResponse:
     """A JSON 1.1 error answer."""
-    headers = {"Content-Type": JSON_CONTENT_TYPE, "x-amzn-RequestId": request_id()}
+    headers = json_headers()
     if not fault.code:
         return WireResponse(fault.status, headers, b"")
     body = {"__type": fault.code, "message": fault.message, **fault.fields}
