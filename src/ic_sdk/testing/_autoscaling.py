@@ -469,7 +469,7 @@ class ApplicationAutoScaling:
 
     def describe_scaling_activities(self, body: Wire, now: float) -> Wire:
         self._scope(body, resource=False)
-        found = [a for a in reversed(self._activities)]
+        found = list(reversed(self._activities))
         if body.get("ResourceId"):
             found = [a for a in found if a.resource_id == body["ResourceId"]]
         return _page(found, body, "ScalingActivities", lambda a: a.describe(self._epoch))
