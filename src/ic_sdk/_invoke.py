@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from ic_sdk import retry
-from ic_sdk._core import raise_problems
+from ic_sdk._core import operation_of, raise_problems
 from ic_sdk._transport import map_error
 from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
 from ic_sdk.models import runtime as rt
@@ -64,7 +64,6 @@ async def invoke_raw(
     Throttling, 5xx answers (``ModelNotReadyException`` included) and connection errors
     are retried as botocore's standard mode would; model errors are not.
     """
-    operation = shape.__name__.removesuffix("Input")
     # The endpoint given or cached without a coroutine per call (the common case).
     endpoint = endpoint_name if endpoint_name is not None else client._endpoints.get(name)
     if endpoint is None:
@@ -75,6 +74,7 @@ async def invoke_raw(
         body=_body_bytes(body),
         **options,
     )
+    operation = operation_of(request)
     raise_problems(request, operation)
     wire = converter.unstructure(request)
 
