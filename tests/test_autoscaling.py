@@ -282,6 +282,29 @@ async def test_retried_after_a_server_error(
     assert (view.min_copies, view.max_copies) == (1, 2)
 
 
+async def test_throttled_mutations_are_retried(
+    sm: LocalSageMaker, client: InferenceComponentClient, component: str, aas: Any
+) -> None:
+    mutations = [
+        "RegisterScalableTarget",
+        "PutScalingPolicy",
+        "PutMetricAlarm",
+        "DeregisterScalableTarget",
+        "DeleteAlarms",
+    ]
+    rules = [sm.faults.throttle(times=1, operations=op) for op in mutations]
+    view = await client.autoscale(component, min_copies=0, max_copies=2, target=TARGET)
+    assert (view.min_copies, view.max_copies) == (0, 2)
+    assert view.alarm is not None
+    assert await client.remove_autoscaling(component) is True
+    assert [r.fired for r in rules] == [1] * len(mutations)
+    sm.faults.clear()
+    assert await client.autoscaling(component) is None
+    assert (await aas.describe_scalable_targets(ServiceNamespace="sagemaker"))[
+        "ScalableTargets"
+    ] == []
+
+
 async def test_lost_answers_are_settled_by_describing(
     sm: LocalSageMaker,
     clock: FakeClock,

@@ -301,8 +301,8 @@ async def test_teardown_resumes_after_ctrl_c(client: InferenceComponentClient) -
 async def test_deploy_and_teardown_with_faults_in_the_way(
     client: InferenceComponentClient, sm: LocalSageMaker
 ) -> None:
-    # Throttling, 5xx and answers lost after the service acted, on every control-plane
-    # call (an invocation is not retried: it is not idempotent).
+    # Throttling, 5xx, dropped connections and answers lost after the service acted, on
+    # every control-plane call (an invocation is not retried: it is not idempotent).
     mutations = [
         "CreateEndpointConfig",
         "CreateEndpoint",
@@ -321,6 +321,7 @@ async def test_deploy_and_teardown_with_faults_in_the_way(
         sm.faults.server_error(status=503, times=None, rate=0.2, operations=mutations),
         sm.faults.lose_answers(mutations, times=None, rate=0.5),
         sm.faults.throttle(times=None, rate=0.3, operations=[*mutations, *reads]),
+        sm.faults.drop_connection(times=None, rate=0.1, operations=[*mutations, *reads]),
     ]
     await _deployed(client)
     events: list[ic_sdk.TeardownEvent] = []

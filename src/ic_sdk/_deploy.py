@@ -23,7 +23,7 @@ from ic_sdk.reconcile import _or_none, matches
 from ic_sdk.serde import converter
 
 if TYPE_CHECKING:
-    from ic_sdk.client import InferenceComponentClient
+    from ic_sdk._core import ClientCore
     from ic_sdk.endpoints import EndpointPlan
 
 __all__ = [
@@ -48,9 +48,7 @@ _ALREADY_EXISTS = "already existing"
 _BEING_DELETED = "already being deleted"
 
 
-async def describe_config(
-    client: InferenceComponentClient, name: str
-) -> models.DescribeEndpointConfigOutput:
+async def describe_config(client: ClientCore, name: str) -> models.DescribeEndpointConfigOutput:
     return await client._call(
         "describe_endpoint_config",
         models.DescribeEndpointConfigInput(endpoint_config_name=name),
@@ -58,9 +56,7 @@ async def describe_config(
     )
 
 
-async def describe_endpoint(
-    client: InferenceComponentClient, name: str
-) -> models.DescribeEndpointOutput:
+async def describe_endpoint(client: ClientCore, name: str) -> models.DescribeEndpointOutput:
     return await client._call(
         "describe_endpoint",
         models.DescribeEndpointInput(endpoint_name=name),
@@ -69,7 +65,7 @@ async def describe_endpoint(
 
 
 async def create_config(
-    client: InferenceComponentClient, request: models.CreateEndpointConfigInput
+    client: ClientCore, request: models.CreateEndpointConfigInput
 ) -> models.CreateEndpointConfigOutput:
     """CreateEndpointConfig, retried; a config that exists exactly as asked counts as created."""
 
@@ -87,7 +83,7 @@ async def create_config(
 
 
 async def create_endpoint(
-    client: InferenceComponentClient, request: models.CreateEndpointInput
+    client: ClientCore, request: models.CreateEndpointInput
 ) -> models.CreateEndpointOutput:
     """CreateEndpoint, retried; an endpoint on the same config counts as created."""
 
@@ -105,7 +101,7 @@ async def create_endpoint(
 
 
 async def _create(
-    client: InferenceComponentClient,
+    client: ClientCore,
     method: str,
     request: object,
     out: type[_T],
@@ -125,22 +121,18 @@ async def _create(
         return settled
 
 
-async def create(
-    client: InferenceComponentClient, plan: EndpointPlan
-) -> models.CreateEndpointOutput:
+async def create(client: ClientCore, plan: EndpointPlan) -> models.CreateEndpointOutput:
     """The plan's config, then its endpoint."""
     await create_config(client, plan.config)
     return await create_endpoint(client, plan.endpoint)
 
 
-async def _gone_or_going(client: InferenceComponentClient, name: str) -> bool:
+async def _gone_or_going(client: ClientCore, name: str) -> bool:
     found = await _or_none(describe_endpoint(client, name))
     return found is None or str(found.endpoint_status) == "Deleting"
 
 
-async def delete_endpoint(
-    client: InferenceComponentClient, name: str, *, missing_ok: bool = False
-) -> None:
+async def delete_endpoint(client: ClientCore, name: str, *, missing_ok: bool = False) -> None:
     """DeleteEndpoint, retried and reconciled (gone or ``Deleting`` after a lost answer
     counts as done); with ``missing_ok`` one already gone or going counts as deleted."""
 
@@ -158,9 +150,7 @@ async def delete_endpoint(
             raise
 
 
-async def delete_config(
-    client: InferenceComponentClient, name: str, *, missing_ok: bool = False
-) -> None:
+async def delete_config(client: ClientCore, name: str, *, missing_ok: bool = False) -> None:
     """DeleteEndpointConfig, retried and reconciled; with ``missing_ok`` one already gone
     counts as deleted."""
     request = models.DeleteEndpointConfigInput(endpoint_config_name=name)
@@ -177,7 +167,7 @@ async def delete_config(
 
 
 async def wait_endpoint(
-    client: InferenceComponentClient,
+    client: ClientCore,
     name: str,
     until: waiters.Until,
     *,

@@ -35,12 +35,14 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import attrs
 
 from ic_sdk import _redact, models, reconcile, retry, waiters
-from ic_sdk import autoscaling as _autoscaling
+from ic_sdk._autoscaling_methods import AutoscalingMethods
 from ic_sdk._bulk import CreateResult, partial_results
 from ic_sdk._bulk import create_many as _create_many
-from ic_sdk._core import ClientCore, raise_problems
+from ic_sdk._core import raise_problems
+from ic_sdk._endpoint_methods import EndpointMethods
 from ic_sdk._invoke import Body, invoke_raw, payload_chunks
 from ic_sdk._transport import ClosingClock, RetryMode
+from ic_sdk._waiter_methods import WaiterMethods
 from ic_sdk.clock import Clock, SystemClock
 from ic_sdk.errors import (
     IcSdkError,
@@ -57,7 +59,6 @@ if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
-    from ic_sdk.endpoints import EndpointPlan
     from ic_sdk.models._operations import Call, Paginate
     from ic_sdk.teardown import OnTeardownEvent
     from ic_sdk.validation import Problem
@@ -77,7 +78,7 @@ def _raise_problems(problems: Sequence[Problem], operation: str) -> None:
         raise ValidationError(problems, operation=operation)
 
 
-class InferenceComponentClient(ClientCore):
+class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethods):
     """Async client for SageMaker inference components.
 
     Build it from settings::
@@ -274,77 +275,7 @@ class InferenceComponentClient(ClientCore):
 
             return _call.paginate(self, request)
 
-    # -- IC-ready endpoints --------------------------------------------------------------
-
-    async def create_endpoint(self, plan: EndpointPlan) -> models.CreateEndpointOutput:
-        """CreateEndpointConfig then CreateEndpoint for an :func:`ic_sdk.ic_endpoint` plan.
-
-        Idempotent: a config or endpoint that already exists exactly as planned (say, from
-        a create whose answer was lost) counts as created; anything else stays an error.
-        """
-        from ic_sdk import _deploy
-
-        return await _deploy.create(self, plan)
-
-    async def create_endpoint_and_wait(
-        self,
-        plan: EndpointPlan,
-        *,
-        policy: waiters.WaitPolicy | None = None,
-        timeout_s: float | None = None,
-        on_event: waiters.OnEvent | None = None,
-    ) -> models.DescribeEndpointOutput:
-        """:meth:`create_endpoint`, then :meth:`wait_until_endpoint_in_service`."""
-        await self.create_endpoint(plan)
-        return await self.wait_until_endpoint_in_service(
-            plan.name, policy=policy, timeout_s=timeout_s, on_event=on_event
-        )
-
-    async def describe_endpoint(self, name: str) -> models.DescribeEndpointOutput:
-        """DescribeEndpoint."""
-        from ic_sdk import _deploy
-
-        return await _deploy.describe_endpoint(self, name)
-
-    async def wait_until_endpoint_in_service(
-        self,
-        name: str,
-        *,
-        policy: waiters.WaitPolicy | None = None,
-        timeout_s: float | None = None,
-        on_event: waiters.OnEvent | None = None,
-    ) -> models.DescribeEndpointOutput:
-        """Poll until endpoint ``name`` is ``InService``; ``ComponentFailed`` on ``Failed``."""
-        from ic_sdk import _deploy
-
-        desc = await _deploy.wait_endpoint(
-            self, name, "in_service", policy=self._policy(policy, timeout_s), on_event=on_event
-        )
-        assert desc is not None  # an in-service wait ends on a description
-        return desc
-
-    async def delete_endpoint(self, name: str, *, missing_ok: bool = False) -> None:
-        """DeleteEndpoint (its config stays; :meth:`teardown` removes everything)."""
-        from ic_sdk import _deploy
-
-        await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
-
-    async def delete_endpoint_and_wait(
-        self,
-        name: str,
-        *,
-        missing_ok: bool = False,
-        policy: waiters.WaitPolicy | None = None,
-        timeout_s: float | None = None,
-        on_event: waiters.OnEvent | None = None,
-    ) -> None:
-        """:meth:`delete_endpoint`, then poll until the service no longer knows it."""
-        from ic_sdk import _deploy
-
-        await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
-        await _deploy.wait_endpoint(
-            self, name, "deleted", policy=self._policy(policy, timeout_s), on_event=on_event
-        )
+    # -- teardown ---------------------------------------------------------------------------
 
     async def teardown(
         self,
@@ -600,43 +531,6 @@ class InferenceComponentClient(ClientCore):
         await self.delete(name, missing_ok=missing_ok)
         await self.wait_until_deleted(name, policy=policy, timeout_s=timeout_s, on_event=on_event)
 
-    # -- autoscaling (ic_sdk.autoscaling) -------------------------------------------------
-
-    async def autoscale(
-        self,
-        name: str,
-        *,
-        min_copies: int,
-        max_copies: int,
-        target: float,
-        metric: _autoscaling.Metric = "invocations_per_copy",
-        scale_in_cooldown_s: int = 300,
-        scale_out_cooldown_s: int = 60,
-    ) -> _autoscaling.Autoscaling:
-        """Scale component ``name`` between ``min_copies`` and ``max_copies`` copies,
-        tracking ``target`` of ``metric`` per copy; ``min_copies=0`` also sets up scale from
-        zero. Idempotent. See :mod:`ic_sdk.autoscaling`."""
-        return await _autoscaling.autoscale(
-            self._send_to,
-            name,
-            min_copies=min_copies,
-            max_copies=max_copies,
-            target=target,
-            metric=metric,
-            scale_in_cooldown_s=scale_in_cooldown_s,
-            scale_out_cooldown_s=scale_out_cooldown_s,
-        )
-
-    async def autoscaling(self, name: str) -> _autoscaling.Autoscaling | None:
-        """Component ``name``'s autoscaling (bounds, policies, alarm, recent activities),
-        or ``None`` when it has none."""
-        return await _autoscaling.autoscaling(self._send_to, name)
-
-    async def remove_autoscaling(self, name: str) -> bool:
-        """Remove component ``name``'s autoscaling (target, policies, alarms); ``True`` if
-        there was any."""
-        return await _autoscaling.remove_autoscaling(self._send_to, name)
-
     async def list(
         self,
         *,
@@ -680,81 +574,6 @@ class InferenceComponentClient(ClientCore):
             if not page.next_token:
                 return
             request = attrs.evolve(request, next_token=page.next_token)
-
-    # -- waiters -------------------------------------------------------------------------
-
-    async def wait_until_in_service(
-        self,
-        name: str,
-        *,
-        policy: waiters.WaitPolicy | None = None,
-        timeout_s: float | None = None,
-        on_event: waiters.OnEvent | None = None,
-    ) -> models.DescribeInferenceComponentOutput:
-        """Poll until ``InService``; raise ``ComponentFailed`` on ``Failed``.
-
-        Returns the final description. ``timeout_s`` (seconds) overrides the policy's.
-        """
-        desc = await self._wait_for(
-            name, "in_service", policy=policy, timeout_s=timeout_s, on_event=on_event
-        )
-        assert desc is not None  # a successful in-service wait always ends on a description
-        return desc
-
-    async def wait_until_scaled(
-        self,
-        name: str,
-        *,
-        copies: int | None = None,
-        policy: waiters.WaitPolicy | None = None,
-        timeout_s: float | None = None,
-        on_event: waiters.OnEvent | None = None,
-    ) -> models.DescribeInferenceComponentOutput:
-        """Poll until ``InService`` with current copies equal to desired copies.
-
-        With ``copies``, the desired count must also equal it.
-        """
-        desc = await self._wait_for(
-            name, "scaled", copies=copies, policy=policy, timeout_s=timeout_s, on_event=on_event
-        )
-        assert desc is not None  # a successful scaled wait always ends on a description
-        return desc
-
-    async def wait_until_deleted(
-        self,
-        name: str,
-        *,
-        policy: waiters.WaitPolicy | None = None,
-        timeout_s: float | None = None,
-        on_event: waiters.OnEvent | None = None,
-    ) -> None:
-        """Poll until the service no longer knows the component."""
-        await self._wait_for(name, "deleted", policy=policy, timeout_s=timeout_s, on_event=on_event)
-
-    def watch(
-        self,
-        name: str,
-        *,
-        until: waiters.Until = "in_service",
-        copies: int | None = None,
-        policy: waiters.WaitPolicy | None = None,
-        timeout_s: float | None = None,
-    ) -> AsyncGenerator[waiters.WaiterEvent, None]:
-        """The waiter as an async iterator of :class:`~ic_sdk.waiters.WaiterEvent`.
-
-        Ends after the ``SUCCEEDED`` event and raises what the matching ``wait_until_*``
-        raises. Breaking out early leaves nothing running (no request is in flight while
-        an event is being handled); ``contextlib.aclosing`` closes it at once.
-        """
-        return waiters.watch(
-            name,
-            self._poll(name),
-            until=until,
-            copies=copies,
-            policy=self._policy(policy, timeout_s),
-            clock=self._clock,
-            rng=self._rng,
-        )
 
     # -- runtime -------------------------------------------------------------------------
 
