@@ -19,7 +19,7 @@ import attrs
 
 from ic_sdk import models, waiters
 from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
-from ic_sdk.reconcile import matches
+from ic_sdk.reconcile import _or_none, matches
 from ic_sdk.serde import converter
 
 if TYPE_CHECKING:
@@ -62,13 +62,6 @@ async def describe_endpoint(client: ClientCore, name: str) -> models.DescribeEnd
         models.DescribeEndpointInput(endpoint_name=name),
         models.DescribeEndpointOutput,
     )
-
-
-async def _or_none(describe: Awaitable[_T]) -> _T | None:
-    try:
-        return await describe
-    except ResourceNotFound:
-        return None
 
 
 async def create_config(

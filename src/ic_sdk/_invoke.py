@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from ic_sdk import retry
-from ic_sdk._core import raise_problems
+from ic_sdk._core import operation_of, raise_problems
 from ic_sdk._transport import map_error
 from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
 from ic_sdk.models import runtime as rt
@@ -29,14 +29,8 @@ def _body_bytes(body: Body) -> bytes:
     return bytes(body)
 
 
-async def _endpoint_for(
-    client: InferenceComponentClient, name: str, endpoint_name: str | None
-) -> str:
-    if endpoint_name is not None:
-        return endpoint_name
-    cached = client._endpoints.get(name)
-    if cached is not None:
-        return cached
+async def _look_up_endpoint(client: InferenceComponentClient, name: str) -> str:
+    """The endpoint hosting ``name``, from a describe; cached for the next invocation."""
     desc = await client.describe(name)
     # Typed as always present, but the service is the authority on its output.
     found: str | None = desc.endpoint_name
@@ -70,17 +64,17 @@ async def invoke_raw(
     Throttling, 5xx answers (``ModelNotReadyException`` included) and connection errors
     are retried as botocore's standard mode would; model errors are not.
     """
-    operation = shape.__name__.removesuffix("Input")
     # The endpoint given or cached without a coroutine per call (the common case).
     endpoint = endpoint_name if endpoint_name is not None else client._endpoints.get(name)
     if endpoint is None:
-        endpoint = await _endpoint_for(client, name, endpoint_name)
+        endpoint = await _look_up_endpoint(client, name)
     request = shape(
         endpoint_name=endpoint,
         inference_component_name=name,
         body=_body_bytes(body),
         **options,
     )
+    operation = operation_of(request)
     raise_problems(request, operation)
     wire = converter.unstructure(request)
 

@@ -35,11 +35,13 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ic_sdk import models
 from ic_sdk.errors import IcSdkError, ResourceNotFound
 from ic_sdk.serde import converter
+
+_T = TypeVar("_T")
 
 __all__ = [
     "Describe",
@@ -170,12 +172,10 @@ def scale_applied(request: Mapping[str, Any], description: Mapping[str, Any]) ->
     return shown is not None and _equal_scalars(runtime.get("CopyCount"), shown)
 
 
-async def _describe(
-    describe: Describe, name: str
-) -> models.DescribeInferenceComponentOutput | None:
-    """The description, or ``None`` when the component does not exist."""
+async def _or_none(describe: Awaitable[_T]) -> _T | None:
+    """The description ``describe`` answers, or ``None`` when the resource does not exist."""
     try:
-        return await describe(name)
+        return await describe
     except ResourceNotFound:
         return None
 
@@ -189,7 +189,7 @@ async def created(
     describe: Describe, request: models.CreateInferenceComponentInput, error: IcSdkError
 ) -> models.CreateInferenceComponentOutput | None:
     """The create's output if the component exists as ``request`` asked, else ``None``."""
-    found = await _describe(describe, request.inference_component_name)
+    found = await _or_none(describe(request.inference_component_name))
     if found is None or not create_applied(_wire(request), _wire(found)):
         logger.debug(
             "create of %r not applied (%s)", request.inference_component_name, type(error).__name__
@@ -206,7 +206,7 @@ async def updated(
     describe: Describe, request: models.UpdateInferenceComponentInput, error: IcSdkError
 ) -> models.UpdateInferenceComponentOutput | None:
     """The update's output if the component shows ``request``, else ``None``."""
-    found = await _describe(describe, request.inference_component_name)
+    found = await _or_none(describe(request.inference_component_name))
     if found is None or not update_applied(_wire(request), _wire(found)):
         logger.debug(
             "update of %r not applied (%s)", request.inference_component_name, type(error).__name__
@@ -225,7 +225,7 @@ async def scaled(
     error: IcSdkError,
 ) -> models.UpdateInferenceComponentRuntimeConfigOutput | None:
     """The scale's output if the component shows the requested copies, else ``None``."""
-    found = await _describe(describe, request.inference_component_name)
+    found = await _or_none(describe(request.inference_component_name))
     if found is None or not scale_applied(_wire(request), _wire(found)):
         logger.debug(
             "scale of %r not applied (%s)", request.inference_component_name, type(error).__name__
@@ -242,7 +242,7 @@ async def deleted(describe: Describe, name: str, error: IcSdkError) -> bool:
     """Whether component ``name`` is gone or being deleted."""
     if isinstance(error, ResourceNotFound):
         return True
-    found = await _describe(describe, name)
+    found = await _or_none(describe(name))
     if found is None:
         return True
     return _status(_wire(found)) == "Deleting"

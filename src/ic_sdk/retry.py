@@ -81,6 +81,11 @@ def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> Non
         raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
 
 
+def _fraction(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{attribute.name} must be within [0, 1], got {value!r}")
+
+
 @attrs.define(frozen=True, kw_only=True, slots=True)
 class Backoff:
     """Exponential backoff with jitter.
@@ -103,18 +108,10 @@ class Backoff:
     multiplier: float = attrs.field(default=2.0, validator=_positive)
     max_delay: float = attrs.field(default=40.0, validator=_positive)
     min_delay: float = attrs.field(default=1.0, validator=_non_negative)
-    jitter: float = attrs.field(default=1.0)
-    cap_jitter: float | None = attrs.field(default=None)
-
-    @jitter.validator
-    def _check_jitter(self, _: attrs.Attribute[float], value: float) -> None:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"jitter must be within [0, 1], got {value!r}")
-
-    @cap_jitter.validator
-    def _check_cap_jitter(self, _: attrs.Attribute[float | None], value: float | None) -> None:
-        if value is not None and not 0.0 <= value <= 1.0:
-            raise ValueError(f"cap_jitter must be within [0, 1], got {value!r}")
+    jitter: float = attrs.field(default=1.0, validator=_fraction)
+    cap_jitter: float | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_fraction)
+    )
 
     def ceiling(self, attempt: int) -> float:
         """The largest delay before poll ``attempt``."""

@@ -49,7 +49,7 @@ from ic_sdk.errors import (
     WaiterError,
     WaiterTimeout,
 )
-from ic_sdk.retry import Backoff, is_transient
+from ic_sdk.retry import Backoff, _non_negative, _positive, is_transient
 
 if TYPE_CHECKING:
     from ic_sdk.models import DescribeInferenceComponentOutput
@@ -76,16 +76,6 @@ _WAITING_FOR: dict[str, str] = {
     "deleted": "deleted",
     "scaled": "scaled",
 }
-
-
-def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
-
-
-def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value <= 0:
-        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
 
 
 def _default_backoff() -> Backoff:

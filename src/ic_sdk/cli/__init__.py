@@ -94,8 +94,7 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _wait_options(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--wait", action="store_true", help=f"wait until {what}, showing progress")
+def _timeout_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
@@ -103,6 +102,11 @@ def _wait_options(parser: argparse.ArgumentParser, what: str) -> None:
         default=None,
         help="give up waiting after this long (default: 1800)",
     )
+
+
+def _wait_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--wait", action="store_true", help=f"wait until {what}, showing progress")
+    _timeout_option(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,13 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="in-service (default), scaled (running the desired copies) or deleted",
     )
     p.add_argument("--copies", type=int, metavar="N", help="with --until scaled: wait for N copies")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        default=None,
-        help="give up waiting after this long (default: 1800)",
-    )
+    _timeout_option(p)
 
     p = command("invoke", "invoke a component; the answer goes to stdout", c.cmd_invoke)
     p.add_argument("name", metavar="NAME")

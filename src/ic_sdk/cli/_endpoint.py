@@ -207,7 +207,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     reporter = reporter_for(args)
 
-    async def work(client: InferenceComponentClient) -> None:
+    async def work(client: InferenceComponentClient) -> dict[str, Any]:
         await client.delete_endpoint(args.name, missing_ok=args.missing_ok)
         reporter.step(f"{args.name}: deleting")
         if args.wait:
@@ -215,11 +215,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
                 await client.delete_endpoint_and_wait(
                     args.name, missing_ok=True, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
+        return {"deleted": args.name, "waited": bool(args.wait)}
 
-    _run(args, work)
-    if _json(args):
-        dump_json({"deleted": args.name, "waited": bool(args.wait)}, _out())
-    return 0
+    return _run_json(args, work)
 
 
 def cmd_teardown(args: argparse.Namespace) -> int:
@@ -232,18 +230,16 @@ def cmd_teardown(args: argparse.Namespace) -> int:
         steps.append({"resource": event.resource, "name": event.name, "step": event.step})
         reporter.step(str(event))
 
-    async def work(client: InferenceComponentClient) -> None:
+    async def work(client: InferenceComponentClient) -> dict[str, Any]:
         await client.teardown(
             args.endpoint,
             delete_config=not args.keep_config,
             timeout_s=_timeout(args),
             on_event=on_event,
         )
+        return {"endpoint": args.endpoint, "steps": steps}
 
-    _run(args, work)
-    if _json(args):
-        dump_json({"endpoint": args.endpoint, "steps": steps}, _out())
-    return 0
+    return _run_json(args, work)
 
 
 def split_endpoints(docs: list[SpecDocument]) -> tuple[list[SpecDocument], list[SpecDocument]]:

@@ -21,6 +21,7 @@ from ic_sdk.cli._commands import (
     _out,
     _problems,
     _run,
+    _run_json,
     _timeout,
     reporter_for,
 )
@@ -256,10 +257,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
         await apply_all(client, docs, results, dry_run=args.dry_run, step=reporter.step)
         return endpoint_results + results
 
-    results = _run(args, work)
-    if _json(args):
-        dump_json(results, _out())
-    return 0
+    return _run_json(args, work)
 
 
 # --------------------------------------------------------------------------- delete
@@ -282,7 +280,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
                 )
             )
 
-    async def work(client: InferenceComponentClient) -> dict[str, list[str]]:
+    async def work(client: InferenceComponentClient) -> dict[str, Any]:
         found: dict[str, models.DescribeInferenceComponentOutput] = {}
         skipped: list[str] = []
         for name in names:
@@ -309,12 +307,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
             reporter.step(f"{name}: deleting")
         if args.wait:
             await wait_gone(client, bases if adapters and bases else [*adapters, *bases])
-        return {"deleted": [*adapters, *bases], "skipped": skipped}
+        return {"deleted": [*adapters, *bases], "skipped": skipped, "waited": bool(args.wait)}
 
-    result = _run(args, work)
-    if _json(args):
-        dump_json({**result, "waited": bool(args.wait)}, _out())
-    return 0
+    return _run_json(args, work)
 
 
 # --------------------------------------------------------------------------- wait
