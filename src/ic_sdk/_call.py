@@ -24,7 +24,7 @@ import attrs
 if TYPE_CHECKING:
     from ic_sdk.client import InferenceComponentClient
 
-__all__ = ["Operation", "Paginator", "call", "operation_of", "paginate"]
+__all__ = ["Operation", "Paginator", "call", "operation_row", "paginate"]
 
 
 class Paginator(NamedTuple):
@@ -64,8 +64,14 @@ def _package(runtime: bool) -> Any:
     return importlib.import_module(_RUNTIME_PACKAGE if runtime else "ic_sdk.models")
 
 
-def operation_of(request: object) -> Operation:
-    """The operation whose input model ``request`` is; ``TypeError`` for anything else."""
+def operation_row(request: object) -> Operation:
+    """The row of the generated operations table whose input model ``request`` is;
+    ``TypeError`` for anything else.
+
+    Its ``name`` is the API name (``AddAssociationRequest`` -> ``AddAssociation``); not to
+    be confused with :func:`ic_sdk._core.operation_of`, which names the operation of the
+    client's own ``<Operation>Input`` requests (and agrees with it on those).
+    """
     cls = type(request)
     runtime = cls.__module__.startswith(_RUNTIME_PACKAGE)
     table = importlib.import_module(
@@ -123,7 +129,7 @@ _DEDICATED: dict[str, _Dedicated] | None = None
 async def call(client: InferenceComponentClient, request: Any) -> Any:
     """Send ``request`` (any generated operation input); its output model, or ``None``."""
     global _DEDICATED
-    op = operation_of(request)
+    op = operation_row(request)
     if op.streaming:
         raise TypeError(f"{op.name} answers an event stream: use client.invoke_stream")
     if _DEDICATED is None:
@@ -183,7 +189,7 @@ async def send(client: InferenceComponentClient, op: Operation, request: Any) ->
 
 async def paginate(client: InferenceComponentClient, request: Any) -> AsyncIterator[Any]:
     """Every page of a paginated operation, starting from ``request``'s token."""
-    op = operation_of(request)
+    op = operation_row(request)
     if op.paginator is None:
         raise TypeError(f"{op.name} is not paginated: use client.call")
     out = output_class(op)
