@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import attrs
 
+from ic_sdk._adapters import base_of
 from ic_sdk.errors import (
     ResourceNotFound,
     ServiceError,
@@ -318,7 +319,7 @@ def scale_to_zero_problems(
     name = component.get("InferenceComponentName")
     where = f"endpoint {endpoint.get('EndpointName')!r}"
     problems: list[Problem] = []
-    if "RuntimeConfig" not in component:
+    if base_of(component) is not None:
         problems.append(
             Problem(
                 "name",
@@ -485,7 +486,7 @@ async def autoscale(
         "sagemaker", "describe_inference_component", {"InferenceComponentName": name}
     )
     endpoint: dict[str, Any] = {}
-    if min_copies == 0 and "RuntimeConfig" in component:
+    if min_copies == 0 and base_of(component) is None:
         endpoint = await send(
             "sagemaker", "describe_endpoint", {"EndpointName": component["EndpointName"]}
         )

@@ -14,6 +14,10 @@ deleted" as done, so a teardown is idempotent: run it again after a crash, a Ctr
 lost answer and it picks up where the service is. Components that appear while it runs
 (someone else creating one) are found by the next round; after ``max_rounds`` rounds it
 gives up with an error rather than loop forever.
+
+Steps 1 and 2 are :func:`delete_components`, which ``ic-sdk delete`` uses too: the one
+place that deletes several components in the order the service allows (which one is an
+adapter is :func:`ic_sdk._adapters.base_of`'s answer).
 """
 
 from __future__ import annotations
@@ -21,18 +25,20 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from ic_sdk import _deploy, waiters
+from ic_sdk._adapters import adapters_first
 from ic_sdk.errors import IcSdkError, ResourceNotFound
 
 if TYPE_CHECKING:
+    from ic_sdk import models
     from ic_sdk.client import InferenceComponentClient
 
-__all__ = ["OnTeardownEvent", "TeardownEvent", "teardown"]
+__all__ = ["OnTeardownEvent", "TeardownEvent", "delete_components", "teardown"]
 
 logger = logging.getLogger("ic_sdk.teardown")
 
@@ -67,20 +73,56 @@ async def _emit(on_event: OnTeardownEvent | None, event: TeardownEvent) -> None:
 
 async def _components(
     client: InferenceComponentClient, endpoint_name: str
-) -> tuple[list[str], list[str]]:
-    """(adapters, bases) currently on the endpoint, by name."""
-    adapters: list[str] = []
-    bases: list[str] = []
+) -> list[models.DescribeInferenceComponentOutput]:
+    """The descriptions of the components currently on the endpoint, by name."""
+    found: list[models.DescribeInferenceComponentOutput] = []
     async for summary in client.list(endpoint_name_equals=endpoint_name):
-        name = summary.inference_component_name
         try:
-            desc = await client.describe(name)
+            found.append(await client.describe(summary.inference_component_name))
         except ResourceNotFound:
             continue  # gone between the listing and now
-        spec = desc.specification
-        is_adapter = spec is not None and spec.base_inference_component_name is not None
-        (adapters if is_adapter else bases).append(name)
-    return sorted(adapters), sorted(bases)
+    return sorted(found, key=lambda desc: desc.inference_component_name)
+
+
+async def delete_components(
+    client: InferenceComponentClient,
+    components: Sequence[models.DescribeInferenceComponentOutput],
+    *,
+    policy: waiters.WaitPolicy | None = None,
+    timeout_s: float | None = None,
+    on_event: OnTeardownEvent | None = None,
+    wait: bool = True,
+    missing_ok: bool = True,
+) -> list[str]:
+    """Delete ``components`` (their descriptions) in the order the service allows.
+
+    Adapters first (:func:`ic_sdk._adapters.adapters_first`), all at once, waiting until
+    they are gone; then the bases, each after its autoscaling is removed. With
+    ``wait=False`` the last group is sent but not waited for (an earlier group always is:
+    the next one needs it gone). The names, in the order they were deleted.
+    """
+    adapters, bases = adapters_first(components)
+    kinds: tuple[tuple[Resource, list[models.DescribeInferenceComponentOutput]], ...] = (
+        ("adapter", adapters),
+        ("base", bases),
+    )
+    groups = [
+        (resource, [desc.inference_component_name for desc in group])
+        for resource, group in kinds
+        if group
+    ]
+    chosen = client._policy(policy, timeout_s)
+    for i, (resource, names) in enumerate(groups):
+        await _delete_group(
+            client,
+            names,
+            resource,
+            policy=chosen,
+            on_event=on_event,
+            wait=wait or i < len(groups) - 1,
+            missing_ok=missing_ok,
+        )
+    return [name for _, names in groups for name in names]
 
 
 async def _delete_group(
@@ -90,12 +132,16 @@ async def _delete_group(
     *,
     policy: waiters.WaitPolicy,
     on_event: OnTeardownEvent | None,
+    wait: bool,
+    missing_ok: bool,
 ) -> None:
     async def one(name: str) -> None:
         if resource == "base":
             await _remove_autoscaling(client, name, on_event)
         await _emit(on_event, TeardownEvent(step="deleting", resource=resource, name=name))
-        await client.delete(name, missing_ok=True)
+        await client.delete(name, missing_ok=missing_ok)
+        if not wait:
+            return
 
         async def forward(event: waiters.WaiterEvent) -> None:
             await _emit(
@@ -138,13 +184,10 @@ async def teardown(
 ) -> None:
     """Delete everything on ``endpoint_name``, then it, then its config (see the module)."""
     for _ in range(max_rounds):
-        adapters, bases = await _components(client, endpoint_name)
-        if not adapters and not bases:
+        found = await _components(client, endpoint_name)
+        if not found:
             break
-        if adapters:
-            await _delete_group(client, adapters, "adapter", policy=policy, on_event=on_event)
-        if bases:
-            await _delete_group(client, bases, "base", policy=policy, on_event=on_event)
+        await delete_components(client, found, policy=policy, on_event=on_event)
     else:
         raise IcSdkError(
             f"endpoint {endpoint_name!r} still hosts inference components after "

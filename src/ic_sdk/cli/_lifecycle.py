@@ -80,13 +80,6 @@ def _status(desc: models.DescribeInferenceComponentOutput | None) -> str | None:
     return None if desc is None else str(desc.inference_component_status or "") or None
 
 
-def _base_of(desc: models.DescribeInferenceComponentOutput) -> str | None:
-    spec = desc.specification
-    if spec is None and desc.specifications:
-        spec = desc.specifications[0]
-    return None if spec is None else spec.base_inference_component_name
-
-
 def _spec_copies(doc: SpecDocument) -> int | None:
     runtime = doc.data.get("RuntimeConfig")
     copies = runtime.get("CopyCount") if isinstance(runtime, dict) else None
@@ -220,8 +213,9 @@ class _Applier:
             reporter.step(f"{step.name}: would {step.action}{detail}")
             return result
         if step.create is not None:
-            spec = step.create.specification
-            base = spec.base_inference_component_name if spec is not None else None
+            from ic_sdk._adapters import base_of
+
+            base = base_of(step.create)
             if base is not None and await self.base_busy(base):
                 # An adapter needs its base InService (created just above, or still
                 # being created or updated by an earlier run).
@@ -264,23 +258,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    import asyncio
-
     reporter = reporter_for(args)
     names = list(dict.fromkeys(args.names))  # each once, first mention first
 
-    async def wait_gone(client: InferenceComponentClient, gone: list[str]) -> None:
-        with waiting(gone, "deleted"), reporter.tracking() as tracker:
-            await asyncio.gather(
-                *(
-                    client.wait_until_deleted(
-                        name, timeout_s=_timeout(args), on_event=tracker.on_event
-                    )
-                    for name in gone
-                )
-            )
-
     async def work(client: InferenceComponentClient) -> dict[str, Any]:
+        from ic_sdk._adapters import base_of
+        from ic_sdk.teardown import TeardownEvent, delete_components
+
         found: dict[str, models.DescribeInferenceComponentOutput] = {}
         skipped: list[str] = []
         for name in names:
@@ -293,21 +277,36 @@ def cmd_delete(args: argparse.Namespace) -> int:
                 raise CliError(f"{name}: no such inference component; nothing was deleted")
         for name in skipped:
             reporter.step(f"{name}: skipped (not found)")
-        # Adapters first: the service refuses to delete a base that still has adapters.
-        adapters = [n for n, d in found.items() if _base_of(d) is not None]
-        bases = [n for n in found if n not in adapters]
-        for name in adapters:
-            await client.delete(name, missing_ok=args.missing_ok)
-            reporter.step(f"{name}: deleting")
-        if adapters and bases:
-            reporter.step("waiting until the adapters are gone before deleting their bases")
-            await wait_gone(client, adapters)
-        for name in bases:
-            await client.delete(name, missing_ok=args.missing_ok)
-            reporter.step(f"{name}: deleting")
-        if args.wait:
-            await wait_gone(client, bases if adapters and bases else [*adapters, *bases])
-        return {"deleted": [*adapters, *bases], "skipped": skipped, "waited": bool(args.wait)}
+        # Adapters first, waited for before their bases: delete_components's order.
+        has_bases = any(base_of(desc) is None for desc in found.values())
+        said: list[bool] = []
+
+        with reporter.tracking() as tracker:
+
+            def on_event(event: TeardownEvent) -> None:
+                adapter_wait = event.resource == "adapter" and event.step != "deleting"
+                if adapter_wait and has_bases and not said:
+                    said.append(True)
+                    reporter.step("waiting until the adapters are gone before deleting their bases")
+                if event.step == "deleting":
+                    reporter.step(f"{event.name}: deleting")
+                elif event.step == "waiting" and event.waiter is not None:
+                    _WAITS.setdefault(event.name, "deleted")
+                    tracker.on_event(event.waiter)
+                elif event.step == "deleted":
+                    _WAITS.pop(event.name, None)
+                    if event.resource == "autoscaling":
+                        reporter.step(f"{event.name}: autoscaling removed")
+
+            deleted = await delete_components(
+                client,
+                list(found.values()),
+                timeout_s=_timeout(args),
+                on_event=on_event,
+                wait=args.wait,
+                missing_ok=args.missing_ok,
+            )
+        return {"deleted": deleted, "skipped": skipped, "waited": bool(args.wait)}
 
     return _run_json(args, work)
 
