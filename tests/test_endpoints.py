@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import pytest
 
 import ic_sdk
@@ -330,23 +329,6 @@ async def test_deploy_and_teardown_with_faults_in_the_way(
     sm.faults.clear()
     await _nothing_left(client)
     assert (events[-1].step, events[-1].resource) == ("deleted", "endpoint_config")
-
-
-async def test_call_does_not_repeat_a_mutation_whose_answer_was_lost(
-    client: InferenceComponentClient, sm: LocalSageMaker
-) -> None:
-    request = models.CreateModelInput(
-        model_name="m",
-        primary_container=models.ContainerDefinition(image="i:1"),
-        execution_role_arn=ROLE,
-    )
-    sm.faults.lose_answers("CreateModel")
-    with pytest.raises(ic_sdk.TransportError):
-        await client.call(request)  # no reconcile rule for models: the error stands...
-    described = await client.call(models.DescribeModelInput(model_name="m"))
-    assert described.model_name == "m"  # ...and there is exactly one model, created once
-    sm.faults.throttle(times=2, operations="CreateModel")
-    await client.call(attrs.evolve(request, model_name="m2"))  # refusals are retried
 
 
 async def test_teardown_after_lost_delete_answers(

@@ -10,7 +10,11 @@ nothing sent), serialized by :data:`ic_sdk.serde.converter`, sent through the cl
 one request path (errors mapped into :mod:`ic_sdk.errors`, retried as the client
 retries), structured back. Operations the client has its own method for (components,
 IC-ready endpoints) are routed to that method, so ``call`` keeps its guarantees too (a
-lost answer to a create is reconciled, not reported as a failure).
+lost answer to a create is reconciled, not reported as a failure). So are the other
+mutations of the deployment path: CreateModel, DeleteModel, AddTags and DeleteTags are
+retried and settled by :mod:`ic_sdk.reconcile`. Any other mutation is sent again only
+after a refusal that changed nothing; once its answer may have been lost it raises, saying
+so and what to describe.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import attrs
 
 if TYPE_CHECKING:
+    from ic_sdk import models
     from ic_sdk.client import InferenceComponentClient
+    from ic_sdk.errors import IcSdkError
 
 __all__ = ["Operation", "Paginator", "call", "operation_row", "paginate"]
 
@@ -103,8 +109,11 @@ def _field(cls: type[Any], wire: str) -> str:
     raise LookupError(f"{cls.__name__} has no member {wire!r}")
 
 
-#: Operations with a dedicated client method (which reconciles lost answers and keeps
-#: the client's caches right): API name -> how to send the request through it.
+#: Mutations ``call`` sends through a reconciled path (the client's own method, or one of
+#: the functions below): API name -> how to send the request. A lost answer to any of
+#: them is settled by a description (:mod:`ic_sdk.reconcile`), never reported as a failure
+#: of a request the service applied; any other mutation is sent once the answer may have
+#: been lost (:func:`send`).
 _Dedicated = Callable[["InferenceComponentClient", Any], Awaitable[Any]]
 
 
@@ -114,13 +123,98 @@ def _dedicated() -> dict[str, _Dedicated]:
     async def delete_component(client: InferenceComponentClient, request: Any) -> None:
         await client.delete(request.inference_component_name)
 
+    async def scale(client: InferenceComponentClient, request: Any) -> Any:
+        return await client.scale(
+            request.inference_component_name, request.desired_runtime_config.copy_count
+        )
+
+    async def delete_endpoint(client: InferenceComponentClient, request: Any) -> None:
+        await _deploy.delete_endpoint(client, request.endpoint_name)
+
+    async def delete_config(client: InferenceComponentClient, request: Any) -> None:
+        await _deploy.delete_config(client, request.endpoint_config_name)
+
     return {
         "CreateInferenceComponent": lambda c, r: c.create(r),
         "UpdateInferenceComponent": lambda c, r: c.update(r),
+        "UpdateInferenceComponentRuntimeConfig": scale,
         "DeleteInferenceComponent": delete_component,
         "CreateEndpointConfig": _deploy.create_config,
+        "DeleteEndpointConfig": delete_config,
         "CreateEndpoint": _deploy.create_endpoint,
+        "DeleteEndpoint": delete_endpoint,
+        "CreateModel": _create_model,
+        "DeleteModel": _delete_model,
+        "AddTags": _add_tags,
+        "DeleteTags": _delete_tags,
     }
+
+
+def _describe_model(
+    client: InferenceComponentClient,
+) -> Callable[[str], Awaitable[models.DescribeModelOutput]]:
+    from ic_sdk import models
+
+    def describe(name: str) -> Awaitable[models.DescribeModelOutput]:
+        return client._call(
+            "describe_model", models.DescribeModelInput(model_name=name), models.DescribeModelOutput
+        )
+
+    return describe
+
+
+def _tags_of(client: InferenceComponentClient) -> Callable[[str], Awaitable[list[models.Tag]]]:
+    from ic_sdk import models
+
+    async def tags_of(arn: str) -> list[models.Tag]:
+        first = models.ListTagsInput(resource_arn=arn, max_results=100)
+        return [tag async for page in paginate(client, first) for tag in page.tags or ()]
+
+    return tags_of
+
+
+async def _create_model(
+    client: InferenceComponentClient, request: models.CreateModelInput
+) -> models.CreateModelOutput:
+    from ic_sdk import models, reconcile
+
+    async def settle(error: IcSdkError) -> models.CreateModelOutput | None:
+        return await reconcile.model_created(_describe_model(client), request, error)
+
+    return await client._mutate("create_model", request, models.CreateModelOutput, reconcile=settle)
+
+
+async def _delete_model(client: InferenceComponentClient, request: models.DeleteModelInput) -> None:
+    from ic_sdk import reconcile
+
+    async def settle(error: IcSdkError) -> dict[str, Any] | None:
+        gone = await reconcile.model_deleted(_describe_model(client), request.model_name, error)
+        return {} if gone else None
+
+    # DeleteModel answers nothing: an empty dict stands for its answer.
+    await client._mutate("delete_model", request, dict, reconcile=settle)
+
+
+async def _add_tags(
+    client: InferenceComponentClient, request: models.AddTagsInput
+) -> models.AddTagsOutput:
+    from ic_sdk import models, reconcile
+
+    async def settle(error: IcSdkError) -> models.AddTagsOutput | None:
+        return await reconcile.tags_added(_tags_of(client), request, error)
+
+    return await client._mutate("add_tags", request, models.AddTagsOutput, reconcile=settle)
+
+
+async def _delete_tags(
+    client: InferenceComponentClient, request: models.DeleteTagsInput
+) -> models.DeleteTagsOutput:
+    from ic_sdk import models, reconcile
+
+    async def settle(error: IcSdkError) -> models.DeleteTagsOutput | None:
+        return await reconcile.tags_deleted(_tags_of(client), request, error)
+
+    return await client._mutate("delete_tags", request, models.DeleteTagsOutput, reconcile=settle)
 
 
 _DEDICATED: dict[str, _Dedicated] | None = None
@@ -157,8 +251,9 @@ async def send(client: InferenceComponentClient, op: Operation, request: Any) ->
 
     Reads retry on transient errors. Other operations (no reconcile rule is known for
     them) retry only refusals that changed nothing (throttling, a 4xx); an error after
-    which the request may have been applied (a 5xx, a lost answer) is raised as it is,
-    never followed by a second attempt that could apply it twice.
+    which the request may have been applied (a 5xx, a lost answer) is raised (its type
+    kept, its message saying so and what to describe), never followed by a second attempt
+    that could apply it twice.
     """
     from ic_sdk import retry
     from ic_sdk._core import raise_problems
@@ -184,7 +279,41 @@ async def send(client: InferenceComponentClient, op: Operation, request: Any) ->
             op.name, attempt, policy=client._retry_policy, clock=client._clock, rng=client._rng
         )
     except _Stop as stop:
-        raise stop.error from stop.error.__cause__
+        raise _outcome_unknown(op, stop.error) from stop.error.__cause__
+
+
+#: Verbs of mutations whose resource a ``Describe<Noun>`` operation shows.
+_VERBS = ("Create", "Update", "Delete", "Start", "Stop", "Put", "Add")
+
+
+def _describe_for(op: Operation) -> str | None:
+    """The ``Describe...`` operation that shows what ``op`` changes, when one exists."""
+    table = importlib.import_module(
+        f"{_RUNTIME_PACKAGE if op.service == 'sagemaker-runtime' else 'ic_sdk.models'}._operations"
+    ).OPERATIONS
+    names = {row.name for row in table.values()}
+    for verb in _VERBS:
+        if op.name.startswith(verb) and f"Describe{op.name[len(verb) :]}" in names:
+            return f"Describe{op.name[len(verb) :]}"
+    return None
+
+
+def _outcome_unknown(op: Operation, error: BaseException) -> BaseException:
+    """``error`` (its type kept), its message saying the request may have been applied."""
+    from ic_sdk.errors import ServiceError
+
+    describe = _describe_for(op)
+    check = f"{describe} (client.call)" if describe else "the resource it changes"
+    note = (
+        f"the answer to {op.name} may have been lost after the service applied it; "
+        f"ic_sdk cannot tell for this operation and did not send it again: check {check} "
+        "before sending it again"
+    )
+    if isinstance(error, ServiceError):
+        error.message = f"{error.message} ({note})"
+    else:
+        error.args = (f"{error} ({note})", *error.args[1:])
+    return error
 
 
 async def paginate(client: InferenceComponentClient, request: Any) -> AsyncIterator[Any]:

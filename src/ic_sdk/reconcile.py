@@ -28,13 +28,24 @@ someone else's: the original error stands.
 These functions are pure (:func:`create_applied`, :func:`update_applied`,
 :func:`scale_applied`) or take a ``describe`` coroutine function, so any client method
 can reuse them: ``InferenceComponentClient`` passes them to :func:`ic_sdk.retry.run`.
+
+``client.call`` settles the other mutations of the deployment path the same way:
+
+- **CreateModel** was applied when a model of that name shows what the request asked for
+  (:func:`matches` on the whole request: containers, role, VPC, network isolation);
+  :func:`model_created` returns its real ARN.
+- **DeleteModel** was applied when the model is no longer found (:func:`model_deleted`).
+- **AddTags** was applied when the resource carries every requested tag with the
+  requested value (:func:`tags_added`); a key showing another value is someone else's.
+- **DeleteTags** was applied when the resource carries none of the keys
+  (:func:`tags_deleted`).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from ic_sdk import models
@@ -45,12 +56,19 @@ _T = TypeVar("_T")
 
 __all__ = [
     "Describe",
+    "DescribeModel",
+    "TagsOf",
     "create_applied",
     "created",
     "deleted",
     "matches",
+    "model_created",
+    "model_deleted",
     "scale_applied",
     "scaled",
+    "tags_added",
+    "tags_applied",
+    "tags_deleted",
     "update_applied",
     "updated",
 ]
@@ -246,3 +264,66 @@ async def deleted(describe: Describe, name: str, error: IcSdkError) -> bool:
     if found is None:
         return True
     return _status(_wire(found)) == "Deleting"
+
+
+# -- models and tags (``client.call``) -------------------------------------------------
+
+#: ``describe_model(name)``: DescribeModel's answer (raises ``ResourceNotFound``).
+DescribeModel = Callable[[str], Awaitable[models.DescribeModelOutput]]
+
+#: ``tags_of(arn)``: every tag the resource carries (raises ``ResourceNotFound``).
+TagsOf = Callable[[str], Awaitable[list[models.Tag]]]
+
+
+async def model_created(
+    describe: DescribeModel, request: models.CreateModelInput, error: IcSdkError
+) -> models.CreateModelOutput | None:
+    """The create's output if model ``request.model_name`` shows what ``request`` asked
+    for (``Tags`` are not echoed, so not compared), else ``None``."""
+    found = await _or_none(describe(request.model_name))
+    if found is None or not matches(_wire(request), _wire(found)):
+        logger.debug("CreateModel of %r not applied (%s)", request.model_name, type(error).__name__)
+        return None
+    # Typed as always present, but the service is the authority on its output.
+    arn: str | None = found.model_arn
+    return None if arn is None else models.CreateModelOutput(model_arn=arn)
+
+
+async def model_deleted(describe: DescribeModel, name: str, error: IcSdkError) -> bool:
+    """Whether model ``name`` is gone (deleting a model is immediate)."""
+    if isinstance(error, ResourceNotFound):
+        return True
+    return await _or_none(describe(name)) is None
+
+
+def tags_applied(wanted: Iterable[Mapping[str, Any]], shown: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the tags ``shown`` (wire form) carry every tag ``wanted`` with its value."""
+    values = {tag.get("Key"): tag.get("Value") for tag in shown}
+    return all(
+        tag.get("Key") in values and values[tag.get("Key")] == tag.get("Value") for tag in wanted
+    )
+
+
+async def tags_added(
+    tags_of: TagsOf, request: models.AddTagsInput, error: IcSdkError
+) -> models.AddTagsOutput | None:
+    """AddTags' output if the resource carries every requested tag, else ``None``."""
+    shown = await _or_none(tags_of(request.resource_arn))
+    wanted = _wire(request).get("Tags") or []
+    if shown is None or not tags_applied(wanted, [_wire(tag) for tag in shown]):
+        logger.debug("AddTags on %r not applied (%s)", request.resource_arn, type(error).__name__)
+        return None
+    return models.AddTagsOutput(tags=list(request.tags))
+
+
+async def tags_deleted(
+    tags_of: TagsOf, request: models.DeleteTagsInput, error: IcSdkError
+) -> models.DeleteTagsOutput | None:
+    """DeleteTags' output if the resource carries none of the keys, else ``None``."""
+    shown = await _or_none(tags_of(request.resource_arn))
+    if shown is None or {tag.key for tag in shown} & set(request.tag_keys):
+        logger.debug(
+            "DeleteTags on %r not applied (%s)", request.resource_arn, type(error).__name__
+        )
+        return None
+    return models.DeleteTagsOutput()
