@@ -152,9 +152,17 @@ def test_validate_ignores_autoscaling_rules_by_id(
     assert "autoscaling.scale-to-zero" in err
 
 
-def test_autoscaling_rules_name_every_autoscaling_rule_the_module_reports() -> None:
-    text = Path(autoscaling.__file__).read_text(encoding="utf-8")
+def test_autoscaling_rules_name_every_autoscaling_rule_the_modules_report() -> None:
+    from ic_sdk import _autoscaling_plan
+    from ic_sdk.validation import RULES
+
+    text = "".join(
+        Path(module.__file__ or "").read_text(encoding="utf-8")
+        for module in (autoscaling, _autoscaling_plan)
+    )
     assert set(re.findall(r'"(autoscaling\.[a-z-]+)"', text)) == set(AUTOSCALING_RULES)
+    # ...and the one registry has them: what --ignore accepts and the docs list
+    assert {rule for rule in RULES if rule.startswith("autoscaling.")} == set(AUTOSCALING_RULES)
 
 
 def test_spec_file_schema_accepts_autoscaling_and_nothing_unknown() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 BOUND = 10  # generous: today 1
 
@@ -40,6 +41,26 @@ def test_cli_validate_imports_no_client_machinery() -> None:
         "import sys\n"
         "from ic_sdk.cli import main\n"
         "assert main(['validate', 'examples/specs/base.yaml']) == 0\n"
+        "heavy = {'asyncio', 'aiobotocore', 'ic_sdk.autoscaling', 'ic_sdk.client'}\n"
+        "print(*sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1].strip() == "", out
+
+
+def test_cli_validate_of_a_spec_with_autoscaling_imports_no_client_machinery(
+    tmp_path: Path,
+) -> None:
+    # Its Autoscaling value is checked by the pure half of ic_sdk.autoscaling.
+    spec = tmp_path / "scaled.yaml"
+    base = Path("examples/specs/base.yaml").read_text(encoding="utf-8")
+    spec.write_text(base + "Autoscaling:\n  MinCopies: 5\n  MaxCopies: 2\n  TargetValue: 4\n")
+    probe = (
+        "import sys\n"
+        "from ic_sdk.cli import main\n"
+        f"assert main(['validate', {str(spec)!r}, '--ignore', 'autoscaling.bounds']) == 0\n"
         "heavy = {'asyncio', 'aiobotocore', 'ic_sdk.autoscaling', 'ic_sdk.client'}\n"
         "print(*sorted(heavy & set(sys.modules)))\n"
     )

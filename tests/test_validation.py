@@ -58,7 +58,9 @@ def test_problem_is_frozen_and_prints_path_message_rule() -> None:
 def test_rules_lists_every_generic_and_ic_rule() -> None:
     generic = {"required", "type", "unknown", "min_length", "max_length", "min", "max", "depth"}
     assert generic | {"pattern", "enum"} <= set(RULES)
-    assert all(r in generic | {"pattern", "enum"} or r.startswith("ic.") for r in RULES)
+    assert all(
+        r in generic | {"pattern", "enum"} or r.startswith(("ic.", "autoscaling.")) for r in RULES
+    )
     assert all(text.endswith(".") for text in RULES.values())
 
 

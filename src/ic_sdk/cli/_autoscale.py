@@ -118,7 +118,7 @@ def spec_file_schema(request_schema: Path) -> dict[str, Any]:
 
 def spec_problems(settings: Any) -> list[Problem]:
     """Every problem with a spec's ``Autoscaling`` value (paths start ``Autoscaling``)."""
-    from ic_sdk.autoscaling import check
+    from ic_sdk._autoscaling_plan import check
     from ic_sdk.validation import Problem
 
     if not isinstance(settings, Mapping):

@@ -4,7 +4,8 @@
 its shape class) using only the constraints the generated field metadata carries —
 ``required``, string length, list and map sizes, numeric ranges, patterns, enum
 membership, types — and then applies the inference-component rules the service
-enforces beyond its model (:data:`RULES` lists every rule id).
+enforces beyond its model (:data:`RULES` lists every rule id, the ``autoscaling.*`` ones
+of :mod:`ic_sdk.autoscaling`'s checks included).
 
 Every :class:`Problem` has a severity: ``"error"`` (the service refuses such a request;
 a client call raises :class:`~ic_sdk.errors.ValidationError` and sends nothing) or
@@ -30,16 +31,20 @@ from typing import Any, Final, overload
 
 import attrs
 
+from ic_sdk.validation._autoscaling import AUTOSCALING_RULES
 from ic_sdk.validation._engine import GENERIC_RULES, walk
 from ic_sdk.validation._inference_components import IC_RULES, ROOT_RULES, Rules
 from ic_sdk.validation._problem import Problem, Severity, errors_only
 
 __all__ = ["RULES", "Problem", "Severity", "errors_only", "validate"]
 
-#: Every rule id :func:`validate` can report, with what it checks. Generic rules come from
-#: the model's metadata; ``ic.*`` rules are how the service behaves beyond its model
-#: (see ``docs/guides/validation-rules.md``).
-RULES: Final[Mapping[str, str]] = {**GENERIC_RULES, **IC_RULES}
+#: Every rule id ic_sdk's static checks can report, with what it checks: the one registry
+#: ``ignore=``, ``ic-sdk validate --ignore`` and ``docs/guides/validation-rules.md`` read.
+#: Generic rules come from the model's metadata; ``ic.*`` rules are how the service
+#: behaves beyond its model; ``autoscaling.*`` rules check ``client.autoscale``'s
+#: arguments and a spec file's ``Autoscaling`` value (:mod:`ic_sdk.autoscaling`).
+#: Remote checks have their own ids (:data:`ic_sdk.preflight.REMOTE_RULES`).
+RULES: Final[Mapping[str, str]] = {**GENERIC_RULES, **IC_RULES, **AUTOSCALING_RULES}
 
 _NO_RULES: Final[frozenset[str]] = frozenset()
 
