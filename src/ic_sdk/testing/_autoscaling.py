@@ -49,6 +49,7 @@ import attrs
 
 from ic_sdk.testing._cloudwatch import CloudWatch
 from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
+from ic_sdk.testing._paging import Paging
 from ic_sdk.testing._resources import ServiceFault
 from ic_sdk.testing._scaling_policies import (
     PREDEFINED_METRICS,
@@ -80,6 +81,28 @@ _ROLE: Final = (
     "arn:aws:iam::{account}:role/aws-service-role/sagemaker.application-autoscaling."
     "amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
 )
+
+
+def _paging(operation: str, size: int) -> Paging:
+    """Pages of at most ``size`` (the default too), as each operation's documentation
+    says: 50 scalable targets or activities, 10 policies. A bad token is
+    ``InvalidNextTokenException``, a bad size a ``ValidationException``."""
+    return Paging(
+        operation=operation,
+        default=size,
+        maximum=size,
+        bad_token=lambda: ServiceFault(
+            "InvalidNextTokenException", "The next token supplied was invalid."
+        ),
+        bad_limit=lambda message: _invalid(message),
+    )
+
+
+_PAGING: Final = {
+    "DescribeScalableTargets": _paging("DescribeScalableTargets", 50),
+    "DescribeScalingPolicies": _paging("DescribeScalingPolicies", 10),
+    "DescribeScalingActivities": _paging("DescribeScalingActivities", 50),
+}
 
 
 class Components(Protocol):
@@ -294,7 +317,9 @@ class ApplicationAutoScaling:
         dimension = body.get("ScalableDimension")
         if dimension and dimension != COPY_DIMENSION:
             found = []
-        return _page(found, body, "ScalableTargets", self._describe_target)
+        return _page(
+            "DescribeScalableTargets", found, body, "ScalableTargets", self._describe_target
+        )
 
     def _describe_target(self, t: Target) -> Wire:
         return {
@@ -434,7 +459,9 @@ class ApplicationAutoScaling:
             found = [p for p in found if p.name in body["PolicyNames"]]
         if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
             found = []
-        return _page(found, body, "ScalingPolicies", self._describe_policy)
+        return _page(
+            "DescribeScalingPolicies", found, body, "ScalingPolicies", self._describe_policy
+        )
 
     def _describe_policy(self, p: Policy) -> Wire:
         entry: Wire = {
@@ -472,7 +499,13 @@ class ApplicationAutoScaling:
         found = list(reversed(self._activities))
         if body.get("ResourceId"):
             found = [a for a in found if a.resource_id == body["ResourceId"]]
-        return _page(found, body, "ScalingActivities", lambda a: a.describe(self._epoch))
+        return _page(
+            "DescribeScalingActivities",
+            found,
+            body,
+            "ScalingActivities",
+            lambda a: a.describe(self._epoch),
+        )
 
     # -- the simulation -------------------------------------------------------------------
 
@@ -547,11 +580,12 @@ class ApplicationAutoScaling:
         return True
 
 
-def _page(items: list[_T], body: Wire, key: str, describe: Callable[[_T], Wire]) -> Wire:
+def _page(
+    operation: str, items: list[_T], body: Wire, key: str, describe: Callable[[_T], Wire]
+) -> Wire:
     """One page of ``items`` under ``key``, described, with the ``NextToken`` of the next."""
-    offset = int(body.get("NextToken") or 0)
-    limit = int(body.get("MaxResults") or 50)
-    out: Wire = {key: [describe(item) for item in items[offset : offset + limit]]}
-    if offset + limit < len(items):
-        out["NextToken"] = str(offset + limit)
+    shown, token = _PAGING[operation].page(items, body)
+    out: Wire = {key: [describe(item) for item in shown]}
+    if token is not None:
+        out["NextToken"] = token
     return out

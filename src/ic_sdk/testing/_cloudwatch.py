@@ -27,6 +27,7 @@ from typing import Any, Final
 
 import attrs
 
+from ic_sdk.testing._paging import Paging
 from ic_sdk.testing._resources import ServiceFault
 
 __all__ = ["AlarmListener", "CloudWatch", "MetricKey", "when"]
@@ -49,6 +50,16 @@ _COMPARISONS: Final[dict[str, Callable[[float, float], bool]]] = {
 }
 _AUTOSCALING_ACTION: Final = "arn:aws:autoscaling:"
 _STATES: Final = ("OK", "ALARM", "INSUFFICIENT_DATA")
+#: DescribeAlarms pages: ``MaxRecords`` 1-100 (50 by default); a bad token is
+#: ``InvalidNextToken`` (botocore ``cloudwatch``: the operation's only modeled error).
+_ALARM_PAGING: Final = Paging(
+    operation="DescribeAlarms",
+    default=50,
+    maximum=100,
+    bad_token=lambda: ServiceFault("InvalidNextToken", "The next token specified is invalid."),
+    bad_limit=lambda message: ServiceFault("InvalidParameterValue", message),
+    limit_field="MaxRecords",
+)
 #: GetMetricStatistics answers at most this many data points.
 _MAX_DATAPOINTS: Final = 1440
 
@@ -397,14 +408,10 @@ class CloudWatch:
         if prefix:
             found = [a for a in found if any(x.startswith(prefix) for x in a.alarm_actions)]
         found.sort(key=lambda a: a.name)
-        offset = int(body.get("NextToken") or 0)
-        limit = int(body.get("MaxRecords") or 50)
-        out: Wire = {
-            "MetricAlarms": [self._described(a) for a in found[offset : offset + limit]],
-            "CompositeAlarms": [],
-        }
-        if offset + limit < len(found):
-            out["NextToken"] = str(offset + limit)
+        shown, token = _ALARM_PAGING.page(found, body)
+        out: Wire = {"MetricAlarms": [self._described(a) for a in shown], "CompositeAlarms": []}
+        if token is not None:
+            out["NextToken"] = token
         return out
 
     def _described(self, alarm: Alarm) -> Wire:

@@ -6,7 +6,7 @@ endpoints and inference components last-modified) time bounds, ``StatusEquals`` 
 endpoints and inference components (which also filter on ``EndpointNameEquals`` and
 ``VariantNameEquals``), ``SortBy`` (``Name``, ``CreationTime``, and ``Status`` for those
 two), ``SortOrder`` (descending by default), ``MaxResults`` (10 by default) and
-``NextToken``.
+``NextToken`` (:mod:`ic_sdk.testing._paging`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ic_sdk.testing._checks import decode_token, encode_token
-from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire
+from ic_sdk.testing._paging import Paging
+from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
 
 if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
-__all__ = ["OPERATIONS"]
+__all__ = ["OPERATIONS", "sagemaker_paging"]
 
 _R = TypeVar("_R", Model, EndpointConfig, Endpoint, Component)
 
@@ -32,7 +32,19 @@ _BOUNDS = (
 )
 
 
+def sagemaker_paging(operation: str, *, default: int = 10, maximum: int | None = 100) -> Paging:
+    """How a SageMaker listing pages (a bad token or size: ``ValidationException``)."""
+    return Paging(
+        operation=operation,
+        default=default,
+        maximum=maximum,
+        bad_token=lambda: invalid("The NextToken is invalid."),
+        bad_limit=invalid,
+    )
+
+
 def _listed(
+    operation: str,
     body: Wire,
     resources: Iterable[_R],
     result_key: str,
@@ -58,11 +70,10 @@ def _listed(
     ordered = sorted(
         found, key=order, reverse=(body.get("SortOrder") or "Descending") == "Descending"
     )
-    offset = decode_token(body.get("NextToken"))
-    limit = int(body.get("MaxResults") or 10)
-    out: Wire = {result_key: [summary(r) for r in ordered[offset : offset + limit]]}
-    if offset + limit < len(ordered):
-        out["NextToken"] = encode_token(offset + limit)
+    shown, token = sagemaker_paging(operation).page(ordered, body)
+    out: Wire = {result_key: [summary(r) for r in shown]}
+    if token is not None:
+        out["NextToken"] = token
     return out
 
 
@@ -79,17 +90,23 @@ def _named(kind: str) -> Callable[[Model | EndpointConfig], Wire]:
 
 
 def list_models(state: EmulatorState, body: Wire) -> Wire:
-    return _listed(body, state.models.values(), "Models", _named("Model"), _SORT_KEYS)
+    return _listed("ListModels", body, state.models.values(), "Models", _named("Model"), _SORT_KEYS)
 
 
 def list_endpoint_configs(state: EmulatorState, body: Wire) -> Wire:
     return _listed(
-        body, state.configs.values(), "EndpointConfigs", _named("EndpointConfig"), _SORT_KEYS
+        "ListEndpointConfigs",
+        body,
+        state.configs.values(),
+        "EndpointConfigs",
+        _named("EndpointConfig"),
+        _SORT_KEYS,
     )
 
 
 def list_endpoints(state: EmulatorState, body: Wire) -> Wire:
     return _listed(
+        "ListEndpoints",
         body,
         state.endpoints.values(),
         "Endpoints",
@@ -113,6 +130,7 @@ def list_inference_components(state: EmulatorState, body: Wire) -> Wire:
     if body.get("VariantNameEquals"):
         found = [c for c in found if c.variant == body["VariantNameEquals"]]
     return _listed(
+        "ListInferenceComponents",
         body,
         found,
         "InferenceComponents",

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from ic_sdk.testing._list_ops import sagemaker_paging
 from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
 
 if TYPE_CHECKING:
@@ -28,7 +29,14 @@ def _ensure_resource(state: EmulatorState, arn: str) -> None:
 def list_tags(state: EmulatorState, body: Wire) -> Wire:
     arn = body["ResourceArn"]
     _ensure_resource(state, arn)
-    return {"Tags": state.tags.get(arn, [])}
+    # The model's MaxResults is at least 50, and a resource has at most 50 tags.
+    tags, token = sagemaker_paging("ListTags", default=50, maximum=None).page(
+        state.tags.get(arn, []), body
+    )
+    out: Wire = {"Tags": list(tags)}
+    if token is not None:
+        out["NextToken"] = token
+    return out
 
 
 def add_tags(state: EmulatorState, body: Wire) -> Wire:
