@@ -1,16 +1,21 @@
-"""LocalSageMaker's listings page with one token scheme whose bad tokens get each
-service's error."""
+"""LocalSageMaker's listings: every filter of every listing's input shape is honoured, and
+every listing pages with one token scheme whose bad tokens get each service's error."""
 
 from __future__ import annotations
 
 import base64
+import datetime
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import botocore.session
 import pytest
 
 from ic_sdk.clock import FakeClock
+from ic_sdk.testing import _autoscaling, _cloudwatch, _list_ops, _tag_ops
+from ic_sdk.testing._state import SAGEMAKER_OPERATIONS
 from tests.testing.emulator_support import (
+    ROLE_ARN,
     SETTLE,
     base_request,
     expect_error,
@@ -19,6 +24,34 @@ from tests.testing.emulator_support import (
 
 DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
 NAMES = ("ic-a", "ic-b", "ic-c")
+
+
+def _paged_inputs(service: str, operations: list[str]) -> dict[str, frozenset[str]]:
+    """The input members of each of ``operations`` that pages (has a NextToken)."""
+    model = botocore.session.get_session().get_service_model(service)
+    out = {}
+    for name in operations:
+        shape = model.operation_model(name).input_shape
+        members = shape.members if shape is not None else {}
+        if "NextToken" in members:
+            out[name] = frozenset(members)
+    return out
+
+
+def test_every_listing_honours_every_member_of_its_input_shape() -> None:
+    sagemaker = _paged_inputs("sagemaker", sorted(SAGEMAKER_OPERATIONS))
+    assert set(sagemaker) == {
+        "ListModels",
+        "ListEndpointConfigs",
+        "ListEndpoints",
+        "ListInferenceComponents",
+        "ListTags",
+    }
+    assert sagemaker == {**_list_ops.FILTERS, **_tag_ops.FILTERS}
+    aas = _paged_inputs("application-autoscaling", sorted(_autoscaling.FILTERS))
+    assert aas == _autoscaling.FILTERS
+    cloudwatch = _paged_inputs("cloudwatch", sorted(_cloudwatch.FILTERS))
+    assert cloudwatch == _cloudwatch.FILTERS
 
 
 def _tampered(token: str) -> str:
@@ -49,6 +82,58 @@ async def _pages(
 
 
 # -- SageMaker --------------------------------------------------------------------------
+
+
+async def test_models_and_endpoint_configs_honour_creation_time_bounds(
+    sagemaker: Any, clock: FakeClock
+) -> None:
+    for name in NAMES:
+        await sagemaker.create_model(
+            ModelName=name,
+            ExecutionRoleArn=ROLE_ARN,
+            PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1"},
+        )
+        await sagemaker.create_endpoint_config(**ic_endpoint_config(name))
+        clock.advance(60)
+    models = (await sagemaker.list_models(SortOrder="Ascending"))["Models"]
+    middle = models[1]["CreationTime"]
+    after = middle - datetime.timedelta(seconds=1)
+    before = middle + datetime.timedelta(seconds=1)
+
+    async def names(operation: str, key: str, **bounds: Any) -> list[str]:
+        answer = await getattr(sagemaker, operation)(SortOrder="Ascending", **bounds)
+        return [item[f"{key[:-1]}Name"] for item in answer[key]]
+
+    for operation, key in (("list_models", "Models"), ("list_endpoint_configs", "EndpointConfigs")):
+        assert await names(operation, key, CreationTimeAfter=after) == ["ic-b", "ic-c"]
+        assert await names(operation, key, CreationTimeBefore=before) == ["ic-a", "ic-b"]
+        assert await names(operation, key, CreationTimeAfter=after, CreationTimeBefore=before) == [
+            "ic-b"
+        ]
+        assert await _pages(getattr(sagemaker, operation), key, f"{key[:-1]}Name") == [
+            ["ic-c"],
+            ["ic-b"],
+            ["ic-a"],
+        ]
+
+
+async def test_endpoints_honour_last_modified_bounds(sagemaker: Any, clock: FakeClock) -> None:
+    await sagemaker.create_endpoint_config(**ic_endpoint_config("c"))
+    for name in NAMES:
+        await sagemaker.create_endpoint(EndpointName=name, EndpointConfigName="c")
+        clock.advance(60)  # each settles (and is modified) a minute after the one before
+    start = datetime.datetime.fromtimestamp(0, datetime.UTC)
+    listed = (await sagemaker.list_endpoints(SortOrder="Ascending"))["Endpoints"]
+    bound = listed[1]["LastModifiedTime"] - datetime.timedelta(seconds=1)
+    after = await sagemaker.list_endpoints(LastModifiedTimeAfter=bound, SortOrder="Ascending")
+    assert [e["EndpointName"] for e in after["Endpoints"]] == ["ic-b", "ic-c"]
+    before = await sagemaker.list_endpoints(LastModifiedTimeBefore=start)
+    assert before["Endpoints"] == []
+    assert await _pages(sagemaker.list_endpoints, "Endpoints", "EndpointName") == [
+        ["ic-c"],
+        ["ic-b"],
+        ["ic-a"],
+    ]
 
 
 async def test_a_sagemaker_token_that_was_altered_or_is_foreign_is_refused(
@@ -166,6 +251,21 @@ async def test_application_autoscaling_refuses_bad_tokens_and_sizes(
     )
 
 
+async def test_scaling_activities_honour_the_scalable_dimension(
+    aas: Any, targets: list[str]
+) -> None:
+    found = await aas.describe_scaling_activities(
+        ServiceNamespace="sagemaker",
+        ResourceId=targets[0],
+        ScalableDimension="sagemaker:variant:DesiredInstanceCount",
+    )
+    assert found["ScalingActivities"] == []
+    found = await aas.describe_scaling_activities(
+        ServiceNamespace="sagemaker", ResourceId=targets[0], ScalableDimension=DIMENSION
+    )
+    assert [a["ResourceId"] for a in found["ScalingActivities"]] == [targets[0]]
+
+
 # -- CloudWatch --------------------------------------------------------------------------
 
 
@@ -199,4 +299,30 @@ async def test_describe_alarms_pages_and_refuses_bad_tokens(cloudwatch: Any) -> 
     await expect_error(
         cloudwatch.describe_alarms(MaxRecords=1, AlarmNamePrefix="ic", NextToken=token),
         "InvalidNextToken",
+    )
+
+
+async def test_describe_alarms_honours_alarm_types_and_composite_families(
+    cloudwatch: Any,
+) -> None:
+    await _alarms(cloudwatch)
+
+    async def names(**params: Any) -> list[str]:
+        answer = await cloudwatch.describe_alarms(**params)
+        assert answer.get("CompositeAlarms", []) == []
+        return [a["AlarmName"] for a in answer["MetricAlarms"]]
+
+    assert await names(AlarmTypes=["MetricAlarm"]) == list(NAMES)
+    assert await names(AlarmTypes=["CompositeAlarm"]) == []
+    assert await names(ChildrenOfAlarmName="ic-a") == []  # not a composite alarm
+    assert await names(ParentsOfAlarmName="ic-a") == []  # no composite alarm names it
+    await expect_error(
+        cloudwatch.describe_alarms(ParentsOfAlarmName="ic-a", StateValue="OK"),
+        "ValidationError",
+        "ParentsOfAlarmName",
+    )
+    await expect_error(
+        cloudwatch.describe_alarms(AlarmNames=["ic-a"], AlarmNamePrefix="ic"),
+        "ValidationError",
+        "AlarmNamePrefix",
     )

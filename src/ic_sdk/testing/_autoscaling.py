@@ -65,6 +65,7 @@ from ic_sdk.testing._scaling_policies import (
 
 __all__ = [
     "COPY_DIMENSION",
+    "FILTERS",
     "PREDEFINED_METRICS",
     "ApplicationAutoScaling",
     "Components",
@@ -81,6 +82,36 @@ _ROLE: Final = (
     "arn:aws:iam::{account}:role/aws-service-role/sagemaker.application-autoscaling."
     "amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
 )
+
+
+#: Every request member each ``Describe*`` honours. ``IncludeNotScaledActivities`` adds
+#: the activities that did not scale; the emulator records none (an alarm that cannot
+#: change the capacity leaves no activity), so with or without it the answer is the same.
+FILTERS: Final[dict[str, frozenset[str]]] = {
+    "DescribeScalableTargets": frozenset(
+        {"ServiceNamespace", "ResourceIds", "ScalableDimension", "MaxResults", "NextToken"}
+    ),
+    "DescribeScalingPolicies": frozenset(
+        {
+            "PolicyNames",
+            "ServiceNamespace",
+            "ResourceId",
+            "ScalableDimension",
+            "MaxResults",
+            "NextToken",
+        }
+    ),
+    "DescribeScalingActivities": frozenset(
+        {
+            "ServiceNamespace",
+            "ResourceId",
+            "ScalableDimension",
+            "MaxResults",
+            "NextToken",
+            "IncludeNotScaledActivities",
+        }
+    ),
+}
 
 
 def _paging(operation: str, size: int) -> Paging:
@@ -499,6 +530,8 @@ class ApplicationAutoScaling:
         found = list(reversed(self._activities))
         if body.get("ResourceId"):
             found = [a for a in found if a.resource_id == body["ResourceId"]]
+        if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
+            found = []
         return _page(
             "DescribeScalingActivities",
             found,

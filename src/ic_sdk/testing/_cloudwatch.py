@@ -30,7 +30,7 @@ import attrs
 from ic_sdk.testing._paging import Paging
 from ic_sdk.testing._resources import ServiceFault
 
-__all__ = ["AlarmListener", "CloudWatch", "MetricKey", "when"]
+__all__ = ["FILTERS", "AlarmListener", "CloudWatch", "MetricKey", "when"]
 
 Wire = dict[str, Any]
 MetricKey = tuple[str, str, tuple[tuple[str, str], ...]]
@@ -50,6 +50,24 @@ _COMPARISONS: Final[dict[str, Callable[[float, float], bool]]] = {
 }
 _AUTOSCALING_ACTION: Final = "arn:aws:autoscaling:"
 _STATES: Final = ("OK", "ALARM", "INSUFFICIENT_DATA")
+#: Every request member DescribeAlarms honours. The emulator has metric alarms only:
+#: ``AlarmTypes`` without ``MetricAlarm`` finds nothing, and so do ``ChildrenOfAlarmName``
+#: (the children of a composite alarm) and ``ParentsOfAlarmName`` (composite alarms).
+FILTERS: Final = {
+    "DescribeAlarms": frozenset(
+        {
+            "AlarmNames",
+            "AlarmNamePrefix",
+            "AlarmTypes",
+            "ChildrenOfAlarmName",
+            "ParentsOfAlarmName",
+            "StateValue",
+            "ActionPrefix",
+            "MaxRecords",
+            "NextToken",
+        }
+    )
+}
 #: DescribeAlarms pages: ``MaxRecords`` 1-100 (50 by default); a bad token is
 #: ``InvalidNextToken`` (botocore ``cloudwatch``: the operation's only modeled error).
 _ALARM_PAGING: Final = Paging(
@@ -393,20 +411,34 @@ class CloudWatch:
         return {}
 
     def describe_alarms(self, body: Wire, now: float) -> Wire:
-        found = list(self._alarms.values())
+        family = body.get("ChildrenOfAlarmName") or body.get("ParentsOfAlarmName")
+        if family and set(body) - {"ChildrenOfAlarmName", "ParentsOfAlarmName"} - {
+            "MaxRecords",
+            "NextToken",
+        }:
+            raise _invalid(
+                "With ChildrenOfAlarmName or ParentsOfAlarmName, only MaxRecords and "
+                "NextToken may be given."
+            )
         names = body.get("AlarmNames")
+        prefix = body.get("AlarmNamePrefix")
+        if names and prefix:
+            raise _invalid("AlarmNamePrefix and AlarmNames cannot be given together.")
+        types = body.get("AlarmTypes")
+        found = list(self._alarms.values())
+        if family or (types and "MetricAlarm" not in types):
+            found = []  # no composite alarm exists here: no children, no parents
         if names:
             wanted = set(names)
             found = [a for a in found if a.name in wanted]
-        prefix = body.get("AlarmNamePrefix")
         if prefix:
             found = [a for a in found if a.name.startswith(prefix)]
         state = body.get("StateValue")
         if state:
             found = [a for a in found if a.state == state]
-        prefix = body.get("ActionPrefix")
-        if prefix:
-            found = [a for a in found if any(x.startswith(prefix) for x in a.alarm_actions)]
+        action = body.get("ActionPrefix")
+        if action:
+            found = [a for a in found if any(x.startswith(action) for x in a.alarm_actions)]
         found.sort(key=lambda a: a.name)
         shown, token = _ALARM_PAGING.page(found, body)
         out: Wire = {"MetricAlarms": [self._described(a) for a in shown], "CompositeAlarms": []}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ic_sdk.testing._list_ops import sagemaker_paging
 from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
@@ -12,7 +12,12 @@ from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model
 if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
-__all__ = ["OPERATIONS"]
+__all__ = ["FILTERS", "OPERATIONS"]
+
+#: Every request member ListTags honours.
+FILTERS: Final[Mapping[str, frozenset[str]]] = {
+    "ListTags": frozenset({"ResourceArn", "MaxResults", "NextToken"}),
+}
 
 
 def _ensure_resource(state: EmulatorState, arn: str) -> None:
