@@ -9,8 +9,10 @@ import pytest
 
 from ic_sdk import capacity
 from ic_sdk.capacity import (
+    Deployment,
     Fleet,
     Requirement,
+    held_fleets,
     instance_count,
     place,
     requirement_for,
@@ -228,3 +230,48 @@ def test_reserved_copies(status: str, desired: int, current: int, expected: int)
 )
 def test_rolling_peaks(old: int, new: int, batch: int, peaks: list[tuple[int, int]]) -> None:
     assert rolling_peaks(old, new, batch) == peaks
+
+
+_GPU = {
+    "Container": {"Image": "i"},
+    "ComputeResourceRequirements": {
+        "MinMemoryRequiredInMb": 1024,
+        "NumberOfAcceleratorDevicesRequired": 1,
+    },
+}
+_TWO_GPUS = {
+    "Container": {"Image": "i2"},
+    "ComputeResourceRequirements": {
+        "MinMemoryRequiredInMb": 1024,
+        "NumberOfAcceleratorDevicesRequired": 2,
+    },
+}
+_ADAPTER = {"BaseInferenceComponentName": "base", "Container": {"ArtifactUrl": "s3://a/b"}}
+
+
+def test_held_fleets_counts_the_copies_describe_shows() -> None:
+    one = Requirement(0, 1024, 1)
+    assert held_fleets([_GPU], "ml.g5.12xlarge", "InService", 3, 3) == [Fleet(one, 3)]
+    assert held_fleets([_GPU], None, "Updating", 1, 3) == [Fleet(one, 3)]  # scaling in
+    assert held_fleets([_GPU], None, "Failed", 3, 0) == []
+    assert held_fleets([_ADAPTER], None, "InService", 0, 0) == []
+
+
+def test_held_fleets_splits_a_deployment_into_its_two_fleets() -> None:
+    one, two = Requirement(0, 1024, 1), Requirement(0, 1024, 2)
+    # 2 old copies beside the first new one, on the way to 4 new copies.
+    deployment = Deployment(entries=[_TWO_GPUS], old_copies=2)
+    assert held_fleets([_GPU], None, "Updating", 4, 3, deployment) == [
+        Fleet(one, 2),
+        Fleet(two, 2),
+    ]
+    # With unchanged requirements, what Describe alone shows holds the same.
+    same = Deployment(entries=[_GPU], old_copies=2)
+    split = held_fleets([_GPU], None, "Updating", 4, 3, same)
+    assert sum(f.copies for f in split) == 4
+    assert held_fleets([_GPU], None, "Updating", 4, 3) == [Fleet(one, 4)]
+    # A blue/green step: every old copy beside every new one.
+    assert held_fleets([_GPU], None, "Updating", 2, 4, deployment) == [
+        Fleet(one, 2),
+        Fleet(two, 2),
+    ]

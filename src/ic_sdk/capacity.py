@@ -20,10 +20,12 @@ import attrs
 from ic_sdk.instance_types import InstanceSpec
 
 __all__ = [
+    "Deployment",
     "Fleet",
     "Placement",
     "Requirement",
     "fitting_copies",
+    "held_fleets",
     "instance_count",
     "place",
     "requirement_for",
@@ -119,6 +121,48 @@ class Fleet:
 
     requirement: Requirement
     copies: int
+
+
+@attrs.frozen
+class Deployment:
+    """A new specification being deployed over a component's copies (a rolling or
+    blue/green update): its entries, and how many copies of the old one still run."""
+
+    entries: Sequence[Mapping[str, Any]]
+    old_copies: int
+
+
+def held_fleets(
+    entries: Sequence[Mapping[str, Any]],
+    instance_type: str | None,
+    status: str,
+    desired: int,
+    current: int,
+    deployment: Deployment | None = None,
+) -> list[Fleet]:
+    """What one component holds on a variant of ``instance_type``, from what Describe
+    shows of it: its specification ``entries`` (:func:`requirement_for`; adapters, with
+    no compute requirements, hold nothing), its status and its desired and current copy
+    counts (:func:`reserved_copies`).
+
+    During a ``deployment`` (whose new specification Describe does not show) the same
+    copies are split between two fleets: the old copies still running, and the rest —
+    the new copies, running or wanted — of the new specification. With an unchanged
+    requirement both views hold the same; pre-flight, which sees only Describe, passes
+    no ``deployment``.
+    """
+    old = requirement_for(entries, instance_type)
+    copies = reserved_copies(status, desired, current)
+    if deployment is None:
+        return [Fleet(old, copies)] if old is not None and copies else []
+    new = requirement_for(deployment.entries, instance_type)
+    old_copies = min(deployment.old_copies, copies)
+    held = []
+    if old is not None and old_copies:
+        held.append(Fleet(old, old_copies))
+    if new is not None and copies > old_copies:
+        held.append(Fleet(new, copies - old_copies))
+    return held
 
 
 @attrs.frozen

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ic_sdk.capacity import reserved_copies
-
 if TYPE_CHECKING:
     from ic_sdk.testing._rollout import Rollout
 
@@ -175,11 +173,6 @@ class Component:
     @property
     def wanted_copies(self) -> int:
         return self.rollout.target if self.rollout is not None else self.desired
-
-    @property
-    def reserved_copies(self) -> int:
-        """Copies holding capacity: wanted ones while alive, running ones while deleting."""
-        return reserved_copies(str(self.status), self.desired, self.current)
 
 
 def without_tags(request: Mapping[str, Any]) -> Wire:
