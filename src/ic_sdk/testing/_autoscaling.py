@@ -42,15 +42,14 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Final, Protocol, TypeVar
+from typing import Final, Protocol, TypeVar
 
 import attrs
 
 from ic_sdk.testing._cloudwatch import CloudWatch
 from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
 from ic_sdk.testing._paging import Paging
-from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._resources import ServiceFault, Wire, invalid, stamp
 from ic_sdk.testing._scaling_policies import (
     PREDEFINED_METRICS,
     SCALE_IN_SHARE,
@@ -72,7 +71,6 @@ __all__ = [
     "resource_id",
 ]
 
-Wire = dict[str, Any]
 _T = TypeVar("_T")
 
 SERVICE_NAMESPACE: Final = "sagemaker"
@@ -125,7 +123,7 @@ def _paging(operation: str, size: int) -> Paging:
         bad_token=lambda: ServiceFault(
             "InvalidNextTokenException", "The next token supplied was invalid."
         ),
-        bad_limit=lambda message: _invalid(message),
+        bad_limit=invalid,
     )
 
 
@@ -156,16 +154,8 @@ def resource_id(component: str) -> str:
     return f"{_RESOURCE_PREFIX}{component}"
 
 
-def _invalid(message: str) -> ServiceFault:
-    return ServiceFault("ValidationException", message)
-
-
 def _not_found(message: str) -> ServiceFault:
     return ServiceFault("ObjectNotFoundException", message)
-
-
-def _stamp(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -189,11 +179,11 @@ class _Activity:
             "ScalableDimension": COPY_DIMENSION,
             "Description": self.description,
             "Cause": self.cause,
-            "StartTime": _stamp(epoch + self.started),
+            "StartTime": stamp(epoch + self.started),
             "StatusCode": self.status,
         }
         if self.ended is not None:
-            out["EndTime"] = _stamp(epoch + self.ended)
+            out["EndTime"] = stamp(epoch + self.ended)
         if self.message is not None:
             out["StatusMessage"] = self.message
         return out
@@ -248,17 +238,17 @@ class ApplicationAutoScaling:
     def _scope(body: Wire, *, resource: bool = True) -> str | None:
         namespace = body.get("ServiceNamespace")
         if namespace != SERVICE_NAMESPACE:
-            raise _invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
+            raise invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
         if not resource:
             return None
         rid = body.get("ResourceId")
         dimension = body.get("ScalableDimension")
         if not isinstance(rid, str) or not rid.startswith(_RESOURCE_PREFIX):
-            raise _invalid(
+            raise invalid(
                 f"Unsupported resource ID {rid!r}: only inference-component/<name> is emulated."
             )
         if dimension != COPY_DIMENSION:
-            raise _invalid(
+            raise invalid(
                 f"Unsupported scalable dimension {dimension!r} for resource {rid}; use "
                 f"{COPY_DIMENSION}."
             )
@@ -286,23 +276,23 @@ class ApplicationAutoScaling:
         existing = self._targets.get(rid)
         state = self.components.copies(component)
         if state is None:
-            raise _invalid(f"Inference component {component} does not exist.")
+            raise invalid(f"Inference component {component} does not exist.")
         low = body.get("MinCapacity")
         high = body.get("MaxCapacity")
         if existing is None and (low is None or high is None):
-            raise _invalid("MinCapacity and MaxCapacity are required to register a new target.")
+            raise invalid("MinCapacity and MaxCapacity are required to register a new target.")
         low = int(low) if low is not None else existing.min_capacity if existing else 0
         high = int(high) if high is not None else existing.max_capacity if existing else 0
         if low < 0 or high < 0:
-            raise _invalid("Capacities cannot be negative.")
+            raise invalid("Capacities cannot be negative.")
         if low > high:
-            raise _invalid(
+            raise invalid(
                 f"Minimum capacity ({low}) cannot be greater than maximum capacity ({high})."
             )
         if low == 0:
             problem = self.components.scale_to_zero_problem(component)
             if problem is not None:
-                raise _invalid(problem)
+                raise invalid(problem)
         if existing is None:
             target = Target(
                 resource_id=rid,
@@ -360,7 +350,7 @@ class ApplicationAutoScaling:
             "MinCapacity": t.min_capacity,
             "MaxCapacity": t.max_capacity,
             "RoleARN": t.role_arn,
-            "CreationTime": _stamp(self._epoch + t.created),
+            "CreationTime": stamp(self._epoch + t.created),
             "SuspendedState": {
                 "DynamicScalingInSuspended": bool(t.suspended.get("DynamicScalingInSuspended")),
                 "DynamicScalingOutSuspended": bool(t.suspended.get("DynamicScalingOutSuspended")),
@@ -386,28 +376,28 @@ class ApplicationAutoScaling:
         assert rid is not None
         name = body.get("PolicyName")
         if not name:
-            raise _invalid("PolicyName is required.")
+            raise invalid("PolicyName is required.")
         target = self._target(rid)
         policy_type = body.get("PolicyType") or "StepScaling"
         if policy_type == "TargetTrackingScaling":
             configuration = dict(body.get("TargetTrackingScalingPolicyConfiguration") or {})
             rule = metric_rule(configuration)
             if float(configuration.get("TargetValue") or 0) <= 0:
-                raise _invalid("TargetValue must be greater than 0.")
+                raise invalid("TargetValue must be greater than 0.")
         elif policy_type == "StepScaling":
             configuration = dict(body.get("StepScalingPolicyConfiguration") or {})
             if not configuration.get("StepAdjustments"):
-                raise _invalid("A step scaling policy needs at least one step adjustment.")
+                raise invalid("A step scaling policy needs at least one step adjustment.")
             if configuration.get("AdjustmentType") not in (
                 "ChangeInCapacity",
                 "ExactCapacity",
                 "PercentChangeInCapacity",
             ):
-                raise _invalid(
+                raise invalid(
                     "AdjustmentType must be ChangeInCapacity, ExactCapacity or PercentChangeInCapacity."
                 )
         else:
-            raise _invalid(f"Policy type {policy_type} is not supported here.")
+            raise invalid(f"Policy type {policy_type} is not supported here.")
         existing = self._policies.get((rid, name))
         if existing is not None:
             self._drop_policy(existing)
@@ -503,7 +493,7 @@ class ApplicationAutoScaling:
             "ScalableDimension": COPY_DIMENSION,
             "PolicyType": p.policy_type,
             "Alarms": [dict(a) for a in p.alarms],
-            "CreationTime": _stamp(self._epoch + p.created),
+            "CreationTime": stamp(self._epoch + p.created),
         }
         key = (
             "TargetTrackingScalingPolicyConfiguration"

@@ -22,17 +22,16 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 import attrs
 
 from ic_sdk.testing._paging import Paging
-from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._resources import ServiceFault, Wire, stamp
 
 __all__ = ["FILTERS", "AlarmListener", "CloudWatch", "MetricKey", "when"]
 
-Wire = dict[str, Any]
 MetricKey = tuple[str, str, tuple[tuple[str, str], ...]]
 #: ``listener(alarm_name, old_state, new_state)``, called on every state change.
 AlarmListener = Callable[[str, str, str], None]
@@ -118,10 +117,6 @@ def when(value: Any) -> float:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def _stamp(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
-
-
 def _dims(raw: Iterable[Mapping[str, Any]] | None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(d["Name"]), str(d["Value"])) for d in raw or ()))
 
@@ -172,15 +167,15 @@ class Alarm:
         out: Wire = {
             "AlarmName": self.name,
             "AlarmArn": self.arn,
-            "AlarmConfigurationUpdatedTimestamp": _stamp(self.configured),
+            "AlarmConfigurationUpdatedTimestamp": stamp(self.configured),
             "ActionsEnabled": self.actions_enabled,
             "OKActions": list(self.ok_actions),
             "AlarmActions": list(self.alarm_actions),
             "InsufficientDataActions": list(self.insufficient_data_actions),
             "StateValue": self.state,
             "StateReason": self.reason,
-            "StateUpdatedTimestamp": _stamp(self.state_updated),
-            "StateTransitionedTimestamp": _stamp(self.state_updated),
+            "StateUpdatedTimestamp": stamp(self.state_updated),
+            "StateTransitionedTimestamp": stamp(self.state_updated),
             "MetricName": metric,
             "Namespace": namespace,
             "Statistic": self.statistic,
@@ -449,7 +444,7 @@ class CloudWatch:
     def _described(self, alarm: Alarm) -> Wire:
         out = alarm.describe()
         for key in ("StateUpdatedTimestamp", "StateTransitionedTimestamp"):
-            out[key] = _stamp(self._wall(alarm.state_updated))
+            out[key] = stamp(self._wall(alarm.state_updated))
         return out
 
     def delete_alarms(self, body: Wire, now: float) -> Wire:
@@ -524,7 +519,7 @@ class CloudWatch:
         )
         for t in starts:
             values = {s: self.statistic(key, t, t + period, s) for s in statistics}
-            point: Wire = {"Timestamp": _stamp(self._wall(t))}
+            point: Wire = {"Timestamp": stamp(self._wall(t))}
             point.update({s: v for s, v in values.items() if v is not None})
             points.append(point)
         return {"Label": key[1], "Datapoints": points}

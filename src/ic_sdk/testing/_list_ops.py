@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FILTERS", "OPERATIONS", "sagemaker_paging"]
 
-_R = TypeVar("_R", Model, EndpointConfig, Endpoint, Component)
+_R = TypeVar("_R", bound=Model | EndpointConfig | Endpoint | Component)
 
 #: The request members every listing reads (beyond its own filters).
 _COMMON: Final = frozenset({"NameContains", "SortBy", "SortOrder", "MaxResults", "NextToken"})
@@ -103,26 +103,25 @@ def _listed(
     return out
 
 
-def _named(kind: str) -> Callable[[Model | EndpointConfig], Wire]:
-    """The summary of a model or endpoint config: ``<kind>Name``, ``<kind>Arn``, created."""
-    return lambda r: {f"{kind}Name": r.name, f"{kind}Arn": r.arn, "CreationTime": r.created}
+def _kept(
+    kind: str, table: Callable[[EmulatorState], Mapping[str, Model | EndpointConfig]]
+) -> Callable[[EmulatorState, Wire], Wire]:
+    """``List<kind>s`` of the resources that keep their create request (models, endpoint
+    configs): each summary is ``<kind>Name``, ``<kind>Arn`` and the creation time."""
+
+    def summary(r: Model | EndpointConfig) -> Wire:
+        return {f"{kind}Name": r.name, f"{kind}Arn": r.arn, "CreationTime": r.created}
+
+    def handler(state: EmulatorState, body: Wire) -> Wire:
+        return _listed(
+            f"List{kind}s", body, table(state).values(), f"{kind}s", summary, _BY_CREATION
+        )
+
+    return handler
 
 
-def list_models(state: EmulatorState, body: Wire) -> Wire:
-    return _listed(
-        "ListModels", body, state.models.values(), "Models", _named("Model"), _BY_CREATION
-    )
-
-
-def list_endpoint_configs(state: EmulatorState, body: Wire) -> Wire:
-    return _listed(
-        "ListEndpointConfigs",
-        body,
-        state.configs.values(),
-        "EndpointConfigs",
-        _named("EndpointConfig"),
-        _BY_CREATION,
-    )
+list_models = _kept("Model", lambda state: state.models)
+list_endpoint_configs = _kept("EndpointConfig", lambda state: state.configs)
 
 
 def list_endpoints(state: EmulatorState, body: Wire) -> Wire:

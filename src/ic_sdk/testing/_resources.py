@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -33,6 +34,7 @@ __all__ = [
     "copies_text",
     "invalid",
     "runtime_invalid",
+    "stamp",
     "without_tags",
 ]
 
@@ -79,6 +81,12 @@ class ServiceFault(Exception):
 def invalid(message: str) -> ServiceFault:
     """The control plane's ``ValidationException``."""
     return ServiceFault("ValidationException", message)
+
+
+def stamp(epoch: float) -> datetime:
+    """Epoch seconds as an aware UTC datetime: how the Application Auto Scaling and
+    CloudWatch answers carry timestamps (each wire protocol writes it its own way)."""
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def runtime_invalid(message: str) -> ServiceFault:
