@@ -24,6 +24,7 @@ from ic_sdk._lazy import attach
 from ic_sdk.errors import (
     ClientClosed,
     ComponentFailed,
+    EndpointFailed,
     IcSdkError,
     MalformedResponse,
     ResourceInUse,
@@ -67,6 +68,7 @@ __all__ = [
     "ClientClosed",
     "ComponentFailed",
     "CreateResult",
+    "EndpointFailed",
     "EndpointPlan",
     "EventKind",
     "IcSdkError",

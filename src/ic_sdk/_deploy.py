@@ -13,6 +13,7 @@ run) also counts as created, so creating a plan twice is harmless.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -173,36 +174,32 @@ async def wait_endpoint(
     *,
     policy: waiters.WaitPolicy,
     on_event: waiters.OnEvent | None,
+    changed_since: datetime | None = None,
+    expect: Callable[[models.DescribeEndpointOutput], bool] | None = None,
+    previous_failure: str | None = None,
 ) -> models.DescribeEndpointOutput | None:
     """Poll DescribeEndpoint with the waiter engine until ``until`` (in_service/deleted).
 
-    The engine reads statuses the way it reads a component's: ``Failed`` raises
-    :class:`~ic_sdk.errors.ComponentFailed` (its ``name`` is the endpoint's), not-found
-    ends a "deleted" wait.
+    The engine reads the endpoint through :data:`ic_sdk.waiters.ENDPOINT`: ``Failed`` (or
+    ``UpdateRollbackFailed``, or a rolled-back update when ``expect`` is given) raises
+    :class:`~ic_sdk.errors.EndpointFailed`; not-found ends a "deleted" wait.
     """
-    last: list[models.DescribeEndpointOutput] = []
+    request = models.DescribeEndpointInput(endpoint_name=name)
 
-    async def describe() -> models.DescribeInferenceComponentOutput:
-        desc = await describe_endpoint(client, name)
-        last[:] = [desc]
-        return converter.structure(
-            {
-                "InferenceComponentName": name,
-                "EndpointName": name,
-                "InferenceComponentStatus": str(desc.endpoint_status),
-                "FailureReason": desc.failure_reason,
-                "LastModifiedTime": desc.last_modified_time,
-            },
-            models.DescribeInferenceComponentOutput,
-        )
+    def poll() -> Awaitable[models.DescribeEndpointOutput]:
+        # One describe per poll: the waiter retries failed polls within its own deadline.
+        return client._call_once("describe_endpoint", request, models.DescribeEndpointOutput)
 
-    await waiters.wait(
+    return await waiters.wait(
         name,
-        describe,
+        poll,
         until=until,
         policy=policy,
         clock=client._clock,
         rng=client._rng,
         on_event=on_event,
+        changed_since=changed_since,
+        expect=expect,
+        previous_failure=previous_failure,
+        reader=waiters.ENDPOINT,
     )
-    return last[0] if last and until != "deleted" else None
