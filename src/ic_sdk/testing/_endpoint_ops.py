@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
+from ic_sdk.testing import _endpoint_update
 from ic_sdk.testing._resources import (
     Endpoint,
     EndpointConfig,
@@ -172,6 +173,9 @@ def describe_endpoint(state: EmulatorState, body: Wire) -> Wire:
     }
     if endpoint.failure_reason is not None:
         out["FailureReason"] = endpoint.failure_reason
+    pending = _endpoint_update.pending_summary(endpoint)
+    if pending is not None:
+        out["PendingDeploymentSummary"] = pending
     return out
 
 
@@ -202,4 +206,5 @@ OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
     "CreateEndpoint": create_endpoint,
     "DescribeEndpoint": describe_endpoint,
     "DeleteEndpoint": delete_endpoint,
+    **_endpoint_update.OPERATIONS,
 }

@@ -133,6 +133,9 @@ class Endpoint:
     status: Status
     failure_reason: str | None = None
     generation: int = 0
+    #: The config an UpdateEndpoint in progress deploys (``_endpoint_update``), and since when.
+    pending: EndpointConfig | None = None
+    pending_since: float | None = None
 
     def variant(self, name: str) -> Wire | None:
         return next((v for v in self.config.variants if v.get("VariantName") == name), None)
