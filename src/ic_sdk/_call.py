@@ -114,6 +114,7 @@ def _dedicated() -> dict[str, _Dedicated]:
         "DeleteInferenceComponent": delete_component,
         "CreateEndpointConfig": _deploy.create_config,
         "CreateEndpoint": _deploy.create_endpoint,
+        "UpdateEndpoint": _deploy.update_endpoint,
     }
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "create_applied",
     "created",
     "deleted",
+    "endpoint_update_applied",
     "matches",
     "scale_applied",
     "scaled",
@@ -170,6 +171,18 @@ def scale_applied(request: Mapping[str, Any], description: Mapping[str, Any]) ->
     runtime = request.get("DesiredRuntimeConfig") or {}
     shown = _desired(description)
     return shown is not None and _equal_scalars(runtime.get("CopyCount"), shown)
+
+
+def endpoint_update_applied(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    """Whether ``description`` (DescribeEndpoint's wire form) shows the update ``request``
+    (UpdateEndpoint's wire form) asked for: the endpoint deploys the requested config
+    (``PendingDeploymentSummary``) or runs it, and is neither ``Deleting`` nor ``Failed``."""
+    wanted = request.get("EndpointConfigName")
+    if wanted is None or description.get("EndpointStatus") in ("Deleting", "Failed"):
+        return False
+    pending = description.get("PendingDeploymentSummary")
+    deploying = isinstance(pending, Mapping) and pending.get("EndpointConfigName") == wanted
+    return deploying or bool(description.get("EndpointConfigName") == wanted)
 
 
 async def _or_none(describe: Awaitable[_T]) -> _T | None:
