@@ -24,6 +24,7 @@ from ic_sdk.errors import (
     ResourceLimitExceeded,
     ResourceNotFound,
     ServiceValidationError,
+    WaiterTimeout,
 )
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.waiters import EventKind, WaiterEvent
@@ -206,6 +207,15 @@ async def test_an_endpoint_failing_its_update_raises(
     assert not info.value.rolled_back
     with pytest.raises(EndpointFailed, match=status):
         await client.update_endpoint_and_wait(plan(3))  # nothing more to do but delete
+
+
+async def test_an_endpoint_wait_that_times_out_names_the_endpoint(
+    client: InferenceComponentClient,
+) -> None:
+    await client.create_endpoint(plan(1))
+    with pytest.raises(WaiterTimeout, match="gave up waiting for endpoint 'ep'") as info:
+        await client.wait_until_endpoint_in_service("ep", timeout_s=0.2)
+    assert (info.value.resource, info.value.last_status) == ("endpoint", "Creating")
 
 
 # -- faults on every new mutation ---------------------------------------------------------
