@@ -273,7 +273,11 @@ def cmd_update(args: argparse.Namespace) -> int:
         reporter.step(_describe_change(change, dry_run=False))
         if not args.wait:
             change = await client.update_endpoint(plan)
-            return _change_result(change)
+            reporter.step(
+                f"{args.name}: updating; config {config_name} stays (with --wait it is "
+                "deleted once the endpoint runs the new one)"
+            )
+            return {**_change_result(change), "previous_config": config_name}
         with reporter.tracking() as tracker:
             desc = await client.update_endpoint_and_wait(
                 plan, timeout_s=_timeout(args), on_event=tracker.on_event
