@@ -283,3 +283,21 @@ async def test_call_routes_update_endpoint_through_the_reconciled_path(
     # without a lost answer, "in-progress" is the service's refusal, and stays one
     with pytest.raises(ServiceValidationError, match="in-progress"):
         await client.call(request)
+
+
+async def test_capacities_through_call_under_faults(
+    client: InferenceComponentClient, sm: LocalSageMaker, fault: Inject
+) -> None:
+    await client.create_endpoint_and_wait(plan(1))
+    fault(sm, "UpdateEndpointWeightsAndCapacities")
+    request = models.UpdateEndpointWeightsAndCapacitiesInput(
+        endpoint_name="ep",
+        desired_weights_and_capacities=[
+            models.DesiredWeightAndCapacity(variant_name="AllTraffic", desired_instance_count=3)
+        ],
+    )
+    out = await client.call(request)
+    assert out.endpoint_arn.endswith(":endpoint/ep")
+    assert sm.faults.rules == ()
+    desc = await client.wait_until_endpoint_in_service("ep")
+    assert instances(desc) == 3

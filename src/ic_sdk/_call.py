@@ -115,6 +115,7 @@ def _dedicated() -> dict[str, _Dedicated]:
         "CreateEndpointConfig": _deploy.create_config,
         "CreateEndpoint": _deploy.create_endpoint,
         "UpdateEndpoint": _deploy.update_endpoint,
+        "UpdateEndpointWeightsAndCapacities": _deploy.update_capacities,
     }
 
 

@@ -41,7 +41,7 @@ from ic_sdk.errors import (
     ResourceNotFound,
     ServiceValidationError,
 )
-from ic_sdk.reconcile import _or_none, endpoint_update_applied, matches
+from ic_sdk.reconcile import _or_none, capacities_applied, endpoint_update_applied, matches
 from ic_sdk.serde import converter
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ __all__ = [
     "describe_endpoint",
     "diff",
     "update_and_wait",
+    "update_capacities",
     "update_endpoint",
     "wait_endpoint",
 ]
@@ -254,6 +255,27 @@ async def update_endpoint(
 
     return await client._mutate(
         "update_endpoint", request, models.UpdateEndpointOutput, reconcile=settle
+    )
+
+
+async def update_capacities(
+    client: ClientCore, request: models.UpdateEndpointWeightsAndCapacitiesInput
+) -> models.UpdateEndpointWeightsAndCapacitiesOutput:
+    """UpdateEndpointWeightsAndCapacities, retried; after a possibly lost answer, applied
+    when the endpoint's variants show the desired counts and weights
+    (:func:`ic_sdk.reconcile.capacities_applied`)."""
+    out = models.UpdateEndpointWeightsAndCapacitiesOutput
+
+    async def settle(error: IcSdkError) -> models.UpdateEndpointWeightsAndCapacitiesOutput | None:
+        found = await _or_none(describe_endpoint(client, request.endpoint_name))
+        if found is None or not capacities_applied(
+            converter.unstructure(request), converter.unstructure(found)
+        ):
+            return None
+        return out(endpoint_arn=found.endpoint_arn)
+
+    return await client._mutate(
+        "update_endpoint_weights_and_capacities", request, out, reconcile=settle
     )
 
 

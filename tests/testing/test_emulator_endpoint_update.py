@@ -196,3 +196,76 @@ async def test_the_new_config_must_keep_the_components_variant(
 
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
+
+
+# -- UpdateEndpointWeightsAndCapacities ------------------------------------------------------
+
+
+async def test_capacities_change_the_instance_count_until_the_next_update(
+    sagemaker: Any, endpoint: str, clock: FakeClock
+) -> None:
+    await sagemaker.update_endpoint_weights_and_capacities(
+        EndpointName="ep",
+        DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 3}],
+    )
+    during = await sagemaker.describe_endpoint(EndpointName="ep")
+    variant = during["ProductionVariants"][0]
+    assert during["EndpointStatus"] == "Updating"
+    assert (variant["DesiredInstanceCount"], variant["CurrentInstanceCount"]) == (3, 1)
+    await expect_error(
+        sagemaker.update_endpoint_weights_and_capacities(
+            EndpointName="ep",
+            DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 2}],
+        ),
+        "ValidationException",
+        "Cannot update in-progress endpoint",
+    )
+    clock.advance(SETTLE)
+    variant = (await sagemaker.describe_endpoint(EndpointName="ep"))["ProductionVariants"][0]
+    assert (variant["DesiredInstanceCount"], variant["CurrentInstanceCount"]) == (3, 3)
+    # three instances hold what one could not
+    await sagemaker.create_inference_component(**base_request("base", "ep", copies=10))
+    # an UpdateEndpoint brings the new config's count (RetainAllVariantProperties: false)
+    await sagemaker.create_endpoint_config(**ic_endpoint_config("three", count=3))
+    await sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="three")
+    clock.advance(SETTLE)
+    variant = (await sagemaker.describe_endpoint(EndpointName="ep"))["ProductionVariants"][0]
+    assert variant["CurrentInstanceCount"] == 3
+
+
+async def test_capacities_must_hold_the_components_and_name_real_variants(
+    sagemaker: Any, sm: LocalSageMaker, endpoint: str, clock: FakeClock
+) -> None:
+    await sagemaker.update_endpoint_weights_and_capacities(
+        EndpointName="ep",
+        DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 2}],
+    )
+    clock.advance(SETTLE)
+    await sagemaker.create_inference_component(**base_request("base", "ep", copies=6))
+    clock.advance(SETTLE)
+    one = [{"VariantName": "AllTraffic", "DesiredInstanceCount": 1}]
+    await expect_error(
+        sagemaker.update_endpoint_weights_and_capacities(
+            EndpointName="ep", DesiredWeightsAndCapacities=one
+        ),
+        "ResourceLimitExceeded",
+        "6 copies running there now",
+    )
+    await expect_error(
+        sagemaker.update_endpoint_weights_and_capacities(
+            EndpointName="ep",
+            DesiredWeightsAndCapacities=[{"VariantName": "Nope", "DesiredInstanceCount": 1}],
+        ),
+        "ValidationException",
+        "Nope",
+    )
+    # a failed change rolls back to the previous count, with a reason
+    sm.faults.fail_next_update("ep", reason="Request to service failed")
+    await sagemaker.update_endpoint_weights_and_capacities(
+        EndpointName="ep",
+        DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 4}],
+    )
+    clock.advance(SETTLE)
+    desc = await sagemaker.describe_endpoint(EndpointName="ep")
+    assert desc["FailureReason"] == "Request to service failed"
+    assert desc["ProductionVariants"][0]["DesiredInstanceCount"] == 2

@@ -146,14 +146,16 @@ def describe_endpoint(state: EmulatorState, body: Wire) -> Wire:
     endpoint = state.endpoint(body["EndpointName"])
     running = endpoint.status in (Status.IN_SERVICE, Status.UPDATING)
     summaries = []
-    for variant in endpoint.config.variants:
-        count = int(variant.get("InitialInstanceCount") or 1)
+    for variant in map(endpoint.effective, endpoint.config.variants):
+        given = variant.get("InitialInstanceCount")
+        count = 1 if given is None else int(given)
         weight = float(variant.get("InitialVariantWeight", 1.0))
+        current = endpoint.settling.get(variant["VariantName"], count)
         summary: Wire = {
             "VariantName": variant["VariantName"],
             "CurrentWeight": weight if running else 0.0,
             "DesiredWeight": weight,
-            "CurrentInstanceCount": count if running else 0,
+            "CurrentInstanceCount": current if running else 0,
             "DesiredInstanceCount": count,
         }
         for key in ("ManagedInstanceScaling", "RoutingConfig"):

@@ -1,4 +1,5 @@
-"""UpdateEndpoint: an endpoint moves to another endpoint config.
+"""UpdateEndpoint (an endpoint moves to another endpoint config) and
+UpdateEndpointWeightsAndCapacities (a variant's instance count or weight changes).
 
 What the service documents (see "Endpoint updates" in ``docs/guides/service-behaviour.md``):
 the endpoint is ``Updating`` (describes show the config in effect, and the one being
@@ -144,14 +145,66 @@ def update_endpoint(state: EmulatorState, body: Wire) -> Wire:
     endpoint.pending = config
     endpoint.pending_since = endpoint.modified = state.wall()
 
+    retain = bool(body.get("RetainAllVariantProperties"))
+
     def finish() -> None:
         endpoint.modified = state.wall()
         endpoint.status = Status.IN_SERVICE
         endpoint.pending = endpoint.pending_since = None
         if failure is not None:
             endpoint.failure_reason = failure  # rolled back: the previous config stays
-        else:
-            endpoint.config = config
+            return
+        endpoint.config = config
+        if not retain:  # the new config's counts and weights apply (API reference)
+            endpoint.capacities.clear()
+            endpoint.weights.clear()
+
+    state.later(state.delays.endpoint_update, endpoint, finish)
+    return {"EndpointArn": endpoint.arn}
+
+
+def update_endpoint_weights_and_capacities(state: EmulatorState, body: Wire) -> Wire:
+    endpoint = state.endpoint(body["EndpointName"])
+    _ensure_updatable(endpoint)
+    wanted: list[Wire] = body["DesiredWeightsAndCapacities"]
+    known = [v["VariantName"] for v in endpoint.config.variants]
+    unknown = [w["VariantName"] for w in wanted if w["VariantName"] not in known]
+    if unknown:
+        raise invalid(
+            f"The variant name(s) {', '.join(unknown)} do not exist on endpoint "
+            f"{endpoint.name} (variants: {', '.join(known)})."
+        )
+    capacities = dict(endpoint.capacities)
+    weights = dict(endpoint.weights)
+    for entry in wanted:
+        if entry.get("DesiredInstanceCount") is not None:
+            capacities[entry["VariantName"]] = int(entry["DesiredInstanceCount"])
+        if entry.get("DesiredWeight") is not None:
+            weights[entry["VariantName"]] = float(entry["DesiredWeight"])
+    hosted = _hosted(state, endpoint)
+    for name in {c.variant for c in hosted}:
+        variant = next(v for v in endpoint.config.variants if v["VariantName"] == name)
+        if name in capacities:
+            variant = {**variant, "InitialInstanceCount": capacities[name]}
+        _ensure_room(endpoint, endpoint.config, variant, [c for c in hosted if c.variant == name])
+    failure = state.faults.take_update_failure(endpoint.name)
+    before = {
+        v["VariantName"]: int(endpoint.effective(v).get("InitialInstanceCount") or 1)
+        for v in endpoint.config.variants
+    }
+    previous = (dict(endpoint.capacities), dict(endpoint.weights))
+    endpoint.capacities, endpoint.weights, endpoint.settling = capacities, weights, before
+    endpoint.status = Status.UPDATING
+    endpoint.failure_reason = None
+    endpoint.modified = state.wall()
+
+    def finish() -> None:
+        endpoint.modified = state.wall()
+        endpoint.status = Status.IN_SERVICE
+        endpoint.settling = {}
+        if failure is not None:  # rolled back to the previous counts and weights
+            endpoint.capacities, endpoint.weights = previous
+            endpoint.failure_reason = failure
 
     state.later(state.delays.endpoint_update, endpoint, finish)
     return {"EndpointArn": endpoint.arn}
@@ -185,4 +238,5 @@ def pending_summary(endpoint: Endpoint) -> Wire | None:
 
 OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
     "UpdateEndpoint": update_endpoint,
+    "UpdateEndpointWeightsAndCapacities": update_endpoint_weights_and_capacities,
 }
