@@ -59,6 +59,8 @@ __all__ = [
     "describe_config",
     "describe_endpoint",
     "diff",
+    "diff_from",
+    "start_update",
     "update_and_wait",
     "update_capacities",
     "update_endpoint",
@@ -279,9 +281,10 @@ async def update_capacities(
     )
 
 
-async def _diff_from(
+async def diff_from(
     client: ClientCore, plan: EndpointPlan, current: models.DescribeEndpointOutput
 ) -> EndpointChange:
+    """:func:`diff` for an endpoint described as ``current``."""
     status = str(current.endpoint_status)
     if status == "Deleting":
         raise IcSdkError(f"endpoint {plan.name!r} is being deleted; apply again once it is gone")
@@ -309,7 +312,7 @@ async def diff(client: ClientCore, plan: EndpointPlan) -> EndpointChange:
     current = await _or_none(describe_endpoint(client, plan.name))
     if current is None:
         return EndpointChange(name=plan.name, action="create", config_name=plan.config_name)
-    return await _diff_from(client, plan, current)
+    return await diff_from(client, plan, current)
 
 
 async def start_update(client: ClientCore, plan: EndpointPlan, config_name: str) -> None:
@@ -386,7 +389,7 @@ async def update_and_wait(
     it is (``unchanged``). ``ResourceNotFound`` when the endpoint does not exist.
     """
     current = await _settled(client, plan, policy=policy, on_event=on_event)
-    change = await _diff_from(client, plan, current)
+    change = await diff_from(client, plan, current)
     if change.action == "unchanged":
         return change
     new = change.config_name

@@ -56,7 +56,7 @@ class EndpointMethods(ClientCore):
         from ic_sdk import _deploy
 
         current = await _deploy.describe_endpoint(self, plan.name)
-        change = await _deploy._diff_from(self, plan, current)
+        change = await _deploy.diff_from(self, plan, current)
         if change.action == "update":
             await _deploy.start_update(self, plan, change.config_name)
         return change
