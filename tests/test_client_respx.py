@@ -350,8 +350,9 @@ async def test_botocore_retries_and_parameter_validation_are_off(
     client: InferenceComponentClient, router: respx.MockRouter
 ) -> None:
     sm = await client._sagemaker()
-    assert sm.meta.config.retries["mode"] == "standard"
     assert sm.meta.config.retries["total_max_attempts"] == 1
+    # Nothing answers botocore's "retry this?" question: ic_sdk.retry is the one that retries.
+    assert await retry_handlers(sm) == []
     route = router.post(SM, headers=target("DescribeInferenceComponent")).mock(
         return_value=ok(DESCRIBED)
     )
@@ -366,6 +367,29 @@ async def test_explicit_config_wins_over_the_default() -> None:
         sm = await client._sagemaker()
     assert sm.meta.config.retries["mode"] == "legacy"
     assert sm.meta.config.retries["total_max_attempts"] == 8
+    assert len(await retry_handlers(sm)) == 1  # botocore retries on its own, as configured
+
+
+async def test_adaptive_mode_keeps_botocores_rate_limiting() -> None:
+    async with make_client(retry_mode="adaptive") as client:
+        sm = await client._sagemaker()
+    assert sm.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 1}
+    # The standard handler (which feeds the rate limiter its throttling signal) stays.
+    assert await retry_handlers(sm) != []
+
+
+async def retry_handlers(sm: Any) -> list[Any]:
+    """The handlers botocore asks whether to retry an answer (via the public ``emit``)."""
+    answers = await sm.meta.events.emit(
+        "needs-retry.sagemaker.DescribeInferenceComponent",
+        response=None,
+        endpoint=None,
+        operation=sm.meta.service_model.operation_model("DescribeInferenceComponent"),
+        attempts=1,
+        caught_exception=EndpointConnectionError(endpoint_url=SM),
+        request_dict={"context": {}},
+    )
+    return [handler for handler, _ in answers]
 
 
 async def test_throttling_and_5xx_are_retried_on_the_clock(router: respx.MockRouter) -> None:

@@ -19,10 +19,17 @@ from typing import Any, TypeVar
 import attrs
 
 from ic_sdk import _redact, models, retry, waiters
-from ic_sdk._transport import RetryMode, aio_config, answer_checker, map_error, settle_answer
+from ic_sdk._transport import (
+    RetryMode,
+    aio_config,
+    answer_checker,
+    drop_botocore_retries,
+    map_error,
+    settle_answer,
+)
 from ic_sdk.clock import Clock
 from ic_sdk.errors import ClientClosed, IcSdkError, MalformedResponse, ValidationError
-from ic_sdk.serde import converter
+from ic_sdk.serde import structure_fn, unstructure_fn
 from ic_sdk.validation import errors_only, validate
 
 __all__ = ["ClientCore"]
@@ -32,10 +39,17 @@ logger = logging.getLogger("ic_sdk.client")
 _T = TypeVar("_T")
 
 
+_OPERATIONS: dict[type, str] = {}
+
+
 def operation_of(request: object) -> str:
     """The operation a request model is for: ``CreateInferenceComponentInput`` ->
     ``CreateInferenceComponent``."""
-    return type(request).__name__.removesuffix("Input")
+    cls = request.__class__
+    name = _OPERATIONS.get(cls)
+    if name is None:
+        name = _OPERATIONS[cls] = cls.__name__.removesuffix("Input")
+    return name
 
 
 def raise_problems(request: object, operation: str | None = None) -> None:
@@ -111,6 +125,7 @@ class ClientCore:
                 raise
             raise mapped from exc
         _redact.refresh()
+        drop_botocore_retries(client)
         if service == "sagemaker":
             client.meta.events.register(
                 "before-parse.sagemaker.*",
@@ -165,10 +180,14 @@ class ClientCore:
         *,
         runtime: bool = False,
         service: str | None = None,
-    ) -> dict[str, Any]:
+        out: type[Any] | None = None,
+        operation: str = "",
+    ) -> Any:
         """One attempt: call aiobotocore's ``method`` with ``wire``; errors mapped,
-        metadata dropped. ``service`` names another control-plane service
-        (``application-autoscaling``, ``cloudwatch``)."""
+        metadata dropped; the answer as an ``out`` model when given (else the dict).
+        ``service`` names another control-plane service (``application-autoscaling``,
+        ``cloudwatch``). A malformed answer raises
+        :class:`~ic_sdk.errors.MalformedResponse`, inside the attempt, so it is retried."""
         if service is not None:
             client = await self._other(service)
         elif runtime:
@@ -184,7 +203,6 @@ class ClientCore:
         debug = logger.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
         self._in_flight += 1
-        self._drained.clear()
         try:
             raw: dict[str, Any] = await getattr(client, method)(**wire)
             if runtime:
@@ -202,16 +220,16 @@ class ClientCore:
             if self._closed and not isinstance(exc, IcSdkError):
                 raise self._closed_error(f"{method} was interrupted") from exc
             meta = client.meta
-            operation = getattr(meta, "method_to_api_mapping", {}).get(method, method)
-            mapped = map_error(exc, operation, url=getattr(meta, "endpoint_url", None))
+            api = getattr(meta, "method_to_api_mapping", {}).get(method, method)
+            mapped = map_error(exc, api, url=getattr(meta, "endpoint_url", None))
             if mapped is None:
                 raise
             logger.debug("%s failed: %s", method, mapped)
             raise mapped from exc
         finally:
             self._in_flight -= 1
-            if not self._in_flight:
-                self._drained.set()
+            if self._closed and not self._in_flight:
+                self._drained.set()  # aclose() is waiting for the last call in flight
         meta = raw.pop("ResponseMetadata", None) or {}
         settle_answer(raw)
         if debug:
@@ -221,6 +239,8 @@ class ClientCore:
                 (time.perf_counter() - started) * 1000,
                 meta.get("RequestId"),
             )
+        if out is not None:
+            return self._structure(raw, out, operation)
         return raw
 
     async def _send_to(
@@ -236,9 +256,10 @@ class ClientCore:
         if the service holds what it asked for) to settle an answer that may be lost."""
 
         async def attempt() -> dict[str, Any]:
-            return await self._send(
+            answer: dict[str, Any] = await self._send(
                 method, wire, service=None if service == "sagemaker" else service
             )
+            return answer
 
         reconcile = None
         if applied is not None:
@@ -257,8 +278,10 @@ class ClientCore:
         )
 
     def _structure(self, raw: dict[str, Any], out: type[_T], operation: str) -> _T:
+        """``raw`` as an ``out`` model; :class:`~ic_sdk.errors.MalformedResponse` if it
+        cannot be read as one."""
         try:
-            return converter.structure(raw, out)
+            return structure_fn(out)(raw)
         except Exception as exc:
             raise MalformedResponse(
                 f"cannot read the answer: {type(exc).__name__}: {exc}", operation=operation
@@ -269,12 +292,9 @@ class ClientCore:
         ``out``. Malformed answers raise :class:`~ic_sdk.errors.MalformedResponse`."""
         operation = operation_of(request)
         raise_problems(request, operation)
-        return await self._attempt(method, converter.unstructure(request), out, operation)
-
-    async def _attempt(
-        self, method: str, wire: dict[str, Any], out: type[_T], operation: str
-    ) -> _T:
-        return self._structure(await self._send(method, wire), out, operation)
+        wire = unstructure_fn(request.__class__)(request)
+        result: _T = await self._send(method, wire, out=out, operation=operation)
+        return result
 
     def _run(
         self,
@@ -289,13 +309,17 @@ class ClientCore:
         coroutine sending it through :func:`ic_sdk.retry.run` and structuring ``out``.
 
         Not a coroutine itself: the caller awaits :func:`~ic_sdk.retry.run` directly,
-        one frame fewer on every resumption of a call.
+        one frame fewer on every resumption of a call. Each attempt is one coroutine
+        (:meth:`_send`, which structures the answer): the path is kept short on purpose,
+        because every call runs it with cold caches (``benchmarks/bench_client.py``
+        measures it).
         """
         operation = operation_of(request)
         raise_problems(request, operation)
+        wire = unstructure_fn(request.__class__)(request)
         return retry.run(
             operation,
-            partial(self._attempt, method, converter.unstructure(request), out, operation),
+            partial(self._send, method, wire, out=out, operation=operation),
             policy=policy or self._retry_policy,
             clock=self._clock,
             rng=self._rng,

@@ -5,6 +5,7 @@ retries, and reading an event stream's payload parts."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ic_sdk import retry
@@ -12,7 +13,7 @@ from ic_sdk._core import operation_of, raise_problems
 from ic_sdk._transport import map_error
 from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
 from ic_sdk.models import runtime as rt
-from ic_sdk.serde import converter
+from ic_sdk.serde import unstructure_fn
 
 if TYPE_CHECKING:
     from ic_sdk.client import InferenceComponentClient
@@ -76,18 +77,20 @@ async def invoke_raw(
     )
     operation = operation_of(request)
     raise_problems(request, operation)
-    wire = converter.unstructure(request)
-
-    async def attempt() -> dict[str, Any]:
-        try:
-            return await client._send(method, wire, runtime=True)
-        except IcSdkError as exc:
-            _forget_endpoint(client, name, exc)
-            raise
-
-    return await retry.run(
-        operation, attempt, policy=client._retry_policy, clock=client._clock, rng=client._rng
-    )
+    wire = unstructure_fn(shape)(request)
+    try:
+        answer: dict[str, Any] = await retry.run(
+            operation,
+            partial(client._send, method, wire, runtime=True),
+            policy=client._retry_policy,
+            clock=client._clock,
+            rng=client._rng,
+        )
+    except IcSdkError as exc:
+        # Only final errors get here, and the ones that say "not there" are final.
+        _forget_endpoint(client, name, exc)
+        raise
+    return answer
 
 
 async def payload_chunks(stream: Any, operation: str) -> AsyncGenerator[bytes, None]:

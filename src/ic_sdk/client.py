@@ -93,8 +93,8 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
     5xx answers, connection errors and unreadable answers are retried with backoff,
     ``max_attempts`` attempts per call at most, the first included (``1``: no retries;
     default 10), within ``retry_policy.timeout``. botocore's own retries are off on the
-    clients ic_sdk creates; ``retry_mode`` still picks botocore's mode (``"adaptive"``
-    adds its client-side rate limiting). ``config`` (an ``AioConfig``) tunes the
+    clients ic_sdk creates (its retry handler is not even installed); ``retry_mode``
+    matters only as ``"adaptive"``, which keeps botocore's client-side rate limiting. ``config`` (an ``AioConfig``) tunes the
     transport; its explicit settings win (retries set there are botocore's, on top).
     The ``sagemaker-runtime`` client is created on the first ``invoke``. One instance is
     meant to be shared by many concurrent tasks.
@@ -157,8 +157,8 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
         self._lock = asyncio.Lock()
         self._closed = False
         self._in_flight = 0
+        #: Set by the last call in flight to finish once the client is closed.
         self._drained = asyncio.Event()
-        self._drained.set()
         self._redaction: _redact.LogRedaction | None = None
         #: inference component name -> endpoint name, for invoke without an endpoint.
         self._endpoints: dict[str, str] = {}

@@ -26,7 +26,7 @@ import cattrs
 
 from ic_sdk import _meta
 
-__all__ = ["converter", "model_class", "unknown_fields"]
+__all__ = ["converter", "model_class", "structure_fn", "unknown_fields", "unstructure_fn"]
 
 T = TypeVar("T")
 
@@ -244,6 +244,20 @@ def _make_converter() -> cattrs.Converter:
 
 #: The one converter between model instances and botocore's wire dicts.
 converter: Final[cattrs.Converter] = _make_converter()
+
+
+def structure_fn(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
+    """The compiled function ``converter.structure(wire, cls)`` ends up calling, for a
+    model class: the client's call path keeps it instead of dispatching on every answer."""
+    fn: Callable[[Mapping[str, Any]], T] = _hooks.structurer(cls)
+    return fn
+
+
+def unstructure_fn(cls: type[T]) -> Callable[[T], dict[str, Any]]:
+    """The compiled function ``converter.unstructure(obj)`` ends up calling, for a model
+    class (see :func:`structure_fn`)."""
+    fn: Callable[[T], dict[str, Any]] = _hooks.unstructurer(cls)
+    return fn
 
 
 def unknown_fields(obj: object) -> Mapping[str, Any]:
