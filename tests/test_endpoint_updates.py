@@ -138,6 +138,26 @@ async def test_an_update_in_progress_is_waited_out_first(client: InferenceCompon
     assert instances(desc) == 3
     # update_endpoint alone left "ep" (it does not wait); the waited update removed plan(2)'s
     assert await configs(client) == ["ep", versioned_config_name(plan(3))]
+    await client.teardown("ep")
+    assert await configs(client) == []
+
+
+async def test_teardown_removes_what_an_interrupted_update_left(
+    client: InferenceComponentClient, sm: LocalSageMaker
+) -> None:
+    await client.create_endpoint_and_wait(plan(1))
+    # a process that died after creating the new config, before UpdateEndpoint
+    await client.call(
+        attrs.evolve(plan(2).config, endpoint_config_name=versioned_config_name(plan(2)))
+    )
+    # an endpoint whose own config merely looks like a versioned name of "ep"
+    other = ic_sdk.ic_endpoint("ep-0123abcd", instance_type="ml.g5.xlarge", execution_role_arn=ROLE)
+    await client.create_endpoint_and_wait(other)
+    events: list[ic_sdk.TeardownEvent] = []
+    await client.teardown("ep", on_event=events.append)
+    assert await configs(client) == ["ep-0123abcd"]
+    deleted = [e.name for e in events if (e.step, e.resource) == ("deleted", "endpoint_config")]
+    assert sorted(deleted) == ["ep", versioned_config_name(plan(2))]
 
 
 async def test_updating_a_missing_endpoint(client: InferenceComponentClient) -> None:

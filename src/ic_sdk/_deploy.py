@@ -33,6 +33,7 @@ from ic_sdk.endpoints import (
     EndpointChange,
     config_changes,
     derived_config_name,
+    is_versioned_config_name,
     versioned_config_name,
 )
 from ic_sdk.errors import (
@@ -60,6 +61,7 @@ __all__ = [
     "describe_endpoint",
     "diff",
     "diff_from",
+    "leftover_configs",
     "start_update",
     "update_and_wait",
     "update_capacities",
@@ -436,3 +438,34 @@ async def apply(
         )
         return attrs.evolve(change, description=desc)
     return await update_and_wait(client, plan, policy=policy, on_event=on_event)
+
+
+async def leftover_configs(client: ClientCore, endpoint_name: str, *, keep: str) -> list[str]:
+    """Configs ic_sdk derived from ``endpoint_name``
+    (:func:`~ic_sdk.endpoints.derived_config_name`: the endpoint's own name or
+    ``<name>-<8 hex>``) other than ``keep``: what an update left behind when nothing waited
+    for it to finish (``update_endpoint``) or it was interrupted. ``teardown`` deletes
+    them once the endpoint is gone.
+
+    A versioned-looking config that is also the name of an existing endpoint is left
+    out: it may be that endpoint's own config (``ic_endpoint``'s default name).
+    """
+    request = models.ListEndpointConfigsInput(name_contains=endpoint_name[:54], max_results=100)
+    names: list[str] = []
+    while True:
+        page = await client._call(
+            "list_endpoint_configs", request, models.ListEndpointConfigsOutput
+        )
+        names.extend(c.endpoint_config_name for c in page.endpoint_configs or ())
+        if not page.next_token:
+            break
+        request = attrs.evolve(request, next_token=page.next_token)
+    found = []
+    for name in sorted(set(names)):
+        if name.lower() == keep.lower() or not derived_config_name(endpoint_name, name):
+            continue
+        if not is_versioned_config_name(endpoint_name, name) or (
+            await _or_none(describe_endpoint(client, name)) is None
+        ):
+            found.append(name)
+    return found

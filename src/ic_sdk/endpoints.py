@@ -52,6 +52,7 @@ __all__ = [
     "config_changes",
     "derived_config_name",
     "ic_endpoint",
+    "is_versioned_config_name",
     "plan_problems",
     "versioned_config_name",
 ]
@@ -249,14 +250,20 @@ def versioned_config_name(plan: EndpointPlan) -> str:
     return f"{plan.name[:_NAME_ROOM]}-{digest}"
 
 
+def is_versioned_config_name(endpoint_name: str, config_name: str) -> bool:
+    """Whether ``config_name`` has the form of a :func:`versioned_config_name` of
+    ``endpoint_name``."""
+    pattern = re.escape(endpoint_name[:_NAME_ROOM]) + "-[0-9a-f]{8}"
+    return re.fullmatch(pattern, config_name, flags=re.IGNORECASE) is not None
+
+
 def derived_config_name(endpoint_name: str, config_name: str) -> bool:
     """Whether ``config_name`` is one ic_sdk derives from ``endpoint_name`` (the endpoint's
     own name, :func:`ic_endpoint`'s default, or a :func:`versioned_config_name`): the
     configs an update may delete once the endpoint no longer runs them."""
-    if config_name.lower() == endpoint_name.lower():
-        return True
-    pattern = re.escape(endpoint_name[:_NAME_ROOM]) + "-[0-9a-f]{8}"
-    return re.fullmatch(pattern, config_name, flags=re.IGNORECASE) is not None
+    return config_name.lower() == endpoint_name.lower() or is_versioned_config_name(
+        endpoint_name, config_name
+    )
 
 
 def _differs(wanted: Any, shown: Any) -> bool:
