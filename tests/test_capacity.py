@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
+from ic_sdk import capacity
 from ic_sdk.capacity import (
+    Deployment,
     Fleet,
     Requirement,
+    held_fleets,
     instance_count,
     place,
     requirement_for,
@@ -78,6 +82,46 @@ def test_place_cost_does_not_grow_with_copies_or_instances() -> None:
     assert result.fitted == 100_000
     assert result.beside == 100_000
     assert result.fits_one
+
+
+def test_place_matches_first_fit_decreasing_on_many_mixed_fleets() -> None:
+    rng = random.Random(11)
+    for _ in range(300):
+        sizes = [
+            Requirement(
+                rng.choice([0, 0.25, 1, 2, 5]),
+                rng.choice([128, 1024, 8192, 20000, 33000]),
+                rng.choice([0, 0, 1, 3]),
+            )
+            for _ in range(rng.randint(1, 5))
+        ]
+        count = rng.randint(0, 12)
+        placed = [Fleet(rng.choice(sizes), rng.randint(0, 15)) for _ in range(rng.randint(0, 10))]
+        need = rng.choice(sizes)
+        copies = rng.randint(0, 40)
+        expected = _reference(BOX, count, placed, need, copies)
+        assert place(BOX, count, placed, need, copies).fitted == expected, (count, placed, need)
+
+
+def test_place_work_grows_with_fleets_plus_instances(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2,000 one-copy components, all different, on 1,000 instances of 4 GPUs: every
+    # instance that is full is dropped once, not walked again by every later fleet.
+    g5 = lookup("ml.g5.12xlarge")
+    assert g5 is not None
+    visits = 0
+    counted = capacity._per_instance
+
+    def per_instance(*args: Any) -> int:
+        nonlocal visits
+        visits += 1
+        return counted(*args)
+
+    monkeypatch.setattr(capacity, "_per_instance", per_instance)
+    fleets, instances = 2000, 1000
+    placed = [Fleet(Requirement(1, 1024 + k, 1), 1) for k in range(fleets)]
+    result = place(g5, instances, placed, Requirement(1, 1024, 1), 4 * instances)
+    assert result.fitted == 4 * instances - fleets
+    assert visits <= 2 * (fleets + instances)
 
 
 def test_place_reports_a_copy_larger_than_an_instance() -> None:
@@ -186,3 +230,48 @@ def test_reserved_copies(status: str, desired: int, current: int, expected: int)
 )
 def test_rolling_peaks(old: int, new: int, batch: int, peaks: list[tuple[int, int]]) -> None:
     assert rolling_peaks(old, new, batch) == peaks
+
+
+_GPU = {
+    "Container": {"Image": "i"},
+    "ComputeResourceRequirements": {
+        "MinMemoryRequiredInMb": 1024,
+        "NumberOfAcceleratorDevicesRequired": 1,
+    },
+}
+_TWO_GPUS = {
+    "Container": {"Image": "i2"},
+    "ComputeResourceRequirements": {
+        "MinMemoryRequiredInMb": 1024,
+        "NumberOfAcceleratorDevicesRequired": 2,
+    },
+}
+_ADAPTER = {"BaseInferenceComponentName": "base", "Container": {"ArtifactUrl": "s3://a/b"}}
+
+
+def test_held_fleets_counts_the_copies_describe_shows() -> None:
+    one = Requirement(0, 1024, 1)
+    assert held_fleets([_GPU], "ml.g5.12xlarge", "InService", 3, 3) == [Fleet(one, 3)]
+    assert held_fleets([_GPU], None, "Updating", 1, 3) == [Fleet(one, 3)]  # scaling in
+    assert held_fleets([_GPU], None, "Failed", 3, 0) == []
+    assert held_fleets([_ADAPTER], None, "InService", 0, 0) == []
+
+
+def test_held_fleets_splits_a_deployment_into_its_two_fleets() -> None:
+    one, two = Requirement(0, 1024, 1), Requirement(0, 1024, 2)
+    # 2 old copies beside the first new one, on the way to 4 new copies.
+    deployment = Deployment(entries=[_TWO_GPUS], old_copies=2)
+    assert held_fleets([_GPU], None, "Updating", 4, 3, deployment) == [
+        Fleet(one, 2),
+        Fleet(two, 2),
+    ]
+    # With unchanged requirements, what Describe alone shows holds the same.
+    same = Deployment(entries=[_GPU], old_copies=2)
+    split = held_fleets([_GPU], None, "Updating", 4, 3, same)
+    assert sum(f.copies for f in split) == 4
+    assert held_fleets([_GPU], None, "Updating", 4, 3) == [Fleet(one, 4)]
+    # A blue/green step: every old copy beside every new one.
+    assert held_fleets([_GPU], None, "Updating", 2, 4, deployment) == [
+        Fleet(one, 2),
+        Fleet(two, 2),
+    ]

@@ -20,10 +20,12 @@ import attrs
 from ic_sdk.instance_types import InstanceSpec
 
 __all__ = [
+    "Deployment",
     "Fleet",
     "Placement",
     "Requirement",
     "fitting_copies",
+    "held_fleets",
     "instance_count",
     "place",
     "requirement_for",
@@ -122,6 +124,48 @@ class Fleet:
 
 
 @attrs.frozen
+class Deployment:
+    """A new specification being deployed over a component's copies (a rolling or
+    blue/green update): its entries, and how many copies of the old one still run."""
+
+    entries: Sequence[Mapping[str, Any]]
+    old_copies: int
+
+
+def held_fleets(
+    entries: Sequence[Mapping[str, Any]],
+    instance_type: str | None,
+    status: str,
+    desired: int,
+    current: int,
+    deployment: Deployment | None = None,
+) -> list[Fleet]:
+    """What one component holds on a variant of ``instance_type``, from what Describe
+    shows of it: its specification ``entries`` (:func:`requirement_for`; adapters, with
+    no compute requirements, hold nothing), its status and its desired and current copy
+    counts (:func:`reserved_copies`).
+
+    During a ``deployment`` (whose new specification Describe does not show) the same
+    copies are split between two fleets: the old copies still running, and the rest —
+    the new copies, running or wanted — of the new specification. With an unchanged
+    requirement both views hold the same; pre-flight, which sees only Describe, passes
+    no ``deployment``.
+    """
+    old = requirement_for(entries, instance_type)
+    copies = reserved_copies(status, desired, current)
+    if deployment is None:
+        return [Fleet(old, copies)] if old is not None and copies else []
+    new = requirement_for(deployment.entries, instance_type)
+    old_copies = min(deployment.old_copies, copies)
+    held = []
+    if old is not None and old_copies:
+        held.append(Fleet(old, old_copies))
+    if new is not None and copies > old_copies:
+        held.append(Fleet(new, copies - old_copies))
+    return held
+
+
+@attrs.frozen
 class Placement:
     """The answer of :func:`place`."""
 
@@ -166,42 +210,66 @@ def _take(free: tuple[float, float, float], req: Requirement, n: int) -> tuple[f
     return (free[0] - n * req.cpus, free[1] - n * req.memory_mib, free[2] - n * req.accelerators)
 
 
+_Run = tuple[tuple[float, float, float], int]
+
+
 class _Instances:
-    """Identical instances kept as runs ``[free resources, how many instances]`` in
-    instance order: placing a fleet splits at most one run, so the runs stay few (at most
-    one more than twice the fleets placed) however many instances and copies there are."""
+    """Identical instances kept as runs ``(free resources, how many instances)``.
+
+    First fit, each copy on the first instance with room, places a fleet whole: it walks
+    the runs in instance order, filling each with as many copies as fit, and splits at
+    most one run where it stops. Two things keep the walks short:
+
+    - a run that cannot hold even the smallest copy still to come (per resource, the
+      least any later fleet needs) is dead for good, and is dropped when a walk reaches
+      it, so each run is dropped at most once;
+    - the runs are a stack with the first instance on top: a walk pops what it visits
+      and pushes back what stays, so its cost is what it visits, never the whole list.
+    """
 
     def __init__(self, instance: InstanceSpec, count: int) -> None:
         empty = (float(instance.vcpus), float(instance.memory_mib), float(instance.accelerators))
-        self.runs: list[tuple[tuple[float, float, float], int]] = [(empty, count)] if count else []
+        #: The runs, last instance first (the top of the stack is the first instance).
+        self._stack: list[_Run] = [(empty, count)] if count else []
 
-    def place(self, req: Requirement, copies: int) -> int:
-        """First fit: each copy on the first instance with room. How many were placed."""
+    def place(self, req: Requirement, copies: int, smallest: Requirement) -> int:
+        """Place ``copies`` of ``req`` first fit; how many were placed. ``smallest``: per
+        resource, the least that this or any later fleet needs (what keeps a run alive)."""
+        stack = self._stack
+        kept: list[_Run] = []  # visited runs that stay, in instance order
         left = copies
-        runs = self.runs
-        i = 0
-        while left and i < len(runs):
-            free, n = runs[i]
+        while left and stack:
+            free, n = stack.pop()
+            if not _fits(free, smallest):
+                continue  # dead: no copy still to come fits here
             each = _per_instance(free, req, left)
             if each == 0:
-                i += 1
+                kept.append((free, n))
                 continue
             full, rest = divmod(left, each)
             if full >= n:  # every instance of the run takes `each` copies
-                runs[i] = (_take(free, req, each), n)
+                kept.append((_take(free, req, each), n))
                 left -= each * n
-                i += 1
                 continue
             # `full` instances take `each`, one takes `rest`, the remainder is untouched.
-            pieces = [(_take(free, req, each), full)] if full else []
-            if rest:
-                pieces.append((_take(free, req, rest), 1))
             used = full + (1 if rest else 0)
             if n > used:
-                pieces.append((free, n - used))
-            runs[i : i + 1] = pieces
+                stack.append((free, n - used))
+            if full:
+                kept.append((_take(free, req, each), full))
+            if rest:
+                kept.append((_take(free, req, rest), 1))
             left = 0
+        stack.extend(reversed(kept))
         return copies - left
+
+
+def _least(a: Requirement, b: Requirement) -> Requirement:
+    return Requirement(
+        cpus=min(a.cpus, b.cpus),
+        memory_mib=min(a.memory_mib, b.memory_mib),
+        accelerators=min(a.accelerators, b.accelerators),
+    )
 
 
 def place(
@@ -215,17 +283,32 @@ def place(
     fleets on ``instance_count`` instances of ``instance``.
 
     First-fit decreasing: the placed fleets largest first, then the new copies. Fleets
-    are placed whole, so the cost grows with the number of fleets, never with the number
-    of copies or instances.
+    are placed whole (fleets with the same requirement as one), so the cost never grows
+    with the number of copies: sorting the fleets, then walks over runs of identical
+    instances whose total is the fleets plus the runs, except for runs that a larger
+    fleet passes over while they still have room for a smaller one.
     """
-    instances = _Instances(instance, instance_count)
+    order: list[Fleet] = []
     for fleet in sorted(
         (f for f in placed if f.copies > 0), key=lambda f: f.requirement._key(), reverse=True
     ):
-        instances.place(fleet.requirement, fleet.copies)
-    fitted = instances.place(requirement, copies) if copies > 0 else 0
+        if order and order[-1].requirement == fleet.requirement:
+            order[-1] = Fleet(fleet.requirement, order[-1].copies + fleet.copies)
+        else:
+            order.append(fleet)
+    if copies > 0:
+        order.append(Fleet(requirement, copies))
+    # smallest[k]: per resource, the least fleet k or any after it needs.
+    smallest: list[Requirement] = []
+    for fleet in reversed(order):
+        smallest.append(_least(smallest[-1], fleet.requirement) if smallest else fleet.requirement)
+    smallest.reverse()
+    instances = _Instances(instance, instance_count)
+    fitted = 0
+    for fleet, least in zip(order, smallest, strict=True):
+        fitted = instances.place(fleet.requirement, fleet.copies, least)
     return Placement(
-        fitted=fitted,
+        fitted=fitted if copies > 0 else 0,
         fits_one=requirement.fits_on(instance),
         beside=sum(f.copies for f in placed),
     )

@@ -31,7 +31,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ic_sdk import models
-from ic_sdk.capacity import Fleet, instance_count, place, requirement_for, reserved_copies
+from ic_sdk.capacity import Fleet, held_fleets, instance_count, place, requirement_for
 from ic_sdk.errors import ResourceNotFound
 from ic_sdk.instance_types import lookup
 from ic_sdk.serde import converter
@@ -145,15 +145,16 @@ async def _placed(
     for desc in await _gather(*(one(n) for n in names)):
         if desc is None:
             continue
-        req = requirement_for(_entries(desc.specification, desc.specifications), instance_type)
         rc = desc.runtime_config
-        copies = reserved_copies(
-            str(desc.inference_component_status),
-            (rc.desired_copy_count if rc else None) or 0,
-            (rc.current_copy_count if rc else None) or 0,
+        placed.extend(
+            held_fleets(
+                _entries(desc.specification, desc.specifications),
+                instance_type,
+                str(desc.inference_component_status),
+                (rc.desired_copy_count if rc else None) or 0,
+                (rc.current_copy_count if rc else None) or 0,
+            )
         )
-        if req is not None and copies:
-            placed.append(Fleet(req, copies))
     return placed
 
 

@@ -51,8 +51,8 @@ class Existing:
     name: str
     need: Need
     copies: int
-    #: InService | Creating | Deleting | Failed | ScaleTo:<n> | Rolling:<batch> |
-    #: BlueGreen | WithAdapter
+    #: InService | Creating | Deleting | Failed | ScaleTo:<n> |
+    #: Rolling:<batch>[:<new copy count>] | BlueGreen | WithAdapter
     state: str = "InService"
     variant: str = A
     #: Per instance type requirements (``Specifications``) instead of one ``Specification``.
@@ -133,6 +133,23 @@ CASES = [
     ),
     Case(
         "rolling-step-leaves-room", GPU, 1, True, existing=(Existing("old", GPU, 2, "Rolling:1"),)
+    ),
+    # A deployment from 2 to 4 copies holds its 4 wanted copies, as a scale-out does
+    # (at its first step 3 run: 2 old beside the first new one).
+    Case(
+        "rolling-to-more-copies-holds-them",
+        GPU,
+        1,
+        False,
+        existing=(Existing("old", GPU, 2, "Rolling:1:4"),),
+    ),
+    Case(
+        "rolling-to-more-copies-leaves-room",
+        GPU,
+        1,
+        True,
+        instances=2,
+        existing=(Existing("old", GPU, 2, "Rolling:1:4"), Existing("other", GPU, 3)),
     ),
     Case("blue-green-both-fleets", GPU, 1, False, existing=(Existing("old", GPU, 2, "BlueGreen"),)),
     Case("adapters-hold-nothing", GPU, 2, True, existing=(Existing("old", GPU, 2, "WithAdapter"),)),
@@ -262,12 +279,15 @@ async def _arrange(sm: Any, raw: Any, clock: FakeClock, case: Case) -> None:
                 **_spec(e.need, e.per_type, f"{IMAGE}-v2"),
             }
             if kind == "Rolling":
+                batch, _, copies = arg.partition(":")
                 update["DeploymentConfig"] = {
                     "RollingUpdatePolicy": {
-                        "MaximumBatchSize": {"Type": "COPY_COUNT", "Value": int(arg)},
+                        "MaximumBatchSize": {"Type": "COPY_COUNT", "Value": int(batch)},
                         "WaitIntervalInSeconds": 600,
                     }
                 }
+                if copies:
+                    update["RuntimeConfig"] = {"CopyCount": int(copies)}
             await raw.update_inference_component(**update)
         elif kind == "WithAdapter":
             await raw.create_inference_component(

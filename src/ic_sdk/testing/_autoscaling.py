@@ -42,14 +42,14 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Final, Protocol, TypeVar
+from typing import Final, Protocol, TypeVar
 
 import attrs
 
 from ic_sdk.testing._cloudwatch import CloudWatch
 from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
-from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._paging import Paging
+from ic_sdk.testing._resources import ServiceFault, Wire, invalid, stamp
 from ic_sdk.testing._scaling_policies import (
     PREDEFINED_METRICS,
     SCALE_IN_SHARE,
@@ -64,13 +64,13 @@ from ic_sdk.testing._scaling_policies import (
 
 __all__ = [
     "COPY_DIMENSION",
+    "FILTERS",
     "PREDEFINED_METRICS",
     "ApplicationAutoScaling",
     "Components",
     "resource_id",
 ]
 
-Wire = dict[str, Any]
 _T = TypeVar("_T")
 
 SERVICE_NAMESPACE: Final = "sagemaker"
@@ -80,6 +80,58 @@ _ROLE: Final = (
     "arn:aws:iam::{account}:role/aws-service-role/sagemaker.application-autoscaling."
     "amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
 )
+
+
+#: Every request member each ``Describe*`` honours. ``IncludeNotScaledActivities`` adds
+#: the activities that did not scale; the emulator records none (an alarm that cannot
+#: change the capacity leaves no activity), so with or without it the answer is the same.
+FILTERS: Final[dict[str, frozenset[str]]] = {
+    "DescribeScalableTargets": frozenset(
+        {"ServiceNamespace", "ResourceIds", "ScalableDimension", "MaxResults", "NextToken"}
+    ),
+    "DescribeScalingPolicies": frozenset(
+        {
+            "PolicyNames",
+            "ServiceNamespace",
+            "ResourceId",
+            "ScalableDimension",
+            "MaxResults",
+            "NextToken",
+        }
+    ),
+    "DescribeScalingActivities": frozenset(
+        {
+            "ServiceNamespace",
+            "ResourceId",
+            "ScalableDimension",
+            "MaxResults",
+            "NextToken",
+            "IncludeNotScaledActivities",
+        }
+    ),
+}
+
+
+def _paging(operation: str, size: int) -> Paging:
+    """Pages of at most ``size`` (the default too), as each operation's documentation
+    says: 50 scalable targets or activities, 10 policies. A bad token is
+    ``InvalidNextTokenException``, a bad size a ``ValidationException``."""
+    return Paging(
+        operation=operation,
+        default=size,
+        maximum=size,
+        bad_token=lambda: ServiceFault(
+            "InvalidNextTokenException", "The next token supplied was invalid."
+        ),
+        bad_limit=invalid,
+    )
+
+
+_PAGING: Final = {
+    "DescribeScalableTargets": _paging("DescribeScalableTargets", 50),
+    "DescribeScalingPolicies": _paging("DescribeScalingPolicies", 10),
+    "DescribeScalingActivities": _paging("DescribeScalingActivities", 50),
+}
 
 
 class Components(Protocol):
@@ -102,16 +154,8 @@ def resource_id(component: str) -> str:
     return f"{_RESOURCE_PREFIX}{component}"
 
 
-def _invalid(message: str) -> ServiceFault:
-    return ServiceFault("ValidationException", message)
-
-
 def _not_found(message: str) -> ServiceFault:
     return ServiceFault("ObjectNotFoundException", message)
-
-
-def _stamp(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -135,11 +179,11 @@ class _Activity:
             "ScalableDimension": COPY_DIMENSION,
             "Description": self.description,
             "Cause": self.cause,
-            "StartTime": _stamp(epoch + self.started),
+            "StartTime": stamp(epoch + self.started),
             "StatusCode": self.status,
         }
         if self.ended is not None:
-            out["EndTime"] = _stamp(epoch + self.ended)
+            out["EndTime"] = stamp(epoch + self.ended)
         if self.message is not None:
             out["StatusMessage"] = self.message
         return out
@@ -194,17 +238,17 @@ class ApplicationAutoScaling:
     def _scope(body: Wire, *, resource: bool = True) -> str | None:
         namespace = body.get("ServiceNamespace")
         if namespace != SERVICE_NAMESPACE:
-            raise _invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
+            raise invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
         if not resource:
             return None
         rid = body.get("ResourceId")
         dimension = body.get("ScalableDimension")
         if not isinstance(rid, str) or not rid.startswith(_RESOURCE_PREFIX):
-            raise _invalid(
+            raise invalid(
                 f"Unsupported resource ID {rid!r}: only inference-component/<name> is emulated."
             )
         if dimension != COPY_DIMENSION:
-            raise _invalid(
+            raise invalid(
                 f"Unsupported scalable dimension {dimension!r} for resource {rid}; use "
                 f"{COPY_DIMENSION}."
             )
@@ -232,23 +276,23 @@ class ApplicationAutoScaling:
         existing = self._targets.get(rid)
         state = self.components.copies(component)
         if state is None:
-            raise _invalid(f"Inference component {component} does not exist.")
+            raise invalid(f"Inference component {component} does not exist.")
         low = body.get("MinCapacity")
         high = body.get("MaxCapacity")
         if existing is None and (low is None or high is None):
-            raise _invalid("MinCapacity and MaxCapacity are required to register a new target.")
+            raise invalid("MinCapacity and MaxCapacity are required to register a new target.")
         low = int(low) if low is not None else existing.min_capacity if existing else 0
         high = int(high) if high is not None else existing.max_capacity if existing else 0
         if low < 0 or high < 0:
-            raise _invalid("Capacities cannot be negative.")
+            raise invalid("Capacities cannot be negative.")
         if low > high:
-            raise _invalid(
+            raise invalid(
                 f"Minimum capacity ({low}) cannot be greater than maximum capacity ({high})."
             )
         if low == 0:
             problem = self.components.scale_to_zero_problem(component)
             if problem is not None:
-                raise _invalid(problem)
+                raise invalid(problem)
         if existing is None:
             target = Target(
                 resource_id=rid,
@@ -294,7 +338,9 @@ class ApplicationAutoScaling:
         dimension = body.get("ScalableDimension")
         if dimension and dimension != COPY_DIMENSION:
             found = []
-        return _page(found, body, "ScalableTargets", self._describe_target)
+        return _page(
+            "DescribeScalableTargets", found, body, "ScalableTargets", self._describe_target
+        )
 
     def _describe_target(self, t: Target) -> Wire:
         return {
@@ -304,7 +350,7 @@ class ApplicationAutoScaling:
             "MinCapacity": t.min_capacity,
             "MaxCapacity": t.max_capacity,
             "RoleARN": t.role_arn,
-            "CreationTime": _stamp(self._epoch + t.created),
+            "CreationTime": stamp(self._epoch + t.created),
             "SuspendedState": {
                 "DynamicScalingInSuspended": bool(t.suspended.get("DynamicScalingInSuspended")),
                 "DynamicScalingOutSuspended": bool(t.suspended.get("DynamicScalingOutSuspended")),
@@ -330,28 +376,28 @@ class ApplicationAutoScaling:
         assert rid is not None
         name = body.get("PolicyName")
         if not name:
-            raise _invalid("PolicyName is required.")
+            raise invalid("PolicyName is required.")
         target = self._target(rid)
         policy_type = body.get("PolicyType") or "StepScaling"
         if policy_type == "TargetTrackingScaling":
             configuration = dict(body.get("TargetTrackingScalingPolicyConfiguration") or {})
             rule = metric_rule(configuration)
             if float(configuration.get("TargetValue") or 0) <= 0:
-                raise _invalid("TargetValue must be greater than 0.")
+                raise invalid("TargetValue must be greater than 0.")
         elif policy_type == "StepScaling":
             configuration = dict(body.get("StepScalingPolicyConfiguration") or {})
             if not configuration.get("StepAdjustments"):
-                raise _invalid("A step scaling policy needs at least one step adjustment.")
+                raise invalid("A step scaling policy needs at least one step adjustment.")
             if configuration.get("AdjustmentType") not in (
                 "ChangeInCapacity",
                 "ExactCapacity",
                 "PercentChangeInCapacity",
             ):
-                raise _invalid(
+                raise invalid(
                     "AdjustmentType must be ChangeInCapacity, ExactCapacity or PercentChangeInCapacity."
                 )
         else:
-            raise _invalid(f"Policy type {policy_type} is not supported here.")
+            raise invalid(f"Policy type {policy_type} is not supported here.")
         existing = self._policies.get((rid, name))
         if existing is not None:
             self._drop_policy(existing)
@@ -434,7 +480,9 @@ class ApplicationAutoScaling:
             found = [p for p in found if p.name in body["PolicyNames"]]
         if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
             found = []
-        return _page(found, body, "ScalingPolicies", self._describe_policy)
+        return _page(
+            "DescribeScalingPolicies", found, body, "ScalingPolicies", self._describe_policy
+        )
 
     def _describe_policy(self, p: Policy) -> Wire:
         entry: Wire = {
@@ -445,7 +493,7 @@ class ApplicationAutoScaling:
             "ScalableDimension": COPY_DIMENSION,
             "PolicyType": p.policy_type,
             "Alarms": [dict(a) for a in p.alarms],
-            "CreationTime": _stamp(self._epoch + p.created),
+            "CreationTime": stamp(self._epoch + p.created),
         }
         key = (
             "TargetTrackingScalingPolicyConfiguration"
@@ -472,7 +520,15 @@ class ApplicationAutoScaling:
         found = list(reversed(self._activities))
         if body.get("ResourceId"):
             found = [a for a in found if a.resource_id == body["ResourceId"]]
-        return _page(found, body, "ScalingActivities", lambda a: a.describe(self._epoch))
+        if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
+            found = []
+        return _page(
+            "DescribeScalingActivities",
+            found,
+            body,
+            "ScalingActivities",
+            lambda a: a.describe(self._epoch),
+        )
 
     # -- the simulation -------------------------------------------------------------------
 
@@ -547,11 +603,12 @@ class ApplicationAutoScaling:
         return True
 
 
-def _page(items: list[_T], body: Wire, key: str, describe: Callable[[_T], Wire]) -> Wire:
+def _page(
+    operation: str, items: list[_T], body: Wire, key: str, describe: Callable[[_T], Wire]
+) -> Wire:
     """One page of ``items`` under ``key``, described, with the ``NextToken`` of the next."""
-    offset = int(body.get("NextToken") or 0)
-    limit = int(body.get("MaxResults") or 50)
-    out: Wire = {key: [describe(item) for item in items[offset : offset + limit]]}
-    if offset + limit < len(items):
-        out["NextToken"] = str(offset + limit)
+    shown, token = _PAGING[operation].page(items, body)
+    out: Wire = {key: [describe(item) for item in shown]}
+    if token is not None:
+        out["NextToken"] = token
     return out

@@ -6,8 +6,6 @@ Nothing here looks at stored resources; the operations (``_endpoint_ops``,
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import json
 import re
@@ -28,8 +26,6 @@ __all__ = [
     "check_adapter_entry",
     "check_base_entries",
     "clean_request",
-    "decode_token",
-    "encode_token",
     "input_shape",
     "parse_json",
     "validate_request",
@@ -330,19 +326,3 @@ def check_adapter_entry(body: Wire, spec: Wire) -> None:
         problems.append("Specification.Container.ArtifactUrl is required for an adapter")
     if problems:
         raise invalid("; ".join(problems) + ".")
-
-
-def encode_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
-
-
-def decode_token(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise invalid("The NextToken is invalid.") from None
-    if not isinstance(offset, int) or offset < 0:
-        raise invalid("The NextToken is invalid.")
-    return offset

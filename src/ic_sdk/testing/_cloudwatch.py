@@ -22,16 +22,16 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 import attrs
 
-from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._paging import Paging
+from ic_sdk.testing._resources import ServiceFault, Wire, stamp
 
-__all__ = ["AlarmListener", "CloudWatch", "MetricKey", "when"]
+__all__ = ["FILTERS", "AlarmListener", "CloudWatch", "MetricKey", "when"]
 
-Wire = dict[str, Any]
 MetricKey = tuple[str, str, tuple[tuple[str, str], ...]]
 #: ``listener(alarm_name, old_state, new_state)``, called on every state change.
 AlarmListener = Callable[[str, str, str], None]
@@ -49,6 +49,34 @@ _COMPARISONS: Final[dict[str, Callable[[float, float], bool]]] = {
 }
 _AUTOSCALING_ACTION: Final = "arn:aws:autoscaling:"
 _STATES: Final = ("OK", "ALARM", "INSUFFICIENT_DATA")
+#: Every request member DescribeAlarms honours. The emulator has metric alarms only:
+#: ``AlarmTypes`` without ``MetricAlarm`` finds nothing, and so do ``ChildrenOfAlarmName``
+#: (the children of a composite alarm) and ``ParentsOfAlarmName`` (composite alarms).
+FILTERS: Final = {
+    "DescribeAlarms": frozenset(
+        {
+            "AlarmNames",
+            "AlarmNamePrefix",
+            "AlarmTypes",
+            "ChildrenOfAlarmName",
+            "ParentsOfAlarmName",
+            "StateValue",
+            "ActionPrefix",
+            "MaxRecords",
+            "NextToken",
+        }
+    )
+}
+#: DescribeAlarms pages: ``MaxRecords`` 1-100 (50 by default); a bad token is
+#: ``InvalidNextToken`` (botocore ``cloudwatch``: the operation's only modeled error).
+_ALARM_PAGING: Final = Paging(
+    operation="DescribeAlarms",
+    default=50,
+    maximum=100,
+    bad_token=lambda: ServiceFault("InvalidNextToken", "The next token specified is invalid."),
+    bad_limit=lambda message: ServiceFault("InvalidParameterValue", message),
+    limit_field="MaxRecords",
+)
 #: GetMetricStatistics answers at most this many data points.
 _MAX_DATAPOINTS: Final = 1440
 
@@ -87,10 +115,6 @@ def when(value: Any) -> float:
         return float(text)
     except ValueError:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-def _stamp(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
 
 
 def _dims(raw: Iterable[Mapping[str, Any]] | None) -> tuple[tuple[str, str], ...]:
@@ -143,15 +167,15 @@ class Alarm:
         out: Wire = {
             "AlarmName": self.name,
             "AlarmArn": self.arn,
-            "AlarmConfigurationUpdatedTimestamp": _stamp(self.configured),
+            "AlarmConfigurationUpdatedTimestamp": stamp(self.configured),
             "ActionsEnabled": self.actions_enabled,
             "OKActions": list(self.ok_actions),
             "AlarmActions": list(self.alarm_actions),
             "InsufficientDataActions": list(self.insufficient_data_actions),
             "StateValue": self.state,
             "StateReason": self.reason,
-            "StateUpdatedTimestamp": _stamp(self.state_updated),
-            "StateTransitionedTimestamp": _stamp(self.state_updated),
+            "StateUpdatedTimestamp": stamp(self.state_updated),
+            "StateTransitionedTimestamp": stamp(self.state_updated),
             "MetricName": metric,
             "Namespace": namespace,
             "Statistic": self.statistic,
@@ -382,35 +406,45 @@ class CloudWatch:
         return {}
 
     def describe_alarms(self, body: Wire, now: float) -> Wire:
-        found = list(self._alarms.values())
+        family = body.get("ChildrenOfAlarmName") or body.get("ParentsOfAlarmName")
+        if family and set(body) - {"ChildrenOfAlarmName", "ParentsOfAlarmName"} - {
+            "MaxRecords",
+            "NextToken",
+        }:
+            raise _invalid(
+                "With ChildrenOfAlarmName or ParentsOfAlarmName, only MaxRecords and "
+                "NextToken may be given."
+            )
         names = body.get("AlarmNames")
+        prefix = body.get("AlarmNamePrefix")
+        if names and prefix:
+            raise _invalid("AlarmNamePrefix and AlarmNames cannot be given together.")
+        types = body.get("AlarmTypes")
+        found = list(self._alarms.values())
+        if family or (types and "MetricAlarm" not in types):
+            found = []  # no composite alarm exists here: no children, no parents
         if names:
             wanted = set(names)
             found = [a for a in found if a.name in wanted]
-        prefix = body.get("AlarmNamePrefix")
         if prefix:
             found = [a for a in found if a.name.startswith(prefix)]
         state = body.get("StateValue")
         if state:
             found = [a for a in found if a.state == state]
-        prefix = body.get("ActionPrefix")
-        if prefix:
-            found = [a for a in found if any(x.startswith(prefix) for x in a.alarm_actions)]
+        action = body.get("ActionPrefix")
+        if action:
+            found = [a for a in found if any(x.startswith(action) for x in a.alarm_actions)]
         found.sort(key=lambda a: a.name)
-        offset = int(body.get("NextToken") or 0)
-        limit = int(body.get("MaxRecords") or 50)
-        out: Wire = {
-            "MetricAlarms": [self._described(a) for a in found[offset : offset + limit]],
-            "CompositeAlarms": [],
-        }
-        if offset + limit < len(found):
-            out["NextToken"] = str(offset + limit)
+        shown, token = _ALARM_PAGING.page(found, body)
+        out: Wire = {"MetricAlarms": [self._described(a) for a in shown], "CompositeAlarms": []}
+        if token is not None:
+            out["NextToken"] = token
         return out
 
     def _described(self, alarm: Alarm) -> Wire:
         out = alarm.describe()
         for key in ("StateUpdatedTimestamp", "StateTransitionedTimestamp"):
-            out[key] = _stamp(self._wall(alarm.state_updated))
+            out[key] = stamp(self._wall(alarm.state_updated))
         return out
 
     def delete_alarms(self, body: Wire, now: float) -> Wire:
@@ -485,7 +519,7 @@ class CloudWatch:
         )
         for t in starts:
             values = {s: self.statistic(key, t, t + period, s) for s in statistics}
-            point: Wire = {"Timestamp": _stamp(self._wall(t))}
+            point: Wire = {"Timestamp": stamp(self._wall(t))}
             point.update({s: v for s, v in values.items() if v is not None})
             points.append(point)
         return {"Label": key[1], "Datapoints": points}

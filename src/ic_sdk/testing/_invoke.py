@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 from urllib.parse import unquote
 
 from ic_sdk.testing._eventstream import exception_event, payload_part
 from ic_sdk.testing._handlers import HandlerRegistry, Invocation, ModelError
-from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._resources import ServiceFault, stamp
 from ic_sdk.testing._runtime import InvocationTarget, invocation_target
 from ic_sdk.testing._wire import WireRequest, WireResponse, request_id
 
@@ -53,7 +53,7 @@ def _model_error(state: EmulatorState, target: InvocationTarget, exc: Exception)
 
 def _new_session(state: EmulatorState) -> str:
     """``<id>; Expires=<UTC time>``, the form a stateful model answers."""
-    expires = datetime.fromtimestamp(state.wall(), UTC) + SESSION_LIFETIME
+    expires = stamp(state.wall()) + SESSION_LIFETIME
     return f"{uuid.uuid4().hex}; Expires={expires.strftime('%Y-%m-%dT%H:%M:%SZ')}"
 
 

@@ -1,43 +1,82 @@
 """Listing operations: ListEndpoints, ListEndpointConfigs, ListModels,
 ListInferenceComponents.
 
-Filters, sorting and pagination follow the API: ``NameContains``, the creation (and for
-endpoints and inference components last-modified) time bounds, ``StatusEquals`` for
-endpoints and inference components (which also filter on ``EndpointNameEquals`` and
-``VariantNameEquals``), ``SortBy`` (``Name``, ``CreationTime``, and ``Status`` for those
-two), ``SortOrder`` (descending by default), ``MaxResults`` (10 by default) and
-``NextToken``.
+Every filter each operation's input shape has is honoured (:data:`FILTERS` names them, and a
+test holds them to botocore's model): ``NameContains``; the creation time bounds, and for
+endpoints and inference components the last-modified ones (``...Before`` / ``...After``,
+both exclusive); ``StatusEquals`` for endpoints and inference components, which also filter
+on ``EndpointNameEquals`` and ``VariantNameEquals``; ``SortBy`` (``Name``,
+``CreationTime``, and ``Status`` for those two), ``SortOrder`` (descending by default),
+``MaxResults`` (10 by default) and ``NextToken`` (:mod:`ic_sdk.testing._paging`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ic_sdk.testing._checks import decode_token, encode_token
-from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire
+from ic_sdk.testing._paging import Paging
+from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
 
 if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
-__all__ = ["OPERATIONS"]
+__all__ = ["FILTERS", "OPERATIONS", "sagemaker_paging"]
 
-_R = TypeVar("_R", Model, EndpointConfig, Endpoint, Component)
+_R = TypeVar("_R", bound=Model | EndpointConfig | Endpoint | Component)
 
-_BOUNDS = (
-    ("CreationTimeBefore", "created", True),
-    ("CreationTimeAfter", "created", False),
-    ("LastModifiedTimeBefore", "modified", True),
-    ("LastModifiedTimeAfter", "modified", False),
-)
+#: The request members every listing reads (beyond its own filters).
+_COMMON: Final = frozenset({"NameContains", "SortBy", "SortOrder", "MaxResults", "NextToken"})
+_CREATED: Final = frozenset({"CreationTimeBefore", "CreationTimeAfter"})
+_MODIFIED: Final = frozenset({"LastModifiedTimeBefore", "LastModifiedTimeAfter"})
+
+#: Every request member each listing honours.
+FILTERS: Final[Mapping[str, frozenset[str]]] = {
+    "ListModels": _COMMON | _CREATED,
+    "ListEndpointConfigs": _COMMON | _CREATED,
+    "ListEndpoints": _COMMON | _CREATED | _MODIFIED | {"StatusEquals"},
+    "ListInferenceComponents": _COMMON
+    | _CREATED
+    | _MODIFIED
+    | {"StatusEquals", "EndpointNameEquals", "VariantNameEquals"},
+}
+
+
+def sagemaker_paging(operation: str, *, default: int = 10, maximum: int | None = 100) -> Paging:
+    """How a SageMaker listing pages (a bad token or size: ``ValidationException``)."""
+    return Paging(
+        operation=operation,
+        default=default,
+        maximum=maximum,
+        bad_token=lambda: invalid("The NextToken is invalid."),
+        bad_limit=invalid,
+    )
+
+
+#: A time bound's prefix (``CreationTime``) and what it reads of a resource.
+_Bounds = Mapping[str, Callable[[Any], float]]
+_BY_CREATION: Final[_Bounds] = {"CreationTime": lambda r: r.created}
+_BY_BOTH: Final[_Bounds] = {**_BY_CREATION, "LastModifiedTime": lambda r: r.modified}
+
+
+def _within(found: Sequence[_R], body: Wire, bounds: _Bounds) -> Sequence[_R]:
+    """``found`` inside every ``<bound>Before`` / ``<bound>After`` of ``body`` (exclusive)."""
+    for prefix, read in bounds.items():
+        before, after = body.get(f"{prefix}Before"), body.get(f"{prefix}After")
+        if before is not None:
+            found = [r for r in found if read(r) < float(before)]
+        if after is not None:
+            found = [r for r in found if read(r) > float(after)]
+    return found
 
 
 def _listed(
+    operation: str,
     body: Wire,
     resources: Iterable[_R],
     result_key: str,
     summary: Callable[[_R], Wire],
-    sort_keys: Mapping[str, Callable[[_R], Any]],
+    bounds: _Bounds,
     status: Callable[[_R], str] | None = None,
 ) -> Wire:
     found: Sequence[_R] = list(resources)
@@ -46,50 +85,48 @@ def _listed(
         found = [r for r in found if needle in r.name.lower()]
     if status is not None and body.get("StatusEquals"):
         found = [r for r in found if status(r) == body["StatusEquals"]]
-    for key, attribute, before in _BOUNDS:
-        if body.get(key) is not None and all(hasattr(r, attribute) for r in found):
-            bound = float(body[key])
-            found = [
-                r
-                for r in found
-                if (getattr(r, attribute) < bound if before else getattr(r, attribute) > bound)
-            ]
-    order = sort_keys[body.get("SortBy") or "CreationTime"]
+    found = _within(found, body, bounds)
+    orders: dict[str, Callable[[_R], Any]] = {
+        "Name": lambda r: r.name,
+        "CreationTime": lambda r: (r.created, r.name),  # ties broken by name
+    }
+    if status is not None:
+        orders["Status"] = lambda r: (status(r), r.name)
+    order = orders[body.get("SortBy") or "CreationTime"]
     ordered = sorted(
         found, key=order, reverse=(body.get("SortOrder") or "Descending") == "Descending"
     )
-    offset = decode_token(body.get("NextToken"))
-    limit = int(body.get("MaxResults") or 10)
-    out: Wire = {result_key: [summary(r) for r in ordered[offset : offset + limit]]}
-    if offset + limit < len(ordered):
-        out["NextToken"] = encode_token(offset + limit)
+    shown, token = sagemaker_paging(operation).page(ordered, body)
+    out: Wire = {result_key: [summary(r) for r in shown]}
+    if token is not None:
+        out["NextToken"] = token
     return out
 
 
-#: The sort keys every listing offers (ties on creation time broken by name).
-_SORT_KEYS: Mapping[str, Callable[[Model | EndpointConfig | Endpoint | Component], Any]] = {
-    "Name": lambda r: r.name,
-    "CreationTime": lambda r: (r.created, r.name),
-}
+def _kept(
+    kind: str, table: Callable[[EmulatorState], Mapping[str, Model | EndpointConfig]]
+) -> Callable[[EmulatorState, Wire], Wire]:
+    """``List<kind>s`` of the resources that keep their create request (models, endpoint
+    configs): each summary is ``<kind>Name``, ``<kind>Arn`` and the creation time."""
+
+    def summary(r: Model | EndpointConfig) -> Wire:
+        return {f"{kind}Name": r.name, f"{kind}Arn": r.arn, "CreationTime": r.created}
+
+    def handler(state: EmulatorState, body: Wire) -> Wire:
+        return _listed(
+            f"List{kind}s", body, table(state).values(), f"{kind}s", summary, _BY_CREATION
+        )
+
+    return handler
 
 
-def _named(kind: str) -> Callable[[Model | EndpointConfig], Wire]:
-    """The summary of a model or endpoint config: ``<kind>Name``, ``<kind>Arn``, created."""
-    return lambda r: {f"{kind}Name": r.name, f"{kind}Arn": r.arn, "CreationTime": r.created}
-
-
-def list_models(state: EmulatorState, body: Wire) -> Wire:
-    return _listed(body, state.models.values(), "Models", _named("Model"), _SORT_KEYS)
-
-
-def list_endpoint_configs(state: EmulatorState, body: Wire) -> Wire:
-    return _listed(
-        body, state.configs.values(), "EndpointConfigs", _named("EndpointConfig"), _SORT_KEYS
-    )
+list_models = _kept("Model", lambda state: state.models)
+list_endpoint_configs = _kept("EndpointConfig", lambda state: state.configs)
 
 
 def list_endpoints(state: EmulatorState, body: Wire) -> Wire:
     return _listed(
+        "ListEndpoints",
         body,
         state.endpoints.values(),
         "Endpoints",
@@ -100,7 +137,7 @@ def list_endpoints(state: EmulatorState, body: Wire) -> Wire:
             "LastModifiedTime": e.modified,
             "EndpointStatus": str(e.status),
         },
-        {**_SORT_KEYS, "Status": lambda e: (str(e.status), e.name)},
+        _BY_BOTH,
         status=lambda e: str(e.status),
     )
 
@@ -113,6 +150,7 @@ def list_inference_components(state: EmulatorState, body: Wire) -> Wire:
     if body.get("VariantNameEquals"):
         found = [c for c in found if c.variant == body["VariantNameEquals"]]
     return _listed(
+        "ListInferenceComponents",
         body,
         found,
         "InferenceComponents",
@@ -126,7 +164,7 @@ def list_inference_components(state: EmulatorState, body: Wire) -> Wire:
             "InferenceComponentStatus": str(c.status),
             "LastModifiedTime": c.modified,
         },
-        {**_SORT_KEYS, "Status": lambda c: (str(c.status), c.name)},
+        _BY_BOTH,
         status=lambda c: str(c.status),
     )
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ic_sdk.capacity import (
+    Deployment,
     Fleet,
     Requirement,
+    held_fleets,
     instance_count,
     place,
     requirement_for,
@@ -24,21 +26,19 @@ __all__ = ["ensure_fits", "ensure_rollout_fits", "fleets"]
 
 
 def fleets(component: Component, instance_type: str | None) -> list[Fleet]:
-    """What ``component`` reserves on its variant: one fleet, or two while deploying."""
+    """What ``component`` reserves on its variant, from the copy counts Describe shows:
+    one fleet, or two while deploying (which only the emulator can tell apart)."""
     if component.base is not None:
         return []
-    old = requirement_for(component.entries, instance_type)
     rollout = component.rollout
-    if rollout is None:
-        copies = component.reserved_copies
-        return [Fleet(old, copies)] if old is not None and copies else []
-    new = requirement_for(rollout.entries, instance_type)
-    out = []
-    if old is not None and rollout.old_copies:
-        out.append(Fleet(old, rollout.old_copies))
-    if new is not None and rollout.new_copies:
-        out.append(Fleet(new, rollout.new_copies))
-    return out
+    return held_fleets(
+        component.entries,
+        instance_type,
+        str(component.status),
+        component.wanted_copies,
+        component.running_copies,
+        None if rollout is None else Deployment(rollout.entries, rollout.old_copies),
+    )
 
 
 def _hardware(component: Component) -> tuple[str | None, InstanceSpec | None, int]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Final
 
 import attrs
@@ -84,6 +84,19 @@ JsonService = Callable[[Caller, str, Wire], Wire]
 
 class DropConnection(Exception):
     """The transport must close the connection without answering."""
+
+
+@attrs.frozen
+class _Target:
+    """What a request asks for: its operation (faults are planned by it), how to run it
+    for a caller (``None`` when nothing answers there: a 404) and how to write an error
+    in its protocol."""
+
+    operation: str
+    error: Callable[[ServiceFault], WireResponse]
+    run: Callable[[Caller, WireRequest], Awaitable[WireResponse]] | None
+    #: The error code of a request larger than :data:`MAX_PAYLOAD_BYTES`.
+    too_large: str = "SerializationException"
 
 
 def _credential(headers: Mapping[str, str]) -> tuple[str, str] | ServiceFault:
@@ -162,48 +175,68 @@ class Service:
         answer: Wire = jsonable(simulation.call("autoscaling", operation, body))
         return answer
 
-    def _json_target(self, request: WireRequest) -> tuple[JsonService | None, str]:
-        target = request.headers.get("x-amz-target", "")
-        prefix, _, operation = target.partition(".")
-        service = self.json_services.get(prefix)
-        return (service, operation) if service is not None else (None, target)
-
-    async def handle(self, request: WireRequest) -> WireResponse:
-        """Answer one request (raises :class:`DropConnection` to hang up)."""
+    def _target(self, request: WireRequest) -> _Target:
+        """What ``request`` asks for, in the protocol it speaks."""
         runtime = _RUNTIME_PATH.match(request.path)
+        if runtime is not None:
+            operation = _RUNTIME_OPERATIONS[runtime["kind"]]
+            name = runtime["name"]
+
+            async def invoke_runtime(caller: Caller, request: WireRequest) -> WireResponse:
+                state = self.accounts.state(caller.account_id, caller.region)
+                return await self.simulations.of(caller.account_id, caller.region).observe(
+                    request.headers.get("x-amzn-sagemaker-inference-component"),
+                    lambda: invoke(self.handlers, state, operation, name, request),
+                )
+
+            return _Target(
+                operation,
+                runtime_error,
+                invoke_runtime if request.method == "POST" else None,
+                too_large="ValidationError",
+            )
         cloudwatch = _cloudwatch_wire.route(
             request.method, request.path, request.headers, request.body
         )
-        error: Callable[[ServiceFault], WireResponse]
-        service: JsonService | None = None
-        if runtime is not None:
-            operation = _RUNTIME_OPERATIONS[runtime["kind"]]
-            error = runtime_error
-        elif cloudwatch is not None:
-            operation, error = cloudwatch.operation, cloudwatch.error
-        else:
-            service, operation = self._json_target(request)
-            error = json_error
+        if cloudwatch is not None:
+            route = cloudwatch
+
+            async def run_cloudwatch(caller: Caller, request: WireRequest) -> WireResponse:
+                simulation = self.simulations.of(caller.account_id, caller.region)
+                return route.run(lambda op, body: simulation.call("cloudwatch", op, body))
+
+            return _Target(route.operation, route.error, run_cloudwatch)
+        target = request.headers.get("x-amz-target", "")
+        prefix, _, operation = target.partition(".")
+        service = self.json_services.get(prefix)
+        if service is None:
+            operation = target
+        if request.method != "POST" or request.path != "/":
+            return _Target(operation, json_error, None)
+
+        async def run_json(caller: Caller, request: WireRequest) -> WireResponse:
+            return self._control(caller, service, operation, request)
+
+        return _Target(operation, json_error, run_json)
+
+    async def handle(self, request: WireRequest) -> WireResponse:
+        """Answer one request (raises :class:`DropConnection` to hang up)."""
+        target = self._target(request)
         try:
-            return await self._answer(request, runtime, operation, error, cloudwatch, service)
+            return await self._answer(request, target)
         except (ServiceFault, DropConnection):
             raise
         except Exception as exc:  # an emulator bug: answer as the service would, no traceback
-            _log.error("LocalSageMaker failed on %s: %s: %s", operation, type(exc).__name__, exc)
-            return error(ServiceFault("InternalFailure", "An internal error occurred.", status=500))
+            _log.error(
+                "LocalSageMaker failed on %s: %s: %s", target.operation, type(exc).__name__, exc
+            )
+            return target.error(
+                ServiceFault("InternalFailure", "An internal error occurred.", status=500)
+            )
 
-    async def _answer(
-        self,
-        request: WireRequest,
-        runtime: re.Match[str] | None,
-        operation: str,
-        error: Callable[[ServiceFault], WireResponse],
-        cloudwatch: _cloudwatch_wire.Route | None = None,
-        service: JsonService | None = None,
-    ) -> WireResponse:
-        if request.method != "POST" or (
-            runtime is None and cloudwatch is None and request.path != "/"
-        ):
+    async def _answer(self, request: WireRequest, target: _Target) -> WireResponse:
+        error, operation = target.error, target.operation
+        if target.run is None:
             return error(ServiceFault("UnknownOperationException", "", status=404))
         credential = _credential(request.headers)
         if isinstance(credential, ServiceFault):
@@ -214,7 +247,7 @@ class Service:
         if request.length > MAX_PAYLOAD_BYTES:
             return error(
                 ServiceFault(
-                    "ValidationError" if runtime is not None else "SerializationException",
+                    target.too_large,
                     f"Request payload of {request.length} bytes exceeds the maximum of "
                     f"{MAX_PAYLOAD_BYTES} bytes.",
                     status=413,
@@ -232,18 +265,7 @@ class Service:
             if outcome.kind is not FaultKind.LOSE_ANSWER:
                 return error(_injected_fault(outcome))
         try:
-            if runtime is not None:
-                state = self.accounts.state(caller.account_id, caller.region)
-                name = runtime["name"]
-                answer = await self.simulations.of(caller.account_id, caller.region).observe(
-                    request.headers.get("x-amzn-sagemaker-inference-component"),
-                    lambda: invoke(self.handlers, state, operation, name, request),
-                )
-            elif cloudwatch is not None:
-                simulation = self.simulations.of(caller.account_id, caller.region)
-                answer = cloudwatch.run(lambda op, body: simulation.call("cloudwatch", op, body))
-            else:
-                answer = self._control(caller, service, operation, request)
+            answer = await target.run(caller, request)
         except ServiceFault as exc:
             answer = error(exc)
         if outcome is not None:  # a lost answer: applied, then the connection goes

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-
-from ic_sdk.capacity import reserved_copies
 
 if TYPE_CHECKING:
     from ic_sdk.testing._rollout import Rollout
@@ -35,6 +34,7 @@ __all__ = [
     "copies_text",
     "invalid",
     "runtime_invalid",
+    "stamp",
     "without_tags",
 ]
 
@@ -81,6 +81,12 @@ class ServiceFault(Exception):
 def invalid(message: str) -> ServiceFault:
     """The control plane's ``ValidationException``."""
     return ServiceFault("ValidationException", message)
+
+
+def stamp(epoch: float) -> datetime:
+    """Epoch seconds as an aware UTC datetime: how the Application Auto Scaling and
+    CloudWatch answers carry timestamps (each wire protocol writes it its own way)."""
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def runtime_invalid(message: str) -> ServiceFault:
@@ -197,11 +203,6 @@ class Component:
     @property
     def wanted_copies(self) -> int:
         return self.rollout.target if self.rollout is not None else self.desired
-
-    @property
-    def reserved_copies(self) -> int:
-        """Copies holding capacity: wanted ones while alive, running ones while deleting."""
-        return reserved_copies(str(self.status), self.desired, self.current)
 
 
 def without_tags(request: Mapping[str, Any]) -> Wire:

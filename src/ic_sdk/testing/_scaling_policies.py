@@ -11,11 +11,11 @@ predefined metrics target tracking watches, and the decisions an alarm's action 
 from __future__ import annotations
 
 import math
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
-from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._resources import Wire, invalid
 
 __all__ = [
     "PREDEFINED_METRICS",
@@ -28,8 +28,6 @@ __all__ = [
     "step_copies",
     "tracking_copies",
 ]
-
-Wire = dict[str, Any]
 
 
 @attrs.frozen(kw_only=True)
@@ -89,10 +87,9 @@ def metric_rule(configuration: Wire) -> MetricRule:
     kind = predefined.get("PredefinedMetricType")
     rule = PREDEFINED_METRICS.get(str(kind))
     if rule is None:
-        raise ServiceFault(
-            "ValidationException",
+        raise invalid(
             f"Predefined metric {kind!r} is not available for inference components; use "
-            f"one of {', '.join(sorted(PREDEFINED_METRICS))}.",
+            f"one of {', '.join(sorted(PREDEFINED_METRICS))}."
         )
     return rule
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from ic_sdk.testing._list_ops import sagemaker_paging
 from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
 
 if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
-__all__ = ["OPERATIONS"]
+__all__ = ["FILTERS", "OPERATIONS"]
+
+#: Every request member ListTags honours.
+FILTERS: Final[Mapping[str, frozenset[str]]] = {
+    "ListTags": frozenset({"ResourceArn", "MaxResults", "NextToken"}),
+}
 
 
 def _ensure_resource(state: EmulatorState, arn: str) -> None:
@@ -28,7 +34,14 @@ def _ensure_resource(state: EmulatorState, arn: str) -> None:
 def list_tags(state: EmulatorState, body: Wire) -> Wire:
     arn = body["ResourceArn"]
     _ensure_resource(state, arn)
-    return {"Tags": state.tags.get(arn, [])}
+    # The model's MaxResults is at least 50, and a resource has at most 50 tags.
+    tags, token = sagemaker_paging("ListTags", default=50, maximum=None).page(
+        state.tags.get(arn, []), body
+    )
+    out: Wire = {"Tags": list(tags)}
+    if token is not None:
+        out["NextToken"] = token
+    return out
 
 
 def add_tags(state: EmulatorState, body: Wire) -> Wire:
