@@ -24,6 +24,7 @@ from ic_sdk.errors import (
     ResourceLimitExceeded,
     ResourceNotFound,
     ServiceValidationError,
+    ValidationError,
     WaiterTimeout,
 )
 from ic_sdk.testing import LocalSageMaker
@@ -173,11 +174,28 @@ async def test_a_refused_update_leaves_no_new_config(
 ) -> None:
     await client.create_endpoint_and_wait(plan(2))
     await client.create_and_wait(base(copies=6))  # six of the eight GPUs
-    with pytest.raises(ResourceLimitExceeded, match="6 copies running there now"):
+    # checked before anything is sent...
+    with pytest.raises(ValidationError, match="hold the 6 copies") as info:
         await client.update_endpoint_and_wait(plan(1))
+    (problem,) = info.value.problems
+    assert (problem.path, problem.rule) == (
+        "ProductionVariants[0].InitialInstanceCount",
+        "remote.capacity-exceeded",
+    )
+    with pytest.raises(ValidationError, match="another variant"):
+        await client.apply_endpoint(plan(2, variant_name="Other"))
     assert await configs(client) == ["ep"]
-    desc = await client.describe_endpoint("ep")
-    assert (desc.endpoint_status, desc.endpoint_config_name) == ("InService", "ep")
+    # ...and refused by LocalSageMaker when the check is skipped
+    with pytest.raises(ResourceLimitExceeded, match="6 copies running there now"):
+        await client.update_endpoint_and_wait(plan(1), preflight=False)
+    assert await configs(client) == ["ep"]
+    # managed scaling up to two instances is room enough
+    elastic = plan(1, min_instances=1, max_instances=2)
+    desc = await client.update_endpoint_and_wait(elastic)
+    assert (desc.endpoint_status, desc.endpoint_config_name) == (
+        "InService",
+        versioned_config_name(elastic),
+    )
 
 
 # -- failures --------------------------------------------------------------------------
@@ -321,3 +339,18 @@ async def test_capacities_through_call_under_faults(
     assert sm.faults.rules == ()
     desc = await client.wait_until_endpoint_in_service("ep")
     assert instances(desc) == 3
+
+
+def test_unplaced_counts_the_copies_that_find_no_room() -> None:
+    from ic_sdk.capacity import Fleet, Requirement, unplaced
+    from ic_sdk.instance_types import lookup
+
+    g5 = lookup("ml.g5.12xlarge")  # 4 GPUs, 48 vCPUs, 192 GiB
+    assert g5 is not None
+    gpu = Requirement(cpus=4, memory_mib=8192, accelerators=1)
+    big = Requirement(cpus=8, memory_mib=65536, accelerators=2)
+    assert unplaced(g5, 2, [Fleet(gpu, 6)]) == 0
+    assert unplaced(g5, 1, [Fleet(gpu, 6)]) == 2
+    assert unplaced(g5, 2, [Fleet(gpu, 4), Fleet(big, 2)]) == 0  # largest first
+    assert unplaced(g5, 1, [Fleet(gpu, 2), Fleet(big, 2)]) == 2
+    assert unplaced(g5, 1, []) == 0

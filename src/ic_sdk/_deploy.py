@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
@@ -41,18 +41,22 @@ from ic_sdk.errors import (
     IcSdkError,
     ResourceNotFound,
     ServiceValidationError,
+    ValidationError,
 )
 from ic_sdk.reconcile import _or_none, capacities_applied, endpoint_update_applied, matches
 from ic_sdk.serde import converter
 
 if TYPE_CHECKING:
     from ic_sdk._core import ClientCore
+    from ic_sdk.client import InferenceComponentClient
     from ic_sdk.endpoints import EndpointPlan
+    from ic_sdk.validation import Problem
 
 logger = logging.getLogger("ic_sdk.endpoints")
 
 __all__ = [
     "apply",
+    "capacity_problems",
     "create_config",
     "create_endpoint",
     "delete_config",
@@ -317,8 +321,75 @@ async def diff(client: ClientCore, plan: EndpointPlan) -> EndpointChange:
     return await diff_from(client, plan, current)
 
 
-async def start_update(client: ClientCore, plan: EndpointPlan, config_name: str) -> None:
-    """The plan's config as ``config_name`` (created once), then UpdateEndpoint to it."""
+async def capacity_problems(client: ClientCore, plan: EndpointPlan) -> list[Problem]:
+    """What would keep endpoint ``plan.name`` from hosting its inference components on
+    ``plan``'s variant: components on a variant the plan does not have, or more copies
+    than its instances hold (the capacity model of :mod:`ic_sdk.capacity`, from what
+    Describe shows of each component, as :func:`ic_sdk.preflight.preflight` reads them).
+
+    The service's answer to such an update is undocumented; ic_sdk does not send it.
+    """
+    from ic_sdk import preflight
+    from ic_sdk.capacity import instance_count, unplaced
+    from ic_sdk.instance_types import lookup
+    from ic_sdk.validation import Problem
+
+    full = cast("InferenceComponentClient", client)  # the methods call this with the client
+    variant = plan.config.production_variants[0]
+    hosted: list[tuple[str, str | None]] = [
+        (s.inference_component_name, s.variant_name)
+        async for s in full.list(endpoint_name_equals=plan.name)
+    ]
+    problems = []
+    elsewhere = sorted(n for n, v in hosted if v is not None and v != variant.variant_name)
+    if elsewhere:
+        problems.append(
+            Problem(
+                path="ProductionVariants[0].VariantName",
+                rule="remote.variant-not-found",
+                message=(
+                    f"inference components {', '.join(elsewhere)} run on another variant of "
+                    f"endpoint {plan.name}; the new config has only {variant.variant_name}"
+                ),
+            )
+        )
+    instance = lookup(str(variant.instance_type)) if variant.instance_type else None
+    if not hosted or instance is None:
+        return problems  # nothing placed, or unknown hardware: no basis for objecting
+    fleets = await preflight._placed(
+        full, plan.name, variant.variant_name, instance.instance_type, skip=""
+    )
+    count = instance_count(converter.unstructure(variant))
+    missing = unplaced(instance, count, fleets)
+    if missing:
+        total = sum(f.copies for f in fleets)
+        problems.append(
+            Problem(
+                path="ProductionVariants[0].InitialInstanceCount",
+                rule="remote.capacity-exceeded",
+                message=(
+                    f"{count} x {instance.instance_type} ({instance.describe()} each) cannot "
+                    f"hold the {total} copies the inference components on variant "
+                    f"{variant.variant_name} hold now ({missing} would find no room); scale "
+                    "them in first, or keep more or larger instances"
+                ),
+            )
+        )
+    return problems
+
+
+async def start_update(
+    client: ClientCore, plan: EndpointPlan, config_name: str, *, preflight: bool = True
+) -> None:
+    """The plan's config as ``config_name`` (created once), then UpdateEndpoint to it.
+
+    With ``preflight``, :func:`capacity_problems` first: any raises
+    :class:`~ic_sdk.errors.ValidationError` and nothing is sent.
+    """
+    if preflight:
+        problems = await capacity_problems(client, plan)
+        if problems:
+            raise ValidationError(problems, operation="UpdateEndpoint")
     await create_config(client, attrs.evolve(plan.config, endpoint_config_name=config_name))
     request = models.UpdateEndpointInput(endpoint_name=plan.name, endpoint_config_name=config_name)
     try:
@@ -384,6 +455,7 @@ async def update_and_wait(
     *,
     policy: waiters.WaitPolicy,
     on_event: waiters.OnEvent | None,
+    preflight: bool = True,
 ) -> EndpointChange:
     """Update endpoint ``plan.name`` to match ``plan`` and wait until it runs it.
 
@@ -396,7 +468,7 @@ async def update_and_wait(
         return change
     new = change.config_name
     previous = current.endpoint_config_name
-    await start_update(client, plan, new)
+    await start_update(client, plan, new, preflight=preflight)
     try:
         desc = await wait_endpoint(
             client,
@@ -427,6 +499,7 @@ async def apply(
     *,
     policy: waiters.WaitPolicy,
     on_event: waiters.OnEvent | None,
+    preflight: bool = True,
 ) -> EndpointChange:
     """Create the endpoint, update it to match ``plan``, or leave it; then wait until it is
     ``InService`` on the plan's config."""
@@ -437,7 +510,9 @@ async def apply(
             client, plan.name, "in_service", policy=policy, on_event=on_event
         )
         return attrs.evolve(change, description=desc)
-    return await update_and_wait(client, plan, policy=policy, on_event=on_event)
+    return await update_and_wait(
+        client, plan, policy=policy, on_event=on_event, preflight=preflight
+    )
 
 
 async def leftover_configs(client: ClientCore, endpoint_name: str, *, keep: str) -> list[str]:

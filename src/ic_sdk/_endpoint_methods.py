@@ -42,7 +42,9 @@ class EndpointMethods(ClientCore):
             plan.name, policy=policy, timeout_s=timeout_s, on_event=on_event
         )
 
-    async def update_endpoint(self, plan: EndpointPlan) -> EndpointChange:
+    async def update_endpoint(
+        self, plan: EndpointPlan, *, preflight: bool = True
+    ) -> EndpointChange:
         """Start updating endpoint ``plan.name`` to match ``plan``, without waiting.
 
         Creates the plan's config under :func:`~ic_sdk.endpoints.versioned_config_name`
@@ -52,13 +54,19 @@ class EndpointMethods(ClientCore):
         delete it once the endpoint runs the new one. The endpoint must be ``InService``
         (the service refuses "in-progress" endpoints); ``ResourceNotFound`` when it does
         not exist.
+
+        With ``preflight`` (the default), the inference components on the endpoint are
+        described first: a plan whose variant could not hold them (fewer or smaller
+        instances, another variant name) raises :class:`~ic_sdk.errors.ValidationError`
+        (rules ``remote.capacity-exceeded``, ``remote.variant-not-found``) and nothing is
+        sent. How the service treats such an update is undocumented.
         """
         from ic_sdk import _deploy
 
         current = await _deploy.describe_endpoint(self, plan.name)
         change = await _deploy.diff_from(self, plan, current)
         if change.action == "update":
-            await _deploy.start_update(self, plan, change.config_name)
+            await _deploy.start_update(self, plan, change.config_name, preflight=preflight)
         return change
 
     async def update_endpoint_and_wait(
@@ -68,6 +76,7 @@ class EndpointMethods(ClientCore):
         policy: waiters.WaitPolicy | None = None,
         timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
+        preflight: bool = True,
     ) -> models.DescribeEndpointOutput:
         """Update endpoint ``plan.name`` to match ``plan`` and wait until it runs it.
 
@@ -77,11 +86,16 @@ class EndpointMethods(ClientCore):
         :class:`~ic_sdk.errors.EndpointFailed` on the first describe that shows it: with
         ``rolled_back`` when the service rolled it back (the endpoint is ``InService`` on
         its previous config, with a ``FailureReason``), else with status ``Failed``.
+        ``preflight``: as in :meth:`update_endpoint`.
         """
         from ic_sdk import _deploy
 
         change = await _deploy.update_and_wait(
-            self, plan, policy=self._policy(policy, timeout_s), on_event=on_event
+            self,
+            plan,
+            policy=self._policy(policy, timeout_s),
+            on_event=on_event,
+            preflight=preflight,
         )
         assert change.description is not None  # an update ends on a description
         return change.description
@@ -93,6 +107,7 @@ class EndpointMethods(ClientCore):
         policy: waiters.WaitPolicy | None = None,
         timeout_s: float | None = None,
         on_event: waiters.OnEvent | None = None,
+        preflight: bool = True,
     ) -> EndpointChange:
         """Make endpoint ``plan.name`` match ``plan``: create it if missing, update it if its
         config differs (:meth:`update_endpoint_and_wait`), else leave it; then wait until it
@@ -102,7 +117,11 @@ class EndpointMethods(ClientCore):
         from ic_sdk import _deploy
 
         return await _deploy.apply(
-            self, plan, policy=self._policy(policy, timeout_s), on_event=on_event
+            self,
+            plan,
+            policy=self._policy(policy, timeout_s),
+            on_event=on_event,
+            preflight=preflight,
         )
 
     async def diff_endpoint(self, plan: EndpointPlan) -> EndpointChange:

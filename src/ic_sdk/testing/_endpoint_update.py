@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from ic_sdk.capacity import Fleet, instance_count, place
+from ic_sdk.capacity import instance_count, unplaced
 from ic_sdk.instance_types import lookup
 from ic_sdk.testing._placement import fleets
 from ic_sdk.testing._resources import (
@@ -104,25 +104,17 @@ def _ensure_room(
     if instance is None:
         return  # unknown hardware: no basis for refusing
     count = instance_count(variant)
-    needed = sorted(
-        (f for c in components for f in fleets(c, instance_type)),
-        key=lambda f: (f.requirement.accelerators, f.requirement.cpus, f.requirement.memory_mib),
-        reverse=True,
-    )
-    placed: list[Fleet] = []
-    for fleet in needed:
-        result = place(instance, count, placed, fleet.requirement, fleet.copies)
-        if result.fitted < fleet.copies:
-            total = sum(f.copies for f in needed)
-            raise ServiceFault(
-                "ResourceLimitExceeded",
-                f"Endpoint configuration {config.name} cannot host the inference components "
-                f"of endpoint {endpoint.name}: variant {variant.get('VariantName')} would have "
-                f"{count} x {instance_type} ({instance.describe()} each), too little for the "
-                f"{copies_text(total)} running there now. Scale the inference components in "
-                "first, or keep more or larger instances.",
-            )
-        placed.append(fleet)
+    needed = [f for c in components for f in fleets(c, instance_type)]
+    if unplaced(instance, count, needed):
+        total = sum(f.copies for f in needed)
+        raise ServiceFault(
+            "ResourceLimitExceeded",
+            f"Endpoint configuration {config.name} cannot host the inference components "
+            f"of endpoint {endpoint.name}: variant {variant.get('VariantName')} would have "
+            f"{count} x {instance_type} ({instance.describe()} each), too little for the "
+            f"{copies_text(total)} running there now. Scale the inference components in "
+            "first, or keep more or larger instances.",
+        )
 
 
 def update_endpoint(state: EmulatorState, body: Wire) -> Wire:
