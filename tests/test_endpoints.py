@@ -139,8 +139,14 @@ async def test_someone_elses_config_stays_an_error(
 
 async def test_failed_endpoint_raises(client: InferenceComponentClient, sm: LocalSageMaker) -> None:
     sm.faults.fail_next_create("ep", reason="no capacity")
-    with pytest.raises(ic_sdk.ComponentFailed, match="no capacity"):
+    with pytest.raises(ic_sdk.EndpointFailed, match="no capacity") as info:
         await client.create_endpoint_and_wait(PLAN)
+    failed = info.value
+    assert not isinstance(failed, ic_sdk.ComponentFailed)  # an endpoint is no component
+    assert (failed.name, failed.status, failed.failure_reason) == ("ep", "Failed", "no capacity")
+    assert not failed.rolled_back
+    assert failed.description is not None
+    assert failed.description.endpoint_status == "Failed"
 
 
 async def test_delete_endpoint_and_wait(client: InferenceComponentClient) -> None:

@@ -24,6 +24,7 @@ from ic_sdk._lazy import attach
 from ic_sdk.errors import (
     ClientClosed,
     ComponentFailed,
+    EndpointFailed,
     IcSdkError,
     MalformedResponse,
     ResourceInUse,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from ic_sdk.builders import update_component as update_component
     from ic_sdk.client import CreateResult as CreateResult
     from ic_sdk.client import InferenceComponentClient as InferenceComponentClient
+    from ic_sdk.endpoints import EndpointChange as EndpointChange
     from ic_sdk.endpoints import EndpointPlan as EndpointPlan
     from ic_sdk.endpoints import ic_endpoint as ic_endpoint
     from ic_sdk.retry import Backoff as Backoff
@@ -67,6 +69,8 @@ __all__ = [
     "ClientClosed",
     "ComponentFailed",
     "CreateResult",
+    "EndpointChange",
+    "EndpointFailed",
     "EndpointPlan",
     "EventKind",
     "IcSdkError",
@@ -103,6 +107,7 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "Backoff": "ic_sdk.retry",
     "CreateResult": "ic_sdk.client",
+    "EndpointChange": "ic_sdk.endpoints",
     "EndpointPlan": "ic_sdk.endpoints",
     "EventKind": "ic_sdk.waiters",
     "InferenceComponentClient": "ic_sdk.client",

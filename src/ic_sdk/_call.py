@@ -147,6 +147,8 @@ def _dedicated() -> dict[str, _Dedicated]:
         "DeleteModel": _delete_model,
         "AddTags": _add_tags,
         "DeleteTags": _delete_tags,
+        "UpdateEndpoint": _deploy.update_endpoint,
+        "UpdateEndpointWeightsAndCapacities": _deploy.update_capacities,
     }
 
 

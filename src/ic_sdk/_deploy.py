@@ -1,4 +1,4 @@
-"""Endpoint configs and endpoints: create (reconciled), describe, wait, delete.
+"""Endpoint configs and endpoints: create and update (reconciled), describe, wait, delete.
 
 The behaviour behind ``client.create_endpoint``, ``client.wait_until_endpoint_in_service``
 and friends. Every call retries through :mod:`ic_sdk.retry`; a mutation whose answer
@@ -8,31 +8,68 @@ resource shows what the request asked for (:func:`ic_sdk.reconcile.matches`), a 
 when the resource is gone or being deleted. A mismatch is someone else's resource and
 stays an error. A config or endpoint that already exists exactly as planned (an earlier
 run) also counts as created, so creating a plan twice is harmless.
+
+An update (:func:`diff`, :func:`update_and_wait`, :func:`apply`) creates the plan's
+config under :func:`~ic_sdk.endpoints.versioned_config_name`, sends UpdateEndpoint
+(settled after a lost answer when the endpoint deploys or runs that config,
+:func:`ic_sdk.reconcile.endpoint_update_applied`) and waits until the endpoint runs it.
+Then the config it no longer runs is deleted when ic_sdk named it
+(:func:`~ic_sdk.endpoints.derived_config_name`): the previous one after a success, the
+new one after a rollback. A rollback or failure raises
+:class:`~ic_sdk.errors.EndpointFailed` on the first describe that shows it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
 from ic_sdk import models, waiters
-from ic_sdk.errors import IcSdkError, ResourceNotFound, ServiceValidationError
-from ic_sdk.reconcile import _or_none, matches
+from ic_sdk.endpoints import (
+    EndpointChange,
+    config_changes,
+    derived_config_name,
+    is_versioned_config_name,
+    versioned_config_name,
+)
+from ic_sdk.errors import (
+    EndpointFailed,
+    IcSdkError,
+    ResourceNotFound,
+    ServiceValidationError,
+    ValidationError,
+)
+from ic_sdk.reconcile import _or_none, capacities_applied, endpoint_update_applied, matches
 from ic_sdk.serde import converter
 
 if TYPE_CHECKING:
     from ic_sdk._core import ClientCore
+    from ic_sdk.client import InferenceComponentClient
     from ic_sdk.endpoints import EndpointPlan
+    from ic_sdk.validation import Problem
+
+logger = logging.getLogger("ic_sdk.endpoints")
 
 __all__ = [
+    "apply",
+    "capacity_problems",
     "create_config",
     "create_endpoint",
     "delete_config",
     "delete_endpoint",
     "describe_config",
     "describe_endpoint",
+    "diff",
+    "diff_from",
+    "leftover_configs",
+    "start_update",
+    "update_and_wait",
+    "update_capacities",
+    "update_endpoint",
     "wait_endpoint",
 ]
 
@@ -173,36 +210,337 @@ async def wait_endpoint(
     *,
     policy: waiters.WaitPolicy,
     on_event: waiters.OnEvent | None,
+    changed_since: datetime | None = None,
+    expect: Callable[[models.DescribeEndpointOutput], bool] | None = None,
+    previous_failure: str | None = None,
 ) -> models.DescribeEndpointOutput | None:
     """Poll DescribeEndpoint with the waiter engine until ``until`` (in_service/deleted).
 
-    The engine reads statuses the way it reads a component's: ``Failed`` raises
-    :class:`~ic_sdk.errors.ComponentFailed` (its ``name`` is the endpoint's), not-found
-    ends a "deleted" wait.
+    The engine reads the endpoint through :data:`ic_sdk.waiters.ENDPOINT`: ``Failed`` (or
+    ``UpdateRollbackFailed``, or a rolled-back update when ``expect`` is given) raises
+    :class:`~ic_sdk.errors.EndpointFailed`; not-found ends a "deleted" wait.
     """
-    last: list[models.DescribeEndpointOutput] = []
+    request = models.DescribeEndpointInput(endpoint_name=name)
 
-    async def describe() -> models.DescribeInferenceComponentOutput:
-        desc = await describe_endpoint(client, name)
-        last[:] = [desc]
-        return converter.structure(
-            {
-                "InferenceComponentName": name,
-                "EndpointName": name,
-                "InferenceComponentStatus": str(desc.endpoint_status),
-                "FailureReason": desc.failure_reason,
-                "LastModifiedTime": desc.last_modified_time,
-            },
-            models.DescribeInferenceComponentOutput,
-        )
+    def poll() -> Awaitable[models.DescribeEndpointOutput]:
+        # One describe per poll: the waiter retries failed polls within its own deadline.
+        return client._call_once("describe_endpoint", request, models.DescribeEndpointOutput)
 
-    await waiters.wait(
+    return await waiters.wait(
         name,
-        describe,
+        poll,
         until=until,
         policy=policy,
         clock=client._clock,
         rng=client._rng,
         on_event=on_event,
+        changed_since=changed_since,
+        expect=expect,
+        previous_failure=previous_failure,
+        reader=waiters.ENDPOINT,
     )
-    return last[0] if last and until != "deleted" else None
+
+
+# -- updates -------------------------------------------------------------------------------
+
+#: Statuses an endpoint passes through on its own; an update waits them out first.
+_TRANSITIONAL = frozenset({"Creating", "Updating", "SystemUpdating", "RollingBack"})
+
+
+async def update_endpoint(
+    client: ClientCore, request: models.UpdateEndpointInput
+) -> models.UpdateEndpointOutput:
+    """UpdateEndpoint, retried; after a possibly lost answer, applied when the endpoint
+    deploys or runs the requested config (:func:`ic_sdk.reconcile.endpoint_update_applied`)."""
+
+    async def settle(error: IcSdkError) -> models.UpdateEndpointOutput | None:
+        found = await _or_none(describe_endpoint(client, request.endpoint_name))
+        if found is None or not endpoint_update_applied(
+            converter.unstructure(request), converter.unstructure(found)
+        ):
+            return None
+        return models.UpdateEndpointOutput(endpoint_arn=found.endpoint_arn)
+
+    return await client._mutate(
+        "update_endpoint", request, models.UpdateEndpointOutput, reconcile=settle
+    )
+
+
+async def update_capacities(
+    client: ClientCore, request: models.UpdateEndpointWeightsAndCapacitiesInput
+) -> models.UpdateEndpointWeightsAndCapacitiesOutput:
+    """UpdateEndpointWeightsAndCapacities, retried; after a possibly lost answer, applied
+    when the endpoint's variants show the desired counts and weights
+    (:func:`ic_sdk.reconcile.capacities_applied`)."""
+    out = models.UpdateEndpointWeightsAndCapacitiesOutput
+
+    async def settle(error: IcSdkError) -> models.UpdateEndpointWeightsAndCapacitiesOutput | None:
+        found = await _or_none(describe_endpoint(client, request.endpoint_name))
+        if found is None or not capacities_applied(
+            converter.unstructure(request), converter.unstructure(found)
+        ):
+            return None
+        return out(endpoint_arn=found.endpoint_arn)
+
+    return await client._mutate(
+        "update_endpoint_weights_and_capacities", request, out, reconcile=settle
+    )
+
+
+async def diff_from(
+    client: ClientCore, plan: EndpointPlan, current: models.DescribeEndpointOutput
+) -> EndpointChange:
+    """:func:`diff` for an endpoint described as ``current``."""
+    status = str(current.endpoint_status)
+    if status == "Deleting":
+        raise IcSdkError(f"endpoint {plan.name!r} is being deleted; apply again once it is gone")
+    pending = current.pending_deployment_summary
+    # During an update the config being deployed is what the endpoint will run.
+    target = pending.endpoint_config_name if pending is not None else current.endpoint_config_name
+    described = None if target is None else await _or_none(describe_config(client, target))
+    # Its config gone, there is nothing to compare with: deploy the plan's.
+    changes = ["EndpointConfigName"] if described is None else config_changes(plan, described)
+    if not changes and target is not None:
+        return EndpointChange(
+            name=plan.name, action="unchanged", config_name=target, description=current
+        )
+    return EndpointChange(
+        name=plan.name,
+        action="update",
+        config_name=versioned_config_name(plan),
+        changes=tuple(changes),
+        description=current,
+    )
+
+
+async def diff(client: ClientCore, plan: EndpointPlan) -> EndpointChange:
+    """What :func:`apply` would do: create, update (and which members differ) or nothing."""
+    current = await _or_none(describe_endpoint(client, plan.name))
+    if current is None:
+        return EndpointChange(name=plan.name, action="create", config_name=plan.config_name)
+    return await diff_from(client, plan, current)
+
+
+async def capacity_problems(client: ClientCore, plan: EndpointPlan) -> list[Problem]:
+    """What would keep endpoint ``plan.name`` from hosting its inference components on
+    ``plan``'s variant: components on a variant the plan does not have, or more copies
+    than its instances hold (the capacity model of :mod:`ic_sdk.capacity`, from what
+    Describe shows of each component, as :func:`ic_sdk.preflight.preflight` reads them).
+
+    The service's answer to such an update is undocumented; ic_sdk does not send it.
+    """
+    from ic_sdk import preflight
+    from ic_sdk.capacity import instance_count, unplaced
+    from ic_sdk.instance_types import lookup
+    from ic_sdk.validation import Problem
+
+    full = cast("InferenceComponentClient", client)  # the methods call this with the client
+    variant = plan.config.production_variants[0]
+    hosted: list[tuple[str, str | None]] = [
+        (s.inference_component_name, s.variant_name)
+        async for s in full.list(endpoint_name_equals=plan.name)
+    ]
+    problems = []
+    elsewhere = sorted(n for n, v in hosted if v is not None and v != variant.variant_name)
+    if elsewhere:
+        problems.append(
+            Problem(
+                path="ProductionVariants[0].VariantName",
+                rule="remote.variant-not-found",
+                message=(
+                    f"inference components {', '.join(elsewhere)} run on another variant of "
+                    f"endpoint {plan.name}; the new config has only {variant.variant_name}"
+                ),
+            )
+        )
+    instance = lookup(str(variant.instance_type)) if variant.instance_type else None
+    if not hosted or instance is None:
+        return problems  # nothing placed, or unknown hardware: no basis for objecting
+    fleets = await preflight._placed(
+        full, plan.name, variant.variant_name, instance.instance_type, skip=""
+    )
+    count = instance_count(converter.unstructure(variant))
+    missing = unplaced(instance, count, fleets)
+    if missing:
+        total = sum(f.copies for f in fleets)
+        problems.append(
+            Problem(
+                path="ProductionVariants[0].InitialInstanceCount",
+                rule="remote.capacity-exceeded",
+                message=(
+                    f"{count} x {instance.instance_type} ({instance.describe()} each) cannot "
+                    f"hold the {total} copies the inference components on variant "
+                    f"{variant.variant_name} hold now ({missing} would find no room); scale "
+                    "them in first, or keep more or larger instances"
+                ),
+            )
+        )
+    return problems
+
+
+async def start_update(
+    client: ClientCore, plan: EndpointPlan, config_name: str, *, preflight: bool = True
+) -> None:
+    """The plan's config as ``config_name`` (created once), then UpdateEndpoint to it.
+
+    With ``preflight``, :func:`capacity_problems` first: any raises
+    :class:`~ic_sdk.errors.ValidationError` and nothing is sent.
+    """
+    if preflight:
+        problems = await capacity_problems(client, plan)
+        if problems:
+            raise ValidationError(problems, operation="UpdateEndpoint")
+    await create_config(client, attrs.evolve(plan.config, endpoint_config_name=config_name))
+    request = models.UpdateEndpointInput(endpoint_name=plan.name, endpoint_config_name=config_name)
+    try:
+        await update_endpoint(client, request)
+    except IcSdkError:
+        # Refused (say, the components would not fit): the new config serves nothing.
+        await _forget_config(client, plan.name, config_name)
+        raise
+
+
+async def _forget_config(client: ClientCore, endpoint_name: str, config_name: str | None) -> None:
+    """Delete a config the endpoint neither runs nor deploys, if ic_sdk named it. A
+    failure to delete it is logged, not raised: it does not change what the endpoint is."""
+    if config_name is None or not derived_config_name(endpoint_name, config_name):
+        return
+    try:
+        found = await _or_none(describe_endpoint(client, endpoint_name))
+        wire = {"EndpointConfigName": config_name}
+        if found is not None and endpoint_update_applied(wire, converter.unstructure(found)):
+            return  # the endpoint runs or deploys it after all
+        await delete_config(client, config_name, missing_ok=True)
+    except IcSdkError as exc:
+        logger.warning(
+            "endpoint %r no longer runs config %r, but deleting it failed: %s",
+            endpoint_name,
+            config_name,
+            exc,
+        )
+
+
+def _failed(current: models.DescribeEndpointOutput, name: str) -> EndpointFailed:
+    return EndpointFailed(
+        name,
+        status=str(current.endpoint_status),
+        failure_reason=current.failure_reason,
+        description=current,
+    )
+
+
+async def _settled(
+    client: ClientCore,
+    plan: EndpointPlan,
+    *,
+    policy: waiters.WaitPolicy,
+    on_event: waiters.OnEvent | None,
+) -> models.DescribeEndpointOutput:
+    """The endpoint, once it is in a state an update can start from (``InService``)."""
+    current = await describe_endpoint(client, plan.name)
+    if str(current.endpoint_status) in _TRANSITIONAL:
+        settled = await wait_endpoint(
+            client, plan.name, "in_service", policy=policy, on_event=on_event
+        )
+        assert settled is not None  # an in-service wait ends on a description
+        current = settled
+    if str(current.endpoint_status) in ("Failed", "UpdateRollbackFailed"):
+        raise _failed(current, plan.name)
+    return current
+
+
+async def update_and_wait(
+    client: ClientCore,
+    plan: EndpointPlan,
+    *,
+    policy: waiters.WaitPolicy,
+    on_event: waiters.OnEvent | None,
+    preflight: bool = True,
+) -> EndpointChange:
+    """Update endpoint ``plan.name`` to match ``plan`` and wait until it runs it.
+
+    Waits out a change in progress first; an endpoint that already matches is left as
+    it is (``unchanged``). ``ResourceNotFound`` when the endpoint does not exist.
+    """
+    current = await _settled(client, plan, policy=policy, on_event=on_event)
+    change = await diff_from(client, plan, current)
+    if change.action == "unchanged":
+        return change
+    new = change.config_name
+    previous = current.endpoint_config_name
+    await start_update(client, plan, new, preflight=preflight)
+    try:
+        desc = await wait_endpoint(
+            client,
+            plan.name,
+            "in_service",
+            policy=policy,
+            on_event=on_event,
+            changed_since=current.last_modified_time,
+            expect=lambda d: d.endpoint_config_name == new,
+            previous_failure=current.failure_reason,
+        )
+        assert desc is not None  # an in-service wait ends on a description
+        if desc.endpoint_config_name != new:
+            # InService on another config without a reason: not what was asked for.
+            raise _failed(desc, plan.name)
+    except EndpointFailed as exc:
+        if exc.rolled_back:
+            await _forget_config(client, plan.name, new)
+        raise
+    if previous != new:
+        await _forget_config(client, plan.name, previous)
+    return attrs.evolve(change, description=desc)
+
+
+async def apply(
+    client: ClientCore,
+    plan: EndpointPlan,
+    *,
+    policy: waiters.WaitPolicy,
+    on_event: waiters.OnEvent | None,
+    preflight: bool = True,
+) -> EndpointChange:
+    """Create the endpoint, update it to match ``plan``, or leave it; then wait until it is
+    ``InService`` on the plan's config."""
+    change = await diff(client, plan)
+    if change.action == "create":
+        await create(client, plan)
+        desc = await wait_endpoint(
+            client, plan.name, "in_service", policy=policy, on_event=on_event
+        )
+        return attrs.evolve(change, description=desc)
+    return await update_and_wait(
+        client, plan, policy=policy, on_event=on_event, preflight=preflight
+    )
+
+
+async def leftover_configs(client: ClientCore, endpoint_name: str, *, keep: str) -> list[str]:
+    """Configs ic_sdk derived from ``endpoint_name``
+    (:func:`~ic_sdk.endpoints.derived_config_name`: the endpoint's own name or
+    ``<name>-<8 hex>``) other than ``keep``: what an update left behind when nothing waited
+    for it to finish (``update_endpoint``) or it was interrupted. ``teardown`` deletes
+    them once the endpoint is gone.
+
+    A versioned-looking config that is also the name of an existing endpoint is left
+    out: it may be that endpoint's own config (``ic_endpoint``'s default name).
+    """
+    request = models.ListEndpointConfigsInput(name_contains=endpoint_name[:54], max_results=100)
+    names: list[str] = []
+    while True:
+        page = await client._call(
+            "list_endpoint_configs", request, models.ListEndpointConfigsOutput
+        )
+        names.extend(c.endpoint_config_name for c in page.endpoint_configs or ())
+        if not page.next_token:
+            break
+        request = attrs.evolve(request, next_token=page.next_token)
+    found = []
+    for name in sorted(set(names)):
+        if name.lower() == keep.lower() or not derived_config_name(endpoint_name, name):
+            continue
+        if not is_versioned_config_name(endpoint_name, name) or (
+            await _or_none(describe_endpoint(client, name)) is None
+        ):
+            found.append(name)
+    return found

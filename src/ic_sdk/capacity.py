@@ -31,6 +31,7 @@ __all__ = [
     "requirement_for",
     "reserved_copies",
     "rolling_peaks",
+    "unplaced",
 ]
 
 _EPSILON = 1e-9
@@ -324,3 +325,21 @@ def fitting_copies(
     """How many of ``copies`` new copies fit beside the ``placed`` (requirement, copies)."""
     fleets = [Fleet(req, count) for req, count in placed]
     return place(instance, instance_count, fleets, requirement, copies).fitted
+
+
+def unplaced(instance: InstanceSpec, instance_count: int, fleets: Sequence[Fleet]) -> int:
+    """How many copies of ``fleets`` find no room on ``instance_count`` instances of
+    ``instance`` (0: they all fit), placed first-fit decreasing as :func:`place` does.
+
+    What an endpoint update must keep true: the new variant still holds every copy the
+    components on it hold now (LocalSageMaker's UpdateEndpoint and the client's check
+    before it).
+    """
+    order = sorted(
+        (f for f in fleets if f.copies > 0), key=lambda f: f.requirement._key(), reverse=True
+    )
+    missing = 0
+    for i, fleet in enumerate(order):
+        fitted = place(instance, instance_count, order[:i], fleet.requirement, fleet.copies).fitted
+        missing += fleet.copies - fitted
+    return missing

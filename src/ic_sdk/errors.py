@@ -12,6 +12,8 @@ IcSdkError
 │   └── MalformedResponse    a 200 answer that could not be read (HTML, truncated JSON...)
 ├── WaiterError
 │   ├── ComponentFailed      name, status, failure_reason
+│   ├── EndpointFailed       name, status, failure_reason, description: an endpoint
+│   │                        Failed, or an update of it the service rolled back
 │   ├── UpdateRolledBack     name, failure_reason, description: the service undid a change
 │   └── WaiterTimeout        name, last status, failure_reason, elapsed
 ├── ClientClosed             the client was closed while the call was in flight
@@ -28,12 +30,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ic_sdk.models import DescribeInferenceComponentOutput
+    from ic_sdk.models import DescribeEndpointOutput, DescribeInferenceComponentOutput
     from ic_sdk.validation import Problem
 
 __all__ = [
     "ClientClosed",
     "ComponentFailed",
+    "EndpointFailed",
     "IcSdkError",
     "MalformedResponse",
     "ResourceInUse",
@@ -211,6 +214,45 @@ class ComponentFailed(WaiterError):
         super().__init__(f"inference component {name!r} is {status}: {reason}")
 
 
+class EndpointFailed(WaiterError):
+    """An endpoint did not reach (or keep) what was asked of it.
+
+    ``status`` is what the service shows: ``Failed`` (the endpoint could not be created,
+    updated or re-scaled; only a delete is possible now), ``UpdateRollbackFailed`` (a
+    rolling update and its rollback both failed), or ``InService`` when the service rolled
+    an update back: the endpoint runs its previous config, and ``failure_reason`` says why
+    (:attr:`rolled_back`). ``description`` is the endpoint's last description.
+
+    Not a :class:`ComponentFailed`: an endpoint is not an inference component (both are
+    :class:`WaiterError`).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        status: str,
+        failure_reason: str | None,
+        description: DescribeEndpointOutput | None = None,
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.failure_reason = failure_reason
+        self.description = description
+        reason = failure_reason or "the service gave no reason"
+        if self.rolled_back:
+            message = f"the update of endpoint {name!r} was rolled back: {reason}"
+        else:
+            message = f"endpoint {name!r} is {status}: {reason}"
+        super().__init__(message)
+
+    @property
+    def rolled_back(self) -> bool:
+        """Whether the service rolled an update back (the endpoint is ``InService`` on its
+        previous config) rather than the endpoint failing."""
+        return self.status == "InService"
+
+
 class UpdateRolledBack(WaiterError):
     """The service rolled an update or scale back: the component is ``InService`` again,
     without the change. ``failure_reason`` says why; ``description`` is what it runs now.
@@ -245,15 +287,18 @@ class WaiterTimeout(WaiterError):
         elapsed: float,
         waiting_for: str,
         failure_reason: str | None = None,
+        resource: str = "inference component",
     ) -> None:
         self.name = name
+        #: What was awaited: ``"inference component"`` or ``"endpoint"``.
+        self.resource = resource
         self.last_status = last_status
         self.elapsed = elapsed
         self.waiting_for = waiting_for
         self.failure_reason = failure_reason
         reason = f"; last FailureReason: {failure_reason}" if failure_reason else ""
         super().__init__(
-            f"gave up waiting for inference component {name!r} to be {waiting_for} after "
+            f"gave up waiting for {resource} {name!r} to be {waiting_for} after "
             f"{elapsed:.1f}s (last status: {last_status or 'unknown'}{reason})"
         )
 

@@ -58,9 +58,11 @@ __all__ = [
     "Describe",
     "DescribeModel",
     "TagsOf",
+    "capacities_applied",
     "create_applied",
     "created",
     "deleted",
+    "endpoint_update_applied",
     "matches",
     "model_created",
     "model_deleted",
@@ -188,6 +190,42 @@ def scale_applied(request: Mapping[str, Any], description: Mapping[str, Any]) ->
     runtime = request.get("DesiredRuntimeConfig") or {}
     shown = _desired(description)
     return shown is not None and _equal_scalars(runtime.get("CopyCount"), shown)
+
+
+def endpoint_update_applied(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    """Whether ``description`` (DescribeEndpoint's wire form) shows the update ``request``
+    (UpdateEndpoint's wire form) asked for: the endpoint deploys the requested config
+    (``PendingDeploymentSummary``) or runs it, and is neither ``Deleting`` nor ``Failed``."""
+    wanted = request.get("EndpointConfigName")
+    if wanted is None or description.get("EndpointStatus") in ("Deleting", "Failed"):
+        return False
+    pending = description.get("PendingDeploymentSummary")
+    deploying = isinstance(pending, Mapping) and pending.get("EndpointConfigName") == wanted
+    return deploying or bool(description.get("EndpointConfigName") == wanted)
+
+
+def capacities_applied(request: Mapping[str, Any], description: Mapping[str, Any]) -> bool:
+    """Whether ``description`` (DescribeEndpoint's wire form) shows the desired instance
+    counts and weights ``request`` (UpdateEndpointWeightsAndCapacities' wire form) asks
+    for, on an endpoint that is neither ``Deleting`` nor ``Failed``."""
+    if description.get("EndpointStatus") in ("Deleting", "Failed"):
+        return False
+    shown = {
+        v.get("VariantName"): v
+        for v in description.get("ProductionVariants") or ()
+        if isinstance(v, Mapping)
+    }
+    for wanted in request.get("DesiredWeightsAndCapacities") or ():
+        variant = shown.get(wanted.get("VariantName"))
+        if variant is None:
+            return False
+        for key in ("DesiredInstanceCount", "DesiredWeight"):
+            value = wanted.get(key)
+            if value is not None and (
+                variant.get(key) is None or not _equal_scalars(value, variant[key])
+            ):
+                return False
+    return True
 
 
 async def _or_none(describe: Awaitable[_T]) -> _T | None:

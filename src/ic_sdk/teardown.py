@@ -7,7 +7,9 @@ group is gone before the next starts:
 1. every adapter on the endpoint (in parallel), then wait until they are all gone;
 2. every base component, then wait;
 3. the endpoint, then wait;
-4. its endpoint config (``delete_config=True``).
+4. its endpoint config (``delete_config=True``), and the configs an endpoint update that
+   did not finish left behind (the names ic_sdk derives from the endpoint's: its own, or
+   ``<endpoint>-<8 hex>``).
 
 Each step reads the service's state first and treats "already gone" and "already being
 deleted" as done, so a teardown is idempotent: run it again after a crash, a Ctrl-C or a
@@ -225,6 +227,15 @@ async def teardown(
 
     if not delete_config:
         return
+    # Configs an unfinished endpoint update left (names derived from the endpoint's), then its own.
+    for leftover in await _deploy.leftover_configs(client, endpoint_name, keep=config):
+        await _emit(
+            on_event, TeardownEvent(step="deleting", resource="endpoint_config", name=leftover)
+        )
+        await _deploy.delete_config(client, leftover, missing_ok=True)
+        await _emit(
+            on_event, TeardownEvent(step="deleted", resource="endpoint_config", name=leftover)
+        )
     try:
         await _deploy.describe_config(client, config)
     except ResourceNotFound:

@@ -1,16 +1,24 @@
-"""Waiting for an inference component to reach a state.
+"""Waiting for an inference component (or an endpoint) to reach a state.
 
 botocore has no waiter for inference components, and a fixed poll either hammers the
-API or notices changes late. This module polls ``DescribeInferenceComponent`` with
-exponential backoff and jitter, under one overall deadline, following the service's
-behaviour (see the "How the service behaves" guide, ``docs/guides/service-behaviour.md``):
+API or notices changes late. This module polls a describe call (``DescribeInferenceComponent``,
+``DescribeEndpoint``) with exponential backoff and jitter, under one overall deadline,
+following the service's behaviour (see the "How the service behaves" guide,
+``docs/guides/service-behaviour.md``).
+
+The engine knows no resource: a :class:`StatusReader` reads the status, failure reason,
+copies and modification time out of a description (:data:`COMPONENT` for inference
+components, the default; :data:`ENDPOINT` for endpoints) and builds the error a failure
+raises. For an inference component:
 
 - status ``Failed`` is the only failure (:class:`~ic_sdk.errors.ComponentFailed`, with the
   ``FailureReason``); a ``FailureReason`` left on an ``InService`` component by a
-  rolled-back update is not one;
+  rolled-back update is not one (for an endpoint: ``Failed`` and ``UpdateRollbackFailed``,
+  :class:`~ic_sdk.errors.EndpointFailed`);
 - a not-found answer just after a create is tolerated for a short grace period;
 - a change the service rolled back (``InService`` again without it, see ``expect``) ends
-  the wait at once with :class:`~ic_sdk.errors.UpdateRolledBack`;
+  the wait at once with :class:`~ic_sdk.errors.UpdateRolledBack` (an endpoint's:
+  :class:`~ic_sdk.errors.EndpointFailed` with ``rolled_back``);
 - throttling, 5xx answers, connection errors and unreadable answers are retried within
   the deadline (:func:`ic_sdk.retry.is_transient`): the waiter's own retry budget, apart
   from every other call's;
@@ -35,13 +43,14 @@ import random
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
 from ic_sdk.clock import Clock, SystemClock
 from ic_sdk.errors import (
     ComponentFailed,
+    EndpointFailed,
     ResourceNotFound,
     ServiceError,
     TransportError,
@@ -52,12 +61,27 @@ from ic_sdk.errors import (
 from ic_sdk.retry import Backoff, _non_negative, _positive, is_transient
 
 if TYPE_CHECKING:
-    from ic_sdk.models import DescribeInferenceComponentOutput
+    from typing_extensions import TypeVar as TypeVarWithDefault
+
+    from ic_sdk.models import DescribeEndpointOutput, DescribeInferenceComponentOutput
+
+    #: The description a wait polls; unparametrized (``WaiterEvent``) it is ``Any``.
+    _D = TypeVarWithDefault("_D", default=Any)
+else:
+    # typing.TypeVar takes a default only from Python 3.13 on; type checkers see the
+    # typing_extensions one above.
+    _D = TypeVar("_D")
+
+_T = TypeVar("_T")
 
 __all__ = [
+    "COMPONENT",
+    "ENDPOINT",
     "Backoff",
     "EventKind",
     "OnEvent",
+    "Reading",
+    "StatusReader",
     "Until",
     "WaitPolicy",
     "WaiterEvent",
@@ -149,16 +173,21 @@ class EventKind(enum.StrEnum):
 
 
 @attrs.define(frozen=True, kw_only=True, slots=True)
-class WaiterEvent:
-    """One step of a wait: what was seen, and when."""
+class WaiterEvent(Generic[_D]):
+    """One step of a wait: what was seen, and when.
+
+    Generic in the description polled: ``WaiterEvent[models.DescribeInferenceComponentOutput]``
+    for a component (what ``client.watch`` yields), ``WaiterEvent[models.DescribeEndpointOutput]``
+    for an endpoint; a bare ``WaiterEvent`` accepts both.
+    """
 
     kind: EventKind
-    #: The inference component's name.
+    #: The inference component's (or endpoint's) name.
     name: str
     #: What is awaited: ``"in_service"``, ``"deleted"`` or ``"scaled"``.
     until: Until
-    #: ``InferenceComponentStatus`` of the latest successful describe (``None`` before the
-    #: first one, or when the service left it out).
+    #: ``InferenceComponentStatus`` (``EndpointStatus``) of the latest successful describe
+    #: (``None`` before the first one, or when the service left it out).
     status: str | None = None
     #: The status before this event, when it changed.
     previous_status: str | None = None
@@ -174,40 +203,121 @@ class WaiterEvent:
     #: The transient error behind a ``RETRYING`` event.
     error: Exception | None = None
     #: The latest describe result; left out of ``repr``.
-    description: DescribeInferenceComponentOutput | None = attrs.field(
-        default=None, repr=False, eq=False
-    )
+    description: _D | None = attrs.field(default=None, repr=False, eq=False)
 
 
 #: An ``on_event`` callback: called with each event, awaited when it returns an awaitable.
 OnEvent = Callable[[WaiterEvent], Awaitable[None] | None]
 
 
-def _status(desc: DescribeInferenceComponentOutput) -> str | None:
+@attrs.define(frozen=True, kw_only=True, slots=True)
+class Reading:
+    """What the waiter needs from one description, read by a :class:`StatusReader`."""
+
+    #: The resource's status (``None`` when the service left it out).
+    status: str | None
+    failure_reason: str | None = None
+    #: Whether ``status`` means the resource failed (nothing more will happen to it).
+    failed: bool = False
+    desired_copies: int | None = None
+    current_copies: int | None = None
+    #: ``LastModifiedTime``.
+    modified: datetime | None = None
+
+
+@attrs.define(frozen=True, kw_only=True, slots=True)
+class StatusReader(Generic[_D]):
+    """How the waiter reads one kind of description, and what a failure raises.
+
+    ``read`` turns a description into a :class:`Reading`; ``failure(name, reading,
+    description, rolled_back)`` is the error raised when the reading is a failure
+    (``rolled_back``: the service undid the awaited change, see ``expect``). ``noun``
+    names the resource in logs and messages. :data:`COMPONENT` and :data:`ENDPOINT` are
+    the two ic_sdk uses; any other describe call can be awaited with one of its own.
+    """
+
+    noun: str
+    read: Callable[[_D], Reading]
+    failure: Callable[[str, Reading, _D, bool], WaiterError]
+
+
+def _read_component(desc: DescribeInferenceComponentOutput) -> Reading:
     status = desc.inference_component_status
-    return None if status is None else str(status)
-
-
-def _copies(desc: DescribeInferenceComponentOutput) -> tuple[int | None, int | None]:
     rc = desc.runtime_config
-    if rc is None:
-        return None, None
-    return rc.desired_copy_count, rc.current_copy_count
-
-
-def _modified_after(desc: DescribeInferenceComponentOutput, moment: datetime) -> bool:
     # Typed as always present, but the service is the authority on its output.
     modified: datetime | None = desc.last_modified_time
-    return modified is not None and modified > moment
+    return Reading(
+        status=None if status is None else str(status),
+        failure_reason=desc.failure_reason,
+        failed=status is not None and str(status) == "Failed",
+        desired_copies=None if rc is None else rc.desired_copy_count,
+        current_copies=None if rc is None else rc.current_copy_count,
+        modified=modified,
+    )
 
 
-def _reached(until: Until, desc: DescribeInferenceComponentOutput, copies: int | None) -> bool:
-    """Whether a described component is in the awaited state ("deleted" never is)."""
-    if until == "deleted" or _status(desc) != "InService":
+def _component_failure(
+    name: str, reading: Reading, desc: DescribeInferenceComponentOutput, rolled_back: bool
+) -> WaiterError:
+    if rolled_back:
+        return UpdateRolledBack(name, failure_reason=reading.failure_reason, description=desc)
+    return ComponentFailed(name, status="Failed", failure_reason=reading.failure_reason)
+
+
+#: Inference components (``DescribeInferenceComponent``): ``Failed`` raises
+#: :class:`~ic_sdk.errors.ComponentFailed`, a rollback :class:`~ic_sdk.errors.UpdateRolledBack`.
+COMPONENT: StatusReader[DescribeInferenceComponentOutput] = StatusReader(
+    noun="inference component", read=_read_component, failure=_component_failure
+)
+
+#: Endpoint statuses after which nothing more happens but a delete (API reference:
+#: ``DescribeEndpointOutput.EndpointStatus``).
+_ENDPOINT_FAILED = frozenset({"Failed", "UpdateRollbackFailed"})
+
+
+def _read_endpoint(desc: DescribeEndpointOutput) -> Reading:
+    # Typed as always present, but the service is the authority on its output.
+    status: str | None = desc.endpoint_status
+    text = None if status is None else str(status)
+    modified: datetime | None = desc.last_modified_time
+    return Reading(
+        status=text,
+        failure_reason=desc.failure_reason,
+        failed=text in _ENDPOINT_FAILED,
+        modified=modified,
+    )
+
+
+def _endpoint_failure(
+    name: str, reading: Reading, desc: DescribeEndpointOutput, rolled_back: bool
+) -> WaiterError:
+    return EndpointFailed(
+        name,
+        status=reading.status or "Failed",
+        failure_reason=reading.failure_reason,
+        description=desc,
+    )
+
+
+#: Endpoints (``DescribeEndpoint``): ``Failed`` or ``UpdateRollbackFailed`` raise
+#: :class:`~ic_sdk.errors.EndpointFailed`, and so does a rolled-back update (its
+#: ``status`` is then ``InService``).
+ENDPOINT: StatusReader[DescribeEndpointOutput] = StatusReader(
+    noun="endpoint", read=_read_endpoint, failure=_endpoint_failure
+)
+
+
+def _modified_after(reading: Reading, moment: datetime) -> bool:
+    return reading.modified is not None and reading.modified > moment
+
+
+def _reached(until: Until, reading: Reading, copies: int | None) -> bool:
+    """Whether a described resource is in the awaited state ("deleted" never is)."""
+    if until == "deleted" or reading.status != "InService":
         return False
     if until != "scaled":
         return True
-    desired, current = _copies(desc)
+    desired, current = reading.desired_copies, reading.current_copies
     if desired is None and current is None:
         # Adapters carry no runtime config: they scale with their base.
         return copies is None
@@ -218,7 +328,7 @@ def _reached(until: Until, desc: DescribeInferenceComponentOutput, copies: int |
 
 async def watch(
     name: str,
-    describe: Callable[[], Awaitable[DescribeInferenceComponentOutput]],
+    describe: Callable[[], Awaitable[_T]],
     *,
     until: Until = "in_service",
     copies: int | None = None,
@@ -226,16 +336,21 @@ async def watch(
     clock: Clock | None = None,
     rng: Callable[[], float] | None = None,
     changed_since: datetime | None = None,
-    expect: Callable[[DescribeInferenceComponentOutput], bool] | None = None,
+    expect: Callable[[_T], bool] | None = None,
     previous_failure: str | None = None,
-) -> AsyncGenerator[WaiterEvent, None]:
+    reader: StatusReader[Any] = COMPONENT,
+) -> AsyncGenerator[WaiterEvent[_T], None]:
     """Poll ``describe`` until ``until`` holds, yielding a :class:`WaiterEvent` per step.
 
-    Ends after the ``SUCCEEDED`` event; raises :class:`~ic_sdk.errors.ComponentFailed`,
-    :class:`~ic_sdk.errors.WaiterTimeout`, :class:`~ic_sdk.errors.ResourceNotFound` (the
-    component vanished while awaited in service) or a non-transient error of
-    ``describe``. For ``until="scaled"``, ``copies`` (when given) is the desired copy
-    count the component must report; current copies must equal desired copies.
+    ``reader`` reads each description (:data:`COMPONENT`, the default, for
+    ``DescribeInferenceComponent``; :data:`ENDPOINT` for ``DescribeEndpoint``).
+
+    Ends after the ``SUCCEEDED`` event; raises :class:`~ic_sdk.errors.ComponentFailed`
+    (what ``reader`` builds for a failure), :class:`~ic_sdk.errors.WaiterTimeout`,
+    :class:`~ic_sdk.errors.ResourceNotFound` (the component vanished while awaited in
+    service) or a non-transient error of ``describe``. For ``until="scaled"``, ``copies``
+    (when given) is the desired copy count the component must report; current copies
+    must equal desired copies.
 
     ``changed_since`` (the component's ``LastModifiedTime`` before a change was asked
     for) makes ``InService`` count only once the change shows: a transitional status was
@@ -255,6 +370,7 @@ async def watch(
     policy = policy or WaitPolicy()
     clock = clock or SystemClock()
     draw = rng or random.random
+    noun = reader.noun
     waiting_for = _WAITING_FOR[until]
     start = clock.now()
     deadline = start + policy.timeout
@@ -266,7 +382,7 @@ async def watch(
     desired: int | None = None
     current: int | None = None
     reason: str | None = None
-    desc: DescribeInferenceComponentOutput | None = None
+    desc: _T | None = None
 
     def event(
         kind: EventKind,
@@ -274,7 +390,7 @@ async def watch(
         previous_status: str | None = None,
         next_delay: float | None = None,
         error: Exception | None = None,
-    ) -> WaiterEvent:
+    ) -> WaiterEvent[_T]:
         return WaiterEvent(
             kind=kind,
             name=name,
@@ -298,7 +414,7 @@ async def watch(
             return None
         return max(0.0, min(policy.backoff.delay(attempt, draw()), remaining))
 
-    logger.debug("waiting for inference component %r to be %s", name, waiting_for)
+    logger.debug("waiting for %s %r to be %s", noun, name, waiting_for)
     while True:
         describes += 1
         try:
@@ -306,13 +422,13 @@ async def watch(
         except ResourceNotFound as exc:
             if until == "deleted":
                 status = desc = None
-                logger.debug("inference component %r is gone", name)
+                logger.debug("%s %r is gone", noun, name)
                 yield event(EventKind.SUCCEEDED)
                 return
             if seen or clock.now() - start >= policy.not_found_grace:
                 raise
             delay = plan()
-            logger.debug("inference component %r not found yet (retry in %s s)", name, delay)
+            logger.debug("%s %r not found yet (retry in %s s)", noun, name, delay)
             yield event(EventKind.RETRYING, error=exc, next_delay=delay)
         except (ServiceError, TransportError) as exc:
             if not is_transient(exc):
@@ -325,13 +441,15 @@ async def watch(
             previous = status
             old_copies = (desired, current)
             desc = latest
-            status = _status(latest)
-            desired, current = _copies(latest)
-            reason = latest.failure_reason
+            reading = reader.read(latest)
+            status = reading.status
+            desired, current = reading.desired_copies, reading.current_copies
+            reason = reading.failure_reason
             if describes == 1 or status != previous:
                 kind = EventKind.STATUS_CHANGED
                 logger.info(
-                    "inference component %r is %s (copies: %s current, %s desired)",
+                    "%s %r is %s (copies: %s current, %s desired)",
+                    noun,
                     name,
                     status,
                     current,
@@ -339,14 +457,14 @@ async def watch(
                 )
             elif (desired, current) != old_copies:
                 kind = EventKind.COPIES_CHANGED
-                logger.debug("inference component %r copies: %s/%s", name, current, desired)
+                logger.debug("%s %r copies: %s/%s", noun, name, current, desired)
             else:
                 kind = EventKind.POLLED
             transitioned = transitioned or status not in (None, "InService")
             shown = (
                 changed_since is None
                 or transitioned
-                or _modified_after(latest, changed_since)
+                or _modified_after(reading, changed_since)
                 or clock.now() - start >= policy.not_found_grace
             )
             # A rollback always leaves a FailureReason: without one, a description that
@@ -358,8 +476,10 @@ async def watch(
                 and (shown or reason != previous_failure)
                 and not (expect is None or expect(latest))
             )
-            done = _reached(until, latest, copies) and shown and not rolled_back
-            failed = rolled_back or (until != "deleted" and status in ("Failed", "Deleting"))
+            done = _reached(until, reading, copies) and shown and not rolled_back
+            failed = rolled_back or (
+                until != "deleted" and (reading.failed or status == "Deleting")
+            )
             delay = None if done or failed else plan()
             yield event(
                 kind,
@@ -371,13 +491,10 @@ async def watch(
                 return
             if failed:
                 yield event(EventKind.FAILED)
-                if rolled_back:
-                    news = reason if reason != previous_failure else None
-                    raise UpdateRolledBack(name, failure_reason=news or reason, description=desc)
-                if status == "Failed":
-                    raise ComponentFailed(name, status="Failed", failure_reason=reason)
+                if rolled_back or reading.failed:
+                    raise reader.failure(name, reading, latest, rolled_back)
                 raise WaiterError(
-                    f"inference component {name!r} is being deleted; it cannot become {waiting_for}"
+                    f"{noun} {name!r} is being deleted; it cannot become {waiting_for}"
                 )
         if delay is None:
             yield event(EventKind.TIMED_OUT)
@@ -387,6 +504,7 @@ async def watch(
                 elapsed=clock.now() - start,
                 waiting_for=waiting_for,
                 failure_reason=reason,
+                resource=noun,
             )
         await clock.sleep(delay)
         attempt += 1
@@ -394,7 +512,7 @@ async def watch(
 
 async def wait(
     name: str,
-    describe: Callable[[], Awaitable[DescribeInferenceComponentOutput]],
+    describe: Callable[[], Awaitable[_T]],
     *,
     until: Until = "in_service",
     copies: int | None = None,
@@ -403,14 +521,15 @@ async def wait(
     rng: Callable[[], float] | None = None,
     on_event: OnEvent | None = None,
     changed_since: datetime | None = None,
-    expect: Callable[[DescribeInferenceComponentOutput], bool] | None = None,
+    expect: Callable[[_T], bool] | None = None,
     previous_failure: str | None = None,
-) -> DescribeInferenceComponentOutput | None:
+    reader: StatusReader[Any] = COMPONENT,
+) -> _T | None:
     """Run :func:`watch` to its end, passing each event to ``on_event``.
 
-    Returns the last describe result (``None`` when the component was awaited deleted).
+    Returns the last describe result (``None`` when the resource was awaited deleted).
     """
-    last: WaiterEvent | None = None
+    last: WaiterEvent[_T] | None = None
     steps = watch(
         name,
         describe,
@@ -422,6 +541,7 @@ async def wait(
         changed_since=changed_since,
         expect=expect,
         previous_failure=previous_failure,
+        reader=reader,
     )
     async with aclosing(steps):
         async for last in steps:

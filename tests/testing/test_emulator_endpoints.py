@@ -126,7 +126,7 @@ async def test_emulator_command_line_options(
     assert (await client.describe_endpoint("two")).endpoint_status == "InService"
     with pytest.raises(ThrottlingError):
         await client.call(models.ListEndpointsInput())
-    with pytest.raises(ic_sdk.ComponentFailed, match="none left"):
+    with pytest.raises(ic_sdk.EndpointFailed, match="none left"):
         await client.create_endpoint_and_wait(
             ic_sdk.ic_endpoint("doomed", instance_type="ml.g5.xlarge", execution_role_arn=ROLE)
         )

@@ -65,7 +65,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME[=REASON]",
-        help="the next update of component NAME rolls back (repeatable)",
+        help="the next update of component or endpoint NAME rolls back (repeatable)",
     )
     group.add_argument(
         "--faults-on",

@@ -1,8 +1,10 @@
-"""``ic-sdk endpoint create|ls|describe|delete`` and ``ic-sdk teardown``.
+"""``ic-sdk endpoint create|update|ls|describe|delete`` and ``ic-sdk teardown``.
 
 ```
 ic-sdk endpoint create shared --instance-type ml.g5.12xlarge --role ARN --wait
 ic-sdk endpoint create shared --instance-type ml.g5.12xlarge --count 2 --min 1 --max 4 --role ARN
+ic-sdk endpoint update shared --count 3 --wait      # only what is given changes
+ic-sdk endpoint update shared --instance-type ml.g5.48xlarge --no-scaling --dry-run
 ic-sdk endpoint ls
 ic-sdk endpoint describe shared
 ic-sdk endpoint delete shared --wait
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from ic_sdk.cli._progress import Reporter
     from ic_sdk.cli._specs import SpecDocument
     from ic_sdk.client import InferenceComponentClient
+    from ic_sdk.endpoints import EndpointChange
     from ic_sdk.teardown import TeardownEvent
 
 __all__ = ["register"]
@@ -39,7 +42,10 @@ def register(
 ) -> None:
     """Add ``endpoint ...`` and ``teardown`` to the ``ic-sdk`` parser."""
     group = sub.add_parser(
-        "endpoint", help="create, list, show and delete IC-ready endpoints", description=__doc__
+        "endpoint",
+        help="create, update, list, show and delete IC-ready endpoints",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     global_options(group, top=False)
     inner = group.add_subparsers(dest="endpoint_command", metavar="ACTION", required=True)
@@ -65,6 +71,27 @@ def register(
         help="how requests reach instances",
     )
     wait_options(p, "the endpoint is InService")
+
+    p = action(
+        "update",
+        "change an endpoint's instances, scaling or routing (a new endpoint config)",
+        cmd_update,
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--instance-type", metavar="TYPE", help="new instance type")
+    p.add_argument("--count", type=int, default=None, metavar="N", help="instances")
+    p.add_argument("--role", default=None, metavar="ARN", help="execution role ARN")
+    p.add_argument("--min", type=int, default=None, metavar="N", help="managed scaling: fewest")
+    p.add_argument("--max", type=int, default=None, metavar="N", help="managed scaling: most")
+    p.add_argument("--no-scaling", action="store_true", help="turn managed instance scaling off")
+    p.add_argument(
+        "--routing",
+        default=None,
+        choices=("LEAST_OUTSTANDING_REQUESTS", "RANDOM"),
+        help="how requests reach instances",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would change; send nothing")
+    wait_options(p, "the endpoint runs the new config (then its previous config is deleted)")
 
     action("ls", "list endpoints", cmd_ls)
 
@@ -154,6 +181,108 @@ def cmd_create(args: argparse.Namespace) -> int:
                 )
             result["status"] = str(desc.endpoint_status)
         return result
+
+    return _run_json(args, work)
+
+
+#: ``ic_endpoint`` arguments read back from a described config's variant (wire name).
+_VARIANT_ARGUMENTS = {
+    "InstanceType": "instance_type",
+    "InitialInstanceCount": "instance_count",
+    "VariantName": "variant_name",
+    "ContainerStartupHealthCheckTimeoutInSeconds": "startup_health_check_timeout_s",
+    "ModelDataDownloadTimeoutInSeconds": "model_download_timeout_s",
+    "VolumeSizeInGB": "volume_size_gb",
+}
+
+
+def _current_arguments(name: str, config: models.DescribeEndpointConfigOutput) -> dict[str, Any]:
+    """The ``ic_endpoint`` arguments that plan ``config`` as it is."""
+    from ic_sdk.cli._output import CliError
+    from ic_sdk.serde import converter
+
+    wire: dict[str, Any] = converter.unstructure(config)
+    variants = wire.get("ProductionVariants") or []
+    if len(variants) != 1 or variants[0].get("ModelName") or not wire.get("ExecutionRoleArn"):
+        raise CliError(
+            f"{name}: config {config.endpoint_config_name!r} is not an IC-ready config of one "
+            "variant; update it with client.call(models.UpdateEndpointInput(...))"
+        )
+    variant = variants[0]
+    kwargs: dict[str, Any] = {"execution_role_arn": wire["ExecutionRoleArn"]}
+    kwargs.update({arg: variant[key] for key, arg in _VARIANT_ARGUMENTS.items() if key in variant})
+    scaling = variant.get("ManagedInstanceScaling") or {}
+    if scaling.get("Status") == "ENABLED":
+        kwargs["min_instances"] = scaling.get("MinInstanceCount")
+        kwargs["max_instances"] = scaling.get("MaxInstanceCount")
+    routing = (variant.get("RoutingConfig") or {}).get("RoutingStrategy")
+    if routing:
+        kwargs["routing"] = routing
+    return kwargs
+
+
+def _change_result(change: EndpointChange) -> dict[str, Any]:
+    result: dict[str, Any] = {"name": change.name, "kind": "endpoint", "action": change.action}
+    if change.action == "update":
+        result["changes"] = list(change.changes)
+        result["config"] = change.config_name
+    return result
+
+
+def _describe_change(change: EndpointChange, *, dry_run: bool) -> str:
+    if change.action == "unchanged":
+        return f"{change.name}: endpoint unchanged (config {change.config_name})"
+    verb = change.action if not dry_run else f"would {change.action}"
+    if change.action == "create":
+        return f"{change.name}: {verb} the endpoint (config {change.config_name})"
+    what = ", ".join(change.changes)
+    return f"{change.name}: {verb} the endpoint ({what}) to config {change.config_name}"
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from ic_sdk.endpoints import ic_endpoint
+
+    reporter = reporter_for(args)
+
+    async def work(client: InferenceComponentClient) -> dict[str, Any]:
+        from ic_sdk import _deploy
+
+        current = await client.describe_endpoint(args.name)
+        config_name = current.endpoint_config_name or args.name
+        config = await _deploy.describe_config(client, config_name)
+        kwargs = _current_arguments(args.name, config)
+        for option, arg in (
+            ("instance_type", "instance_type"),
+            ("count", "instance_count"),
+            ("role", "execution_role_arn"),
+            ("routing", "routing"),
+        ):
+            if getattr(args, option) is not None:
+                kwargs[arg] = getattr(args, option)
+        if args.no_scaling:
+            kwargs.pop("min_instances", None)
+            kwargs.pop("max_instances", None)
+        for option in ("min", "max"):
+            if getattr(args, option) is not None:
+                kwargs[f"{option}_instances"] = getattr(args, option)
+        plan = ic_endpoint(args.name, **kwargs)
+        change = await client.diff_endpoint(plan)
+        if args.dry_run or change.action == "unchanged":
+            reporter.step(_describe_change(change, dry_run=args.dry_run))
+            return _change_result(change)
+        reporter.step(_describe_change(change, dry_run=False))
+        if not args.wait:
+            change = await client.update_endpoint(plan)
+            reporter.step(
+                f"{args.name}: updating; config {config_name} stays (with --wait it is "
+                "deleted once the endpoint runs the new one)"
+            )
+            return {**_change_result(change), "previous_config": config_name}
+        with reporter.tracking() as tracker:
+            desc = await client.update_endpoint_and_wait(
+                plan, timeout_s=_timeout(args), on_event=tracker.on_event
+            )
+        return {**_change_result(change), "status": str(desc.endpoint_status)}
 
     return _run_json(args, work)
 
@@ -265,41 +394,33 @@ async def apply_endpoints(
     args: argparse.Namespace,
     reporter: Reporter,
 ) -> list[dict[str, Any]]:
-    """``ic-sdk apply`` for endpoint documents: create what is missing, wait for all.
+    """``ic-sdk apply`` for endpoint documents: converge each endpoint on its document.
 
-    Components can only be created on an ``InService`` endpoint, so every endpoint of
-    the stack is awaited before any component is applied (``--dry-run`` sends nothing).
-    An existing endpoint is left as it is: endpoint updates are not applied.
+    A missing endpoint is created; one whose config differs from the document is updated
+    (a new config, then the previous one deleted); one that matches is left alone. Each
+    is awaited ``InService`` (in parallel) before any component is applied: the service
+    refuses components before that. ``--dry-run`` says what would be done, sends nothing.
     """
-    from ic_sdk.cli._endpoint_doc import plan_of
-    from ic_sdk.errors import ResourceNotFound
+    import asyncio
 
-    results: list[dict[str, Any]] = []
-    to_wait: list[str] = []
-    for doc in docs:
-        plan = plan_of(doc.data)
-        try:
-            current = await client.describe_endpoint(plan.name)
-        except ResourceNotFound:
-            current = None
-        action = "create" if current is None else "unchanged"
-        result: dict[str, Any] = {"name": plan.name, "kind": "endpoint", "action": action}
-        results.append(result)
-        if current is not None:
-            if current.endpoint_config_name != plan.config_name:
-                result["note"] = f"uses config {current.endpoint_config_name!r}; left as it is"
-            reporter.step(f"{plan.name}: endpoint exists ({current.endpoint_status})")
-        elif args.dry_run:
-            reporter.step(f"{plan.name}: would create the endpoint")
-            continue
-        else:
-            await client.create_endpoint(plan)
-            reporter.step(f"{plan.name}: creating the endpoint")
-        to_wait.append(plan.name)
-    for name in to_wait:
-        with reporter.tracking() as tracker:
-            desc = await client.wait_until_endpoint_in_service(
-                name, timeout_s=_timeout(args), on_event=tracker.on_event
+    from ic_sdk.cli._endpoint_doc import plan_of
+
+    plans = [plan_of(doc.data) for doc in docs]
+    changes = [await client.diff_endpoint(plan) for plan in plans]
+    results = [_change_result(change) for change in changes]
+    for change in changes:
+        reporter.step(_describe_change(change, dry_run=args.dry_run))
+    if args.dry_run or not plans:
+        return results
+    with reporter.tracking() as tracker:
+        applied = await asyncio.gather(
+            *(
+                client.apply_endpoint(plan, timeout_s=_timeout(args), on_event=tracker.on_event)
+                for plan in plans
             )
-        next(r for r in results if r["name"] == name)["status"] = str(desc.endpoint_status)
+        )
+    for result, change in zip(results, applied, strict=True):
+        result.update(_change_result(change))
+        if change.description is not None:
+            result["status"] = str(change.description.endpoint_status)
     return results

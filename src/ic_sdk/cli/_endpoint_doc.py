@@ -12,9 +12,10 @@ requests, documents with a single top-level ``Endpoint`` key::
       MaxInstances: 2
 
 Each member is an argument of :func:`ic_sdk.ic_endpoint` (the table below is the one
-source for the loader, the checks and the JSON Schema). ``ic-sdk apply`` creates the
-endpoints first (config, then endpoint), waits until they are ``InService`` (the service
-refuses components before that), then goes through the components in order.
+source for the loader, the checks and the JSON Schema). ``ic-sdk apply`` converges the
+endpoints first (``client.apply_endpoint``: created if missing, updated through a new
+config if their config differs, left alone otherwise), waits until they are ``InService``
+(the service refuses components before that), then goes through the components in order.
 """
 
 from __future__ import annotations

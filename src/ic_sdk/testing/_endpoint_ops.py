@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
+from ic_sdk.testing import _endpoint_update
 from ic_sdk.testing._resources import (
     Endpoint,
     EndpointConfig,
@@ -145,14 +146,16 @@ def describe_endpoint(state: EmulatorState, body: Wire) -> Wire:
     endpoint = state.endpoint(body["EndpointName"])
     running = endpoint.status in (Status.IN_SERVICE, Status.UPDATING)
     summaries = []
-    for variant in endpoint.config.variants:
-        count = int(variant.get("InitialInstanceCount") or 1)
+    for variant in map(endpoint.effective, endpoint.config.variants):
+        given = variant.get("InitialInstanceCount")
+        count = 1 if given is None else int(given)
         weight = float(variant.get("InitialVariantWeight", 1.0))
+        current = endpoint.settling.get(variant["VariantName"], count)
         summary: Wire = {
             "VariantName": variant["VariantName"],
             "CurrentWeight": weight if running else 0.0,
             "DesiredWeight": weight,
-            "CurrentInstanceCount": count if running else 0,
+            "CurrentInstanceCount": current if running else 0,
             "DesiredInstanceCount": count,
         }
         for key in ("ManagedInstanceScaling", "RoutingConfig"):
@@ -172,6 +175,9 @@ def describe_endpoint(state: EmulatorState, body: Wire) -> Wire:
     }
     if endpoint.failure_reason is not None:
         out["FailureReason"] = endpoint.failure_reason
+    pending = _endpoint_update.pending_summary(endpoint)
+    if pending is not None:
+        out["PendingDeploymentSummary"] = pending
     return out
 
 
@@ -202,4 +208,5 @@ OPERATIONS: Mapping[str, Callable[[EmulatorState, Wire], Wire]] = {
     "CreateEndpoint": create_endpoint,
     "DescribeEndpoint": describe_endpoint,
     "DeleteEndpoint": delete_endpoint,
+    **_endpoint_update.OPERATIONS,
 }

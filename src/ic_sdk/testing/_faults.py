@@ -171,7 +171,8 @@ class Faults:
         self._create_failures[name.lower()] = reason
 
     def fail_next_update(self, name: str, *, reason: str) -> None:
-        """The next update of component ``name`` rolls back: ``InService`` with ``FailureReason``."""
+        """The next update of component or endpoint ``name`` rolls back: ``InService`` with
+        ``FailureReason`` (an endpoint keeps its previous config, or instance counts)."""
         self._update_failures[name.lower()] = reason
 
     def clear(self) -> None:

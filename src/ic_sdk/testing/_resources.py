@@ -139,9 +139,31 @@ class Endpoint:
     status: Status
     failure_reason: str | None = None
     generation: int = 0
+    #: The config an UpdateEndpoint in progress deploys (``_endpoint_update``), and since when.
+    pending: EndpointConfig | None = None
+    pending_since: float | None = None
+    #: Instance counts and weights per variant set by UpdateEndpointWeightsAndCapacities:
+    #: they replace the config's initial ones until the next UpdateEndpoint.
+    capacities: dict[str, int] = attrs.field(factory=dict)
+    weights: dict[str, float] = attrs.field(factory=dict)
+    #: Instance counts still running while such a change is applied.
+    settling: dict[str, int] = attrs.field(factory=dict)
+
+    def effective(self, variant: Wire) -> Wire:
+        """``variant`` of the config, with the instance count and weight set since."""
+        name = variant.get("VariantName", "")
+        if name not in self.capacities and name not in self.weights:
+            return variant
+        out = dict(variant)
+        if name in self.capacities:
+            out["InitialInstanceCount"] = self.capacities[name]
+        if name in self.weights:
+            out["InitialVariantWeight"] = self.weights[name]
+        return out
 
     def variant(self, name: str) -> Wire | None:
-        return next((v for v in self.config.variants if v.get("VariantName") == name), None)
+        found = next((v for v in self.config.variants if v.get("VariantName") == name), None)
+        return None if found is None else self.effective(found)
 
 
 @attrs.define(kw_only=True, eq=False)

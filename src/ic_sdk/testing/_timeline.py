@@ -26,6 +26,7 @@ class Delays:
 
     endpoint_create: float = 0.5
     endpoint_delete: float = 0.3
+    endpoint_update: float = 0.5
     component_create: float = 0.5
     component_update: float = 0.4
     component_delete: float = 0.3
@@ -36,6 +37,7 @@ class Delays:
         return cls(
             endpoint_create=seconds,
             endpoint_delete=seconds,
+            endpoint_update=seconds,
             component_create=seconds,
             component_update=seconds,
             component_delete=seconds,
