@@ -17,6 +17,9 @@ what a loaded machine gives to other processes; wall-clock figures are in the no
 3. What skipping botocore's second check of every request saves: the client's default
    (``parameter_validation=False``, ``ic_sdk.validate`` has already checked the
    request) against the same client with ``AioConfig(parameter_validation=True)``.
+4. The facade's own cost, without what its botocore configuration saves: ``describe``
+   against a raw client configured the way ic_sdk configures its own (no parameter
+   validation, botocore's retry handler dropped).
 
 The waiter's figures are in ``bench_waiter.py``.
 """
@@ -36,6 +39,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 from ic_sdk import InferenceComponentClient, base_component, models
+from ic_sdk._transport import aio_config, drop_botocore_retries
 from ic_sdk.clock import FakeClock
 from ic_sdk.serde import converter
 from ic_sdk.testing import LocalSageMaker
@@ -139,6 +143,11 @@ async def main() -> None:
             session.create_client("sagemaker", **sm.client_kwargs("sagemaker")) as raw,
             session.create_client("sagemaker", **sm.client_kwargs("sagemaker")) as raw2,
             session.create_client(
+                "sagemaker",
+                **sm.client_kwargs("sagemaker"),
+                config=aio_config("standard", None),
+            ) as raw_like,
+            session.create_client(
                 "sagemaker-runtime", **sm.client_kwargs("sagemaker-runtime")
             ) as raw_rt,
         ):
@@ -209,6 +218,24 @@ async def main() -> None:
                 baseline=theirs * 1e6,
                 baseline_label=f"{RAW} describe_inference_component",
                 note=how,
+            )
+            drop_botocore_retries(raw_like)
+
+            async def raw_like_describe() -> None:
+                await raw_like.describe_inference_component(InferenceComponentName="bench")
+
+            ours, theirs, ratio, how = await interleaved(facade_describe, raw_like_describe)
+            record(
+                BENCH,
+                "describe_own_overhead",
+                "describe, the facade's own cost",
+                ours * 1e6,
+                "µs",
+                baseline=theirs * 1e6,
+                baseline_label=f"{RAW} configured as ic_sdk configures its clients",
+                ratio=ratio,
+                note="no parameter validation and no botocore retry handler on either side: "
+                "what validating, serializing, retrying and structuring add; " + how,
             )
             ours, theirs, ratio, how = await interleaved(facade_invoke, raw_invoke)
             record(
