@@ -13,7 +13,6 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
 from datetime import datetime
-from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -177,11 +176,11 @@ class ClientCore:
         self,
         method: str,
         wire: dict[str, Any],
-        *,
-        runtime: bool = False,
-        service: str | None = None,
         out: type[Any] | None = None,
         operation: str = "",
+        runtime: bool = False,
+        *,
+        service: str | None = None,
     ) -> Any:
         """One attempt: call aiobotocore's ``method`` with ``wire``; errors mapped,
         metadata dropped; the answer as an ``out`` model when given (else the dict).
@@ -293,7 +292,7 @@ class ClientCore:
         operation = operation_of(request)
         raise_problems(request, operation)
         wire = unstructure_fn(request.__class__)(request)
-        result: _T = await self._send(method, wire, out=out, operation=operation)
+        result: _T = await self._send(method, wire, out, operation)
         return result
 
     def _run(
@@ -317,9 +316,15 @@ class ClientCore:
         operation = operation_of(request)
         raise_problems(request, operation)
         wire = unstructure_fn(request.__class__)(request)
+        # The attempt's arguments go through run(), not a partial: 3 objects fewer alive
+        # per call in flight, which 10,000 concurrent calls feel in the collector.
         return retry.run(
             operation,
-            partial(self._send, method, wire, out=out, operation=operation),
+            self._send,
+            method,
+            wire,
+            out,
+            operation,
             policy=policy or self._retry_policy,
             clock=self._clock,
             rng=self._rng,

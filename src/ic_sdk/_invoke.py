@@ -5,7 +5,6 @@ retries, and reading an event stream's payload parts."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ic_sdk import retry
@@ -81,7 +80,12 @@ async def invoke_raw(
     try:
         answer: dict[str, Any] = await retry.run(
             operation,
-            partial(client._send, method, wire, runtime=True),
+            client._send,
+            method,
+            wire,
+            None,
+            operation,
+            True,  # runtime
             policy=client._retry_policy,
             clock=client._clock,
             rng=client._rng,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple
 
 import attrs
 
@@ -60,6 +60,7 @@ __all__ = [
 logger = logging.getLogger("ic_sdk.retry")
 
 _T = TypeVar("_T")
+_Args = TypeVarTuple("_Args")
 
 #: Fragments of the service's messages that mean "maybe it was me, a moment ago".
 RECONCILABLE_MARKERS = (
@@ -224,14 +225,14 @@ Reconcile = Callable[[IcSdkError], Awaitable[_T | None]]
 
 async def run(
     operation: str,
-    attempt: Callable[[], Awaitable[_T]],
-    *,
+    attempt: Callable[[*_Args], Awaitable[_T]],
+    *args: *_Args,
     policy: RetryPolicy,
     clock: Clock,
     rng: Callable[[], float],
     reconcile: Callable[[IcSdkError], Awaitable[_T | None]] | None = None,
 ) -> _T:
-    """Run ``attempt`` until it succeeds, retrying transient errors within ``policy``.
+    """Run ``attempt(*args)`` until it succeeds, retrying transient errors within ``policy``.
 
     With ``reconcile`` (mutations): once an attempt may have been applied
     (:func:`may_have_applied`), the error that finally ends the call (a final or
@@ -248,7 +249,7 @@ async def run(
     while True:
         attempts += 1
         try:
-            return await attempt()
+            return await attempt(*args)
         except IcSdkError as exc:
             if reconcile is not None and not isinstance(exc, ClientClosed):
                 ambiguous = ambiguous or may_have_applied(exc)
