@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from ic_sdk import ServiceValidationError, TransportError, ValidationError, retry
+from ic_sdk import (
+    MalformedResponse,
+    ServiceValidationError,
+    TransportError,
+    ValidationError,
+    autoscaling,
+    retry,
+)
 from ic_sdk.autoscaling import (
     COPY_DIMENSION,
     METRICS,
@@ -411,3 +418,102 @@ async def test_concurrency_is_tracked_at_high_resolution(
     # Three 10-second data points above 2 per copy: 1 -> ceil(1 * 8 / 2) = 4 within a minute.
     first = next(t for t, copies in seen if copies == 4)
     assert 30 <= first <= 50
+
+
+# -- reads that page ---------------------------------------------------------------------
+# Application Auto Scaling answers 10 policies a page, CloudWatch 50 alarms: every read
+# follows NextToken, each page retried like any call.
+
+
+async def all_alarms(cloudwatch: Any) -> list[str]:
+    pages = cloudwatch.get_paginator("describe_alarms").paginate()
+    return [a["AlarmName"] async for page in pages for a in page["MetricAlarms"]]
+
+
+async def alarm_on(cloudwatch: Any, name: str, action: str, component: str) -> None:
+    await cloudwatch.put_metric_alarm(
+        AlarmName=name,
+        AlarmActions=[action],
+        MetricName="NoCapacityInvocationFailures",
+        Namespace="AWS/SageMaker",
+        Statistic="Maximum",
+        Dimensions=[{"Name": "InferenceComponentName", "Value": component}],
+        Period=30,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+
+
+async def test_every_page_of_policies_is_read_and_their_alarms_removed(
+    client: InferenceComponentClient, component: str, aas: Any, cloudwatch: Any
+) -> None:
+    await client.autoscale(component, min_copies=0, max_copies=3, target=TARGET)
+    for i in range(12):  # 14 policies in all: two pages
+        answer = await aas.put_scaling_policy(
+            **SCOPE,
+            ResourceId=resource_id(component),
+            PolicyName=f"extra-{i:02}",
+            PolicyType="StepScaling",
+            StepScalingPolicyConfiguration={
+                "AdjustmentType": "ChangeInCapacity",
+                "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+            },
+        )
+        await alarm_on(cloudwatch, f"extra-{i:02}-alarm", answer["PolicyARN"], component)
+    view = await client.autoscaling(component)
+    assert view is not None
+    assert sorted(p.name for p in view.policies) == sorted(
+        [TRACKING_POLICY, ZERO_POLICY, *(f"extra-{i:02}" for i in range(12))]
+    )
+    assert await client.remove_autoscaling(component) is True
+    assert await all_alarms(cloudwatch) == []
+
+
+async def test_alarms_past_a_page_and_a_delete_batch_are_removed(
+    client: InferenceComponentClient, component: str, aas: Any, cloudwatch: Any
+) -> None:
+    # 110 alarms invoking the scale-from-zero policy: three pages of DescribeAlarms, and
+    # more names than one DeleteAlarms takes (100).
+    view = await client.autoscale(component, min_copies=0, max_copies=3, target=TARGET)
+    zero = next(p.arn for p in view.policies if p.name == ZERO_POLICY)
+    for i in range(110):
+        await alarm_on(cloudwatch, f"also-{i:03}", zero, component)
+    assert await client.remove_autoscaling(component) is True
+    assert await all_alarms(cloudwatch) == []
+
+
+async def test_a_page_that_fails_is_retried(
+    sm: LocalSageMaker, client: InferenceComponentClient, component: str, cloudwatch: Any
+) -> None:
+    view = await client.autoscale(component, min_copies=0, max_copies=3, target=TARGET)
+    zero = next(p.arn for p in view.policies if p.name == ZERO_POLICY)
+    for i in range(60):
+        await alarm_on(cloudwatch, f"also-{i:03}", zero, component)
+    faults = []
+
+    async def send(service: Any, method: str, wire: dict[str, Any], **kwargs: Any) -> Any:
+        # The first request for a second page meets a throttle, a 5xx and a dropped
+        # connection before it is answered.
+        if "NextToken" in wire and not faults:
+            faults.append(sm.faults.throttle(times=1))
+            faults.append(sm.faults.server_error(times=1))
+            faults.append(sm.faults.drop_connection(times=1))
+        return await client._send_to(service, method, wire, **kwargs)
+
+    assert await autoscaling.remove_autoscaling(send, component) is True
+    assert [f.fired for f in faults] == [1, 1, 1]
+    assert await all_alarms(cloudwatch) == []
+
+
+async def test_a_service_repeating_a_token_is_an_error_not_a_loop() -> None:
+    sent = 0
+
+    async def send(service: Any, method: str, wire: dict[str, Any], **kwargs: Any) -> Any:
+        nonlocal sent
+        sent += 1
+        return {"ScalingPolicies": [], "NextToken": "same"}
+
+    with pytest.raises(MalformedResponse, match="same NextToken twice"):
+        await autoscaling.autoscaling(send, "llm")
+    assert sent < 10

@@ -67,7 +67,7 @@ from ic_sdk._autoscaling_plan import (
     zero_alarm,
     zero_policy,
 )
-from ic_sdk.errors import ResourceNotFound, ServiceError, ValidationError
+from ic_sdk.errors import MalformedResponse, ResourceNotFound, ServiceError, ValidationError
 from ic_sdk.reconcile import matches
 from ic_sdk.validation import Problem
 
@@ -128,8 +128,43 @@ def _raise(problems: Sequence[Problem], operation: str) -> None:
 # -- calls ------------------------------------------------------------------------------
 
 
+#: The most alarm names one ``DescribeAlarms`` or ``DeleteAlarms`` takes (botocore
+#: ``cloudwatch``: ``AlarmNames`` max 100).
+_ALARM_NAMES_MAX: Final = 100
+
+
+async def _read_all(
+    send: Sender,
+    service: Service,
+    method: str,
+    wire: dict[str, Any],
+    key: str,
+    *,
+    most: int | None = None,
+) -> list[dict[str, Any]]:
+    """The items under ``key`` on every page of the read ``method``: the request is sent
+    again with each answer's ``NextToken`` until an answer has none (or ``most`` items
+    were read). Each page is one ``send``, retried as every call is; a service that
+    answers the same token twice raises :class:`~ic_sdk.errors.MalformedResponse` rather
+    than loop forever."""
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    request = wire
+    while True:
+        answer = await send(service, method, request)
+        items.extend(answer.get(key) or ())
+        token = answer.get("NextToken")
+        if not token or (most is not None and len(items) >= most):
+            return items if most is None else items[:most]
+        if token in seen:
+            raise MalformedResponse(f"{method} answered the same NextToken twice", operation=method)
+        seen.add(token)
+        request = {**wire, "NextToken": token}
+
+
 async def _target(send: Sender, name: str) -> dict[str, Any] | None:
-    answer = await send(
+    targets = await _read_all(
+        send,
         "application-autoscaling",
         "describe_scalable_targets",
         {
@@ -137,13 +172,14 @@ async def _target(send: Sender, name: str) -> dict[str, Any] | None:
             "ResourceIds": [resource_id(name)],
             "ScalableDimension": COPY_DIMENSION,
         },
+        "ScalableTargets",
     )
-    targets: list[dict[str, Any]] = answer.get("ScalableTargets") or []
     return targets[0] if targets else None
 
 
 async def _policies(send: Sender, name: str) -> list[dict[str, Any]]:
-    answer = await send(
+    return await _read_all(
+        send,
         "application-autoscaling",
         "describe_scaling_policies",
         {
@@ -151,13 +187,29 @@ async def _policies(send: Sender, name: str) -> list[dict[str, Any]]:
             "ResourceId": resource_id(name),
             "ScalableDimension": COPY_DIMENSION,
         },
+        "ScalingPolicies",
     )
-    return list(answer.get("ScalingPolicies") or [])
+
+
+def _batches(names: Sequence[str]) -> list[list[str]]:
+    """``names`` in lists of at most :data:`_ALARM_NAMES_MAX`."""
+    return [list(names[i : i + _ALARM_NAMES_MAX]) for i in range(0, len(names), _ALARM_NAMES_MAX)]
 
 
 async def _alarms(send: Sender, names: Sequence[str]) -> list[dict[str, Any]]:
-    answer = await send("cloudwatch", "describe_alarms", {"AlarmNames": list(names)})
-    return list(answer.get("MetricAlarms") or [])
+    found: list[dict[str, Any]] = []
+    for batch in _batches(names):
+        found += await _read_all(
+            send, "cloudwatch", "describe_alarms", {"AlarmNames": batch}, "MetricAlarms"
+        )
+    return found
+
+
+async def _alarms_acting_on(send: Sender, arn: str) -> list[dict[str, Any]]:
+    """The alarms with an action starting with ``arn`` (a policy's)."""
+    return await _read_all(
+        send, "cloudwatch", "describe_alarms", {"ActionPrefix": arn}, "MetricAlarms"
+    )
 
 
 async def _put_policy(send: Sender, name: str, wire: dict[str, Any]) -> str:
@@ -180,14 +232,16 @@ async def _put_policy(send: Sender, name: str, wire: dict[str, Any]) -> str:
 
 
 async def _delete_alarms(send: Sender, names: Sequence[str]) -> None:
-    if not names:
-        return
+    for batch in _batches(names):
+        await _delete_alarm_batch(send, batch)
 
+
+async def _delete_alarm_batch(send: Sender, names: list[str]) -> None:
     async def gone() -> dict[str, Any] | None:
         return None if await _alarms(send, names) else {}
 
     with contextlib.suppress(ResourceNotFound):  # already gone
-        await send("cloudwatch", "delete_alarms", {"AlarmNames": list(names)}, applied=gone)
+        await send("cloudwatch", "delete_alarms", {"AlarmNames": names}, applied=gone)
 
 
 async def _delete_policy(send: Sender, name: str, policy: str) -> None:
@@ -295,13 +349,16 @@ async def autoscaling(send: Sender, name: str) -> Autoscaling | None:
         _target(send, name),
         _policies(send, name),
         _alarms(send, [alarm_name(name)]),
-        send(
+        _read_all(
+            send,
             "application-autoscaling",
             "describe_scaling_activities",
             {**scope(name), "MaxResults": RECENT_ACTIVITIES},
+            "ScalingActivities",
+            most=RECENT_ACTIVITIES,
         ),
     )
-    return view(name, target, policies, alarms, activities.get("ScalingActivities") or [])
+    return view(name, target, policies, alarms, activities)
 
 
 async def remove_autoscaling(send: Sender, name: str) -> bool:
@@ -313,10 +370,8 @@ async def remove_autoscaling(send: Sender, name: str) -> bool:
     # Alarms that invoke this component's policies would be left pointing at nothing.
     arns = {p["PolicyARN"] for p in policies if p.get("PolicyType") == "StepScaling"}
     owned = {a["AlarmName"] for a in alarms}
-    if arns:
-        for arn in arns:
-            answer = await send("cloudwatch", "describe_alarms", {"ActionPrefix": arn})
-            owned.update(a["AlarmName"] for a in answer.get("MetricAlarms") or [])
+    for arn in sorted(arns):
+        owned.update(a["AlarmName"] for a in await _alarms_acting_on(send, arn))
     if target is not None:
 
         async def gone() -> dict[str, Any] | None:

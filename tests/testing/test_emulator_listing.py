@@ -326,3 +326,13 @@ async def test_describe_alarms_honours_alarm_types_and_composite_families(
         "ValidationError",
         "AlarmNamePrefix",
     )
+
+
+async def test_alarm_names_are_at_most_100_a_request(cloudwatch: Any) -> None:
+    await _alarms(cloudwatch)
+    too_many = [*NAMES, *(f"none-{i}" for i in range(98))]
+    for call in (cloudwatch.describe_alarms, cloudwatch.delete_alarms):
+        await expect_error(
+            call(AlarmNames=too_many), "ValidationError", "less than or equal to 100"
+        )
+    assert len((await cloudwatch.describe_alarms(AlarmNames=list(NAMES)))["MetricAlarms"]) == 3

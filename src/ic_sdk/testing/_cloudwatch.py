@@ -77,12 +77,26 @@ _ALARM_PAGING: Final = Paging(
     bad_limit=lambda message: ServiceFault("InvalidParameterValue", message),
     limit_field="MaxRecords",
 )
+#: ``AlarmNames`` of DescribeAlarms and DeleteAlarms: at most 100 names.
+_ALARM_NAMES_MAX: Final = 100
 #: GetMetricStatistics answers at most this many data points.
 _MAX_DATAPOINTS: Final = 1440
 
 
 def _invalid(message: str) -> ServiceFault:
     return ServiceFault("ValidationError", message)
+
+
+def _alarm_names(body: Wire) -> list[Any]:
+    """``AlarmNames`` of a ``DescribeAlarms`` or ``DeleteAlarms``: at most
+    :data:`_ALARM_NAMES_MAX` (botocore checks no maximum, the service does)."""
+    names = list(body.get("AlarmNames") or [])
+    if len(names) > _ALARM_NAMES_MAX:
+        raise _invalid(
+            "1 validation error detected: Value at 'alarmNames' failed to satisfy "
+            f"constraint: Member must have length less than or equal to {_ALARM_NAMES_MAX}"
+        )
+    return names
 
 
 def _missing(name: str) -> ServiceFault:
@@ -415,7 +429,7 @@ class CloudWatch:
                 "With ChildrenOfAlarmName or ParentsOfAlarmName, only MaxRecords and "
                 "NextToken may be given."
             )
-        names = body.get("AlarmNames")
+        names = _alarm_names(body)
         prefix = body.get("AlarmNamePrefix")
         if names and prefix:
             raise _invalid("AlarmNamePrefix and AlarmNames cannot be given together.")
@@ -448,7 +462,7 @@ class CloudWatch:
         return out
 
     def delete_alarms(self, body: Wire, now: float) -> Wire:
-        names = [str(n) for n in body.get("AlarmNames") or []]
+        names = [str(n) for n in _alarm_names(body)]
         unknown = [n for n in names if n not in self._alarms]
         if unknown:
             raise ServiceFault(
