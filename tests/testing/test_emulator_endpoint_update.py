@@ -269,3 +269,17 @@ async def test_capacities_must_hold_the_components_and_name_real_variants(
     desc = await sagemaker.describe_endpoint(EndpointName="ep")
     assert desc["FailureReason"] == "Request to service failed"
     assert desc["ProductionVariants"][0]["DesiredInstanceCount"] == 2
+
+
+async def test_a_config_for_components_needs_an_instance_type_on_every_variant(
+    sagemaker: Any, endpoint: str
+) -> None:
+    # CreateEndpoint and UpdateEndpoint refuse it alike.
+    request = ic_endpoint_config("no-type")
+    del request["ProductionVariants"][0]["InstanceType"]
+    await sagemaker.create_endpoint_config(**request)
+    for call in (
+        sagemaker.create_endpoint(EndpointName="other", EndpointConfigName="no-type"),
+        sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="no-type"),
+    ):
+        await expect_error(call, "ValidationException", "needs an InstanceType on every")

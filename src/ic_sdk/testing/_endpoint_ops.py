@@ -120,13 +120,7 @@ def create_endpoint(state: EmulatorState, body: Wire) -> Wire:
     if name.lower() in state.endpoints:
         raise invalid(f'Cannot create already existing endpoint "{arn}".')
     config = state.config(body["EndpointConfigName"])
-    if config.hosts_components:
-        missing = [v["VariantName"] for v in config.variants if not v.get("InstanceType")]
-        if missing:
-            raise invalid(
-                "An endpoint for inference components needs an InstanceType on every "
-                f"production variant; missing on: {', '.join(missing)}."
-            )
+    _endpoint_update.ensure_instance_types(config)
     now = state.wall()
     endpoint = Endpoint(
         name=name,

@@ -41,7 +41,19 @@ from ic_sdk.testing._resources import (
 if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
-__all__ = ["OPERATIONS", "pending_summary"]
+__all__ = ["OPERATIONS", "ensure_instance_types", "pending_summary"]
+
+
+def ensure_instance_types(config: EndpointConfig) -> None:
+    """A config for inference components names an ``InstanceType`` on every variant
+    (CreateEndpoint and UpdateEndpoint refuse it otherwise)."""
+    if config.hosts_components:
+        missing = [v["VariantName"] for v in config.variants if not v.get("InstanceType")]
+        if missing:
+            raise invalid(
+                "An endpoint for inference components needs an InstanceType on every "
+                f"production variant; missing on: {', '.join(missing)}."
+            )
 
 
 def _ensure_updatable(endpoint: Endpoint) -> None:
@@ -121,13 +133,7 @@ def update_endpoint(state: EmulatorState, body: Wire) -> Wire:
     endpoint = state.endpoint(body["EndpointName"])
     config = state.config(body["EndpointConfigName"])
     _ensure_updatable(endpoint)
-    if config.hosts_components:
-        missing = [v["VariantName"] for v in config.variants if not v.get("InstanceType")]
-        if missing:
-            raise invalid(
-                "An endpoint for inference components needs an InstanceType on every "
-                f"production variant; missing on: {', '.join(missing)}."
-            )
+    ensure_instance_types(config)
     _ensure_hosts(state, endpoint, config)
     failure = state.faults.take_update_failure(endpoint.name)
     endpoint.status = Status.UPDATING
