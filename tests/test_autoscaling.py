@@ -24,7 +24,7 @@ from ic_sdk.autoscaling import (
 )
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
-from ic_sdk.testing import LocalSageMaker
+from ic_sdk.testing import FaultRule, LocalSageMaker
 from ic_sdk.testing._resources import NO_CAPACITY_MESSAGE
 from tests.client_support import ROLE, SESSION, base, facade
 
@@ -445,6 +445,16 @@ async def alarm_on(cloudwatch: Any, name: str, action: str, component: str) -> N
     )
 
 
+async def alarms_on_zero_policy(
+    client: InferenceComponentClient, cloudwatch: Any, component: str, count: int
+) -> None:
+    """Autoscale ``component`` to zero, and ``count`` more alarms invoking its step policy."""
+    view = await client.autoscale(component, min_copies=0, max_copies=3, target=TARGET)
+    zero = next(p.arn for p in view.policies if p.name == ZERO_POLICY)
+    for i in range(count):
+        await alarm_on(cloudwatch, f"also-{i:03}", zero, component)
+
+
 async def test_every_page_of_policies_is_read_and_their_alarms_removed(
     client: InferenceComponentClient, component: str, aas: Any, cloudwatch: Any
 ) -> None:
@@ -471,14 +481,11 @@ async def test_every_page_of_policies_is_read_and_their_alarms_removed(
 
 
 async def test_alarms_past_a_page_and_a_delete_batch_are_removed(
-    client: InferenceComponentClient, component: str, aas: Any, cloudwatch: Any
+    client: InferenceComponentClient, component: str, cloudwatch: Any
 ) -> None:
     # 110 alarms invoking the scale-from-zero policy: three pages of DescribeAlarms, and
     # more names than one DeleteAlarms takes (100).
-    view = await client.autoscale(component, min_copies=0, max_copies=3, target=TARGET)
-    zero = next(p.arn for p in view.policies if p.name == ZERO_POLICY)
-    for i in range(110):
-        await alarm_on(cloudwatch, f"also-{i:03}", zero, component)
+    await alarms_on_zero_policy(client, cloudwatch, component, 110)
     assert await client.remove_autoscaling(component) is True
     assert await all_alarms(cloudwatch) == []
 
@@ -486,11 +493,8 @@ async def test_alarms_past_a_page_and_a_delete_batch_are_removed(
 async def test_a_page_that_fails_is_retried(
     sm: LocalSageMaker, client: InferenceComponentClient, component: str, cloudwatch: Any
 ) -> None:
-    view = await client.autoscale(component, min_copies=0, max_copies=3, target=TARGET)
-    zero = next(p.arn for p in view.policies if p.name == ZERO_POLICY)
-    for i in range(60):
-        await alarm_on(cloudwatch, f"also-{i:03}", zero, component)
-    faults = []
+    await alarms_on_zero_policy(client, cloudwatch, component, 60)
+    faults: list[FaultRule] = []
 
     async def send(service: Any, method: str, wire: dict[str, Any], **kwargs: Any) -> Any:
         # The first request for a second page meets a throttle, a 5xx and a dropped
