@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiobotocore.config import AioConfig
@@ -17,6 +18,21 @@ ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
 VARIANT = "AllTraffic"
 SECRET = "hf_TOPSECRET_VALUE_42"
+
+#: Injects a fault for operation ``op`` (the ``fault`` fixture of ``tests/conftest.py``
+#: takes each in turn): every one a mutation must survive, its outcome still told right.
+Inject = Callable[[LocalSageMaker, str], object]
+
+FAULTS: dict[str, Inject] = {
+    "throttled": lambda sm, op: sm.faults.throttle(times=2, operations=op),
+    "503": lambda sm, op: sm.faults.server_error(status=503, times=2, operations=op),
+    "dropped": lambda sm, op: sm.faults.drop_connection(times=2, operations=op),
+    "lost answer": lambda sm, op: sm.faults.lose_answers(op, times=1),
+    "lost, then throttled": lambda sm, op: (
+        sm.faults.lose_answers(op, times=1),
+        sm.faults.throttle(times=1, operations=op),
+    ),
+}
 
 # One session for all: it caches botocore's service models between clients.
 SESSION = AioSession()

@@ -15,7 +15,7 @@ from aiobotocore.config import AioConfig
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
-from tests.client_support import facade, make_endpoint, raw_client
+from tests.client_support import FAULTS, Inject, facade, make_endpoint, raw_client
 
 #: The CLI tests' fixtures (``aws_env``, ``emu``: an emulator on a thread).
 pytest_plugins = ("tests.cli_support",)
@@ -76,3 +76,9 @@ async def cloudwatch(sm: LocalSageMaker, raw_config: AioConfig | None) -> AsyncI
 async def endpoint(raw: Any, clock: FakeClock) -> str:
     """An InService endpoint for inference components: one ml.g5.12xlarge (4 x A10G)."""
     return await make_endpoint(raw, clock)
+
+
+@pytest.fixture(params=sorted(FAULTS))
+def fault(request: pytest.FixtureRequest) -> Inject:
+    """Each of :data:`tests.client_support.FAULTS` in turn."""
+    return FAULTS[request.param]

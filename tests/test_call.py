@@ -17,8 +17,7 @@ from ic_sdk.errors import ResourceNotFound, ServiceError, ServiceValidationError
 from ic_sdk.serde import converter
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.testing._faults import FaultRule
-from tests.client_support import IMAGE, ROLE, SECRET, VARIANT, base, make_endpoint
-from tests.test_client_outcomes import FAULTS
+from tests.client_support import FAULTS, IMAGE, ROLE, SECRET, VARIANT, base, make_endpoint
 
 
 def test_the_table_row_and_the_operation_name_agree_where_both_apply() -> None:

@@ -31,25 +31,7 @@ from ic_sdk.errors import (
 from ic_sdk.serde import converter, unknown_fields
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.waiters import EventKind, WaiterEvent, WaitPolicy
-from tests.client_support import IMAGE, adapter, base, facade, make_endpoint, raw_client
-
-Inject = Callable[[LocalSageMaker, str], object]
-
-FAULTS: dict[str, Inject] = {
-    "throttled": lambda sm, op: sm.faults.throttle(times=2, operations=op),
-    "503": lambda sm, op: sm.faults.server_error(status=503, times=2, operations=op),
-    "dropped": lambda sm, op: sm.faults.drop_connection(times=2, operations=op),
-    "lost answer": lambda sm, op: sm.faults.lose_answers(op, times=1),
-    "lost, then throttled": lambda sm, op: (
-        sm.faults.lose_answers(op, times=1),
-        sm.faults.throttle(times=1, operations=op),
-    ),
-}
-
-
-@pytest.fixture(params=sorted(FAULTS))
-def fault(request: pytest.FixtureRequest) -> Inject:
-    return FAULTS[request.param]
+from tests.client_support import IMAGE, Inject, adapter, base, facade, make_endpoint, raw_client
 
 
 async def copies_of(client: InferenceComponentClient, name: str) -> tuple[Any, Any]:

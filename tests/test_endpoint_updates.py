@@ -8,7 +8,6 @@ throttling, 5xx answers, dropped connections and lost answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -29,7 +28,7 @@ from ic_sdk.errors import (
 )
 from ic_sdk.testing import LocalSageMaker
 from ic_sdk.waiters import EventKind, WaiterEvent
-from tests.client_support import ROLE, base
+from tests.client_support import ROLE, Inject, base
 
 
 def plan(count: int = 1, **kw: Any) -> ic_sdk.EndpointPlan:
@@ -257,24 +256,6 @@ async def test_an_endpoint_wait_that_times_out_names_the_endpoint(
 
 
 # -- faults on every new mutation ---------------------------------------------------------
-
-Inject = Callable[[LocalSageMaker, str], object]
-
-FAULTS: dict[str, Inject] = {
-    "throttled": lambda sm, op: sm.faults.throttle(times=2, operations=op),
-    "503": lambda sm, op: sm.faults.server_error(status=503, times=2, operations=op),
-    "dropped": lambda sm, op: sm.faults.drop_connection(times=2, operations=op),
-    "lost answer": lambda sm, op: sm.faults.lose_answers(op, times=1),
-    "lost, then throttled": lambda sm, op: (
-        sm.faults.lose_answers(op, times=1),
-        sm.faults.throttle(times=1, operations=op),
-    ),
-}
-
-
-@pytest.fixture(params=sorted(FAULTS))
-def fault(request: pytest.FixtureRequest) -> Inject:
-    return FAULTS[request.param]
 
 
 @pytest.mark.parametrize(
