@@ -22,9 +22,9 @@ new one after a rollback. A rollback or failure raises
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
@@ -71,6 +71,7 @@ __all__ = [
     "update_capacities",
     "update_endpoint",
     "wait_endpoint",
+    "wait_in_service",
 ]
 
 _T = TypeVar("_T")
@@ -241,10 +242,44 @@ async def wait_endpoint(
     )
 
 
+async def wait_in_service(
+    client: ClientCore,
+    name: str,
+    *,
+    policy: waiters.WaitPolicy,
+    on_event: waiters.OnEvent | None,
+) -> models.DescribeEndpointOutput:
+    """:func:`wait_endpoint` until ``InService``: the description it ends on."""
+    desc = await wait_endpoint(client, name, "in_service", policy=policy, on_event=on_event)
+    assert desc is not None  # an in-service wait ends on a description
+    return desc
+
+
 # -- updates -------------------------------------------------------------------------------
 
 #: Statuses an endpoint passes through on its own; an update waits them out first.
 _TRANSITIONAL = frozenset({"Creating", "Updating", "SystemUpdating", "RollingBack"})
+
+
+def _endpoint_shows(
+    client: ClientCore,
+    request: models.UpdateEndpointInput | models.UpdateEndpointWeightsAndCapacitiesInput,
+    applied: Callable[[Mapping[str, Any], Mapping[str, Any]], bool],
+    out: Callable[..., _T],
+) -> Callable[[IcSdkError], Awaitable[_T | None]]:
+    """Settles a mutation of endpoint ``request.endpoint_name`` whose answer may have been
+    lost: ``out(endpoint_arn=...)`` when ``applied(request, description)`` (wire forms)
+    holds for the endpoint's description, ``None`` (the error stands) otherwise."""
+
+    async def settle(error: IcSdkError) -> _T | None:
+        found = await _or_none(describe_endpoint(client, request.endpoint_name))
+        if found is None or not applied(
+            converter.unstructure(request), converter.unstructure(found)
+        ):
+            return None
+        return out(endpoint_arn=found.endpoint_arn)
+
+    return settle
 
 
 async def update_endpoint(
@@ -252,18 +287,9 @@ async def update_endpoint(
 ) -> models.UpdateEndpointOutput:
     """UpdateEndpoint, retried; after a possibly lost answer, applied when the endpoint
     deploys or runs the requested config (:func:`ic_sdk.reconcile.endpoint_update_applied`)."""
-
-    async def settle(error: IcSdkError) -> models.UpdateEndpointOutput | None:
-        found = await _or_none(describe_endpoint(client, request.endpoint_name))
-        if found is None or not endpoint_update_applied(
-            converter.unstructure(request), converter.unstructure(found)
-        ):
-            return None
-        return models.UpdateEndpointOutput(endpoint_arn=found.endpoint_arn)
-
-    return await client._mutate(
-        "update_endpoint", request, models.UpdateEndpointOutput, reconcile=settle
-    )
+    out = models.UpdateEndpointOutput
+    settle = _endpoint_shows(client, request, endpoint_update_applied, out)
+    return await client._mutate("update_endpoint", request, out, reconcile=settle)
 
 
 async def update_capacities(
@@ -273,15 +299,7 @@ async def update_capacities(
     when the endpoint's variants show the desired counts and weights
     (:func:`ic_sdk.reconcile.capacities_applied`)."""
     out = models.UpdateEndpointWeightsAndCapacitiesOutput
-
-    async def settle(error: IcSdkError) -> models.UpdateEndpointWeightsAndCapacitiesOutput | None:
-        found = await _or_none(describe_endpoint(client, request.endpoint_name))
-        if found is None or not capacities_applied(
-            converter.unstructure(request), converter.unstructure(found)
-        ):
-            return None
-        return out(endpoint_arn=found.endpoint_arn)
-
+    settle = _endpoint_shows(client, request, capacities_applied, out)
     return await client._mutate(
         "update_endpoint_weights_and_capacities", request, out, reconcile=settle
     )
@@ -439,11 +457,7 @@ async def _settled(
     """The endpoint, once it is in a state an update can start from (``InService``)."""
     current = await describe_endpoint(client, plan.name)
     if str(current.endpoint_status) in _TRANSITIONAL:
-        settled = await wait_endpoint(
-            client, plan.name, "in_service", policy=policy, on_event=on_event
-        )
-        assert settled is not None  # an in-service wait ends on a description
-        current = settled
+        current = await wait_in_service(client, plan.name, policy=policy, on_event=on_event)
     if str(current.endpoint_status) in ("Failed", "UpdateRollbackFailed"):
         raise _failed(current, plan.name)
     return current
@@ -506,9 +520,7 @@ async def apply(
     change = await diff(client, plan)
     if change.action == "create":
         await create(client, plan)
-        desc = await wait_endpoint(
-            client, plan.name, "in_service", policy=policy, on_event=on_event
-        )
+        desc = await wait_in_service(client, plan.name, policy=policy, on_event=on_event)
         return attrs.evolve(change, description=desc)
     return await update_and_wait(
         client, plan, policy=policy, on_event=on_event, preflight=preflight

@@ -151,11 +151,9 @@ class EndpointMethods(ClientCore):
         """
         from ic_sdk import _deploy
 
-        desc = await _deploy.wait_endpoint(
-            self, name, "in_service", policy=self._policy(policy, timeout_s), on_event=on_event
+        return await _deploy.wait_in_service(
+            self, name, policy=self._policy(policy, timeout_s), on_event=on_event
         )
-        assert desc is not None  # an in-service wait ends on a description
-        return desc
 
     async def delete_endpoint(self, name: str, *, missing_ok: bool = False) -> None:
         """DeleteEndpoint (its config stays; :meth:`teardown` removes everything)."""
@@ -175,7 +173,7 @@ class EndpointMethods(ClientCore):
         """:meth:`delete_endpoint`, then poll until the service no longer knows it."""
         from ic_sdk import _deploy
 
-        await _deploy.delete_endpoint(self, name, missing_ok=missing_ok)
+        await self.delete_endpoint(name, missing_ok=missing_ok)
         await _deploy.wait_endpoint(
             self, name, "deleted", policy=self._policy(policy, timeout_s), on_event=on_event
         )
