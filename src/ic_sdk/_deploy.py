@@ -50,13 +50,11 @@ if TYPE_CHECKING:
     from ic_sdk._core import ClientCore
     from ic_sdk.client import InferenceComponentClient
     from ic_sdk.endpoints import EndpointPlan
-    from ic_sdk.validation import Problem
 
 logger = logging.getLogger("ic_sdk.endpoints")
 
 __all__ = [
     "apply",
-    "capacity_problems",
     "create_config",
     "create_endpoint",
     "delete_config",
@@ -339,73 +337,19 @@ async def diff(client: ClientCore, plan: EndpointPlan) -> EndpointChange:
     return await diff_from(client, plan, current)
 
 
-async def capacity_problems(client: ClientCore, plan: EndpointPlan) -> list[Problem]:
-    """What would keep endpoint ``plan.name`` from hosting its inference components on
-    ``plan``'s variant: components on a variant the plan does not have, or more copies
-    than its instances hold (the capacity model of :mod:`ic_sdk.capacity`, from what
-    Describe shows of each component, as :func:`ic_sdk.preflight.preflight` reads them).
-
-    The service's answer to such an update is undocumented; ic_sdk does not send it.
-    """
-    from ic_sdk import preflight
-    from ic_sdk.capacity import instance_count, unplaced
-    from ic_sdk.instance_types import lookup
-    from ic_sdk.validation import Problem
-
-    full = cast("InferenceComponentClient", client)  # the methods call this with the client
-    variant = plan.config.production_variants[0]
-    hosted: list[tuple[str, str | None]] = [
-        (s.inference_component_name, s.variant_name)
-        async for s in full.list(endpoint_name_equals=plan.name)
-    ]
-    problems = []
-    elsewhere = sorted(n for n, v in hosted if v is not None and v != variant.variant_name)
-    if elsewhere:
-        problems.append(
-            Problem(
-                path="ProductionVariants[0].VariantName",
-                rule="remote.variant-not-found",
-                message=(
-                    f"inference components {', '.join(elsewhere)} run on another variant of "
-                    f"endpoint {plan.name}; the new config has only {variant.variant_name}"
-                ),
-            )
-        )
-    instance = lookup(str(variant.instance_type)) if variant.instance_type else None
-    if not hosted or instance is None:
-        return problems  # nothing placed, or unknown hardware: no basis for objecting
-    fleets = await preflight._placed(
-        full, plan.name, variant.variant_name, instance.instance_type, skip=""
-    )
-    count = instance_count(converter.unstructure(variant))
-    missing = unplaced(instance, count, fleets)
-    if missing:
-        total = sum(f.copies for f in fleets)
-        problems.append(
-            Problem(
-                path="ProductionVariants[0].InitialInstanceCount",
-                rule="remote.capacity-exceeded",
-                message=(
-                    f"{count} x {instance.instance_type} ({instance.describe()} each) cannot "
-                    f"hold the {total} copies the inference components on variant "
-                    f"{variant.variant_name} hold now ({missing} would find no room); scale "
-                    "them in first, or keep more or larger instances"
-                ),
-            )
-        )
-    return problems
-
-
 async def start_update(
     client: ClientCore, plan: EndpointPlan, config_name: str, *, preflight: bool = True
 ) -> None:
     """The plan's config as ``config_name`` (created once), then UpdateEndpoint to it.
 
-    With ``preflight``, :func:`capacity_problems` first: any raises
-    :class:`~ic_sdk.errors.ValidationError` and nothing is sent.
+    With ``preflight``, :func:`ic_sdk.preflight.endpoint_update_problems` first: any
+    raises :class:`~ic_sdk.errors.ValidationError` and nothing is sent.
     """
     if preflight:
-        problems = await capacity_problems(client, plan)
+        from ic_sdk.preflight import endpoint_update_problems
+
+        full = cast("InferenceComponentClient", client)  # the methods call this with the client
+        problems = await endpoint_update_problems(full, plan)
         if problems:
             raise ValidationError(problems, operation="UpdateEndpoint")
     await create_config(client, attrs.evolve(plan.config, endpoint_config_name=config_name))

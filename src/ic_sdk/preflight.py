@@ -16,6 +16,9 @@ once, what needs the service to answer:
 | `remote.capacity-exceeded` | the requested copies do not fit on the variant's instances beside the components already there |
 | `remote.capacity-not-checked` | a notice, not an error: the instance type is not in `ic_sdk.instance_types`, so capacity was not checked (never guessed) |
 
+:func:`endpoint_update_problems` checks an endpoint update the same way: the components
+already on the endpoint must keep their variant and fit on the plan's instances.
+
 Capacity is :mod:`ic_sdk.capacity`'s answer, the same the emulator gives: the instance
 table's published figures (vCPUs, memory, accelerator devices per instance), copies
 placed first-fit decreasing, a copy never spanning instances, up to
@@ -31,7 +34,14 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ic_sdk import models
-from ic_sdk.capacity import Fleet, held_fleets, instance_count, place, requirement_for
+from ic_sdk.capacity import (
+    Fleet,
+    held_fleets,
+    instance_count,
+    place,
+    requirement_for,
+    unplaced,
+)
 from ic_sdk.errors import ResourceNotFound
 from ic_sdk.instance_types import lookup
 from ic_sdk.serde import converter
@@ -41,8 +51,9 @@ if TYPE_CHECKING:
     from collections.abc import Coroutine, Iterable, Mapping, Sequence
 
     from ic_sdk.client import InferenceComponentClient
+    from ic_sdk.endpoints import EndpointPlan
 
-__all__ = ["NOTICE_RULES", "REMOTE_RULES", "preflight"]
+__all__ = ["NOTICE_RULES", "REMOTE_RULES", "endpoint_update_problems", "preflight"]
 
 #: Every rule id the remote checks can report, with what it means.
 REMOTE_RULES: Final[Mapping[str, str]] = {
@@ -344,6 +355,60 @@ async def _base_checks(client: InferenceComponentClient, path: str, name: str) -
             )
         ]
     return []
+
+
+async def endpoint_update_problems(
+    client: InferenceComponentClient, plan: EndpointPlan
+) -> list[Problem]:
+    """What would keep endpoint ``plan.name`` from hosting its inference components on
+    ``plan``'s variant: components on a variant the plan does not have
+    (``remote.variant-not-found``), or more copies than its instances hold
+    (``remote.capacity-exceeded``, the capacity model of :mod:`ic_sdk.capacity`, from what
+    Describe shows of each component, as :func:`preflight` reads them). ``[]`` when it
+    can, or when the instance type is not in ``ic_sdk.instance_types`` (never guessed).
+
+    ``client.update_endpoint`` and friends run it before they send anything: the
+    service's answer to such an update is undocumented.
+    """
+    variant = plan.config.production_variants[0]
+    hosted: list[tuple[str, str | None]] = [
+        (s.inference_component_name, s.variant_name)
+        async for s in client.list(endpoint_name_equals=plan.name)
+    ]
+    problems = []
+    elsewhere = sorted(n for n, v in hosted if v is not None and v != variant.variant_name)
+    if elsewhere:
+        problems.append(
+            Problem(
+                path="ProductionVariants[0].VariantName",
+                rule="remote.variant-not-found",
+                message=(
+                    f"inference components {', '.join(elsewhere)} run on another variant of "
+                    f"endpoint {plan.name}; the new config has only {variant.variant_name}"
+                ),
+            )
+        )
+    instance = lookup(str(variant.instance_type)) if variant.instance_type else None
+    if not hosted or instance is None:
+        return problems  # nothing placed, or unknown hardware: no basis for objecting
+    fleets = await _placed(client, plan.name, variant.variant_name, instance.instance_type, skip="")
+    count = instance_count(_wire(variant))
+    missing = unplaced(instance, count, fleets)
+    if missing:
+        total = sum(f.copies for f in fleets)
+        problems.append(
+            Problem(
+                path="ProductionVariants[0].InitialInstanceCount",
+                rule="remote.capacity-exceeded",
+                message=(
+                    f"{count} x {instance.instance_type} ({instance.describe()} each) cannot "
+                    f"hold the {total} copies the inference components on variant "
+                    f"{variant.variant_name} hold now ({missing} would find no room); scale "
+                    "them in first, or keep more or larger instances"
+                ),
+            )
+        )
+    return problems
 
 
 async def preflight(
