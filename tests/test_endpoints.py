@@ -10,7 +10,13 @@ import ic_sdk
 from ic_sdk import models
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
-from ic_sdk.errors import ResourceNotFound, ServiceError, ServiceValidationError, ValidationError
+from ic_sdk.errors import (
+    MalformedResponse,
+    ResourceNotFound,
+    ServiceError,
+    ServiceValidationError,
+    ValidationError,
+)
 from ic_sdk.testing import LocalSageMaker
 from tests.client_support import ROLE, adapter, base
 
@@ -194,6 +200,18 @@ async def test_paginate_follows_next_token(client: InferenceComponentClient) -> 
     assert len(pages) == 2
     names = [s.inference_component_name for p in pages for s in p.inference_components]
     assert sorted(names) == ["a0", "a1", "a2", "base"]
+
+
+async def test_a_service_repeating_a_token_is_an_sdk_error_not_a_loop(
+    client: InferenceComponentClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def send(method: str, wire: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {"Endpoints": [], "NextToken": "same"}
+
+    monkeypatch.setattr(client, "_send", send)
+    with pytest.raises(MalformedResponse, match="same NextToken twice"):
+        async for _ in client.paginate(models.ListEndpointsInput()):
+            pass
 
 
 async def test_paginate_refuses_unpaginated_operations(client: InferenceComponentClient) -> None:

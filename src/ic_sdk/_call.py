@@ -319,7 +319,8 @@ def _outcome_unknown(op: Operation, error: BaseException) -> BaseException:
 
 
 async def paginate(client: InferenceComponentClient, request: Any) -> AsyncIterator[Any]:
-    """Every page of a paginated operation, starting from ``request``'s token."""
+    """Every page of a paginated operation, starting from ``request``'s token; a service
+    that answers the same token twice raises :class:`~ic_sdk.errors.MalformedResponse`."""
     op = operation_row(request)
     if op.paginator is None:
         raise TypeError(f"{op.name} is not paginated: use client.call")
@@ -335,6 +336,12 @@ async def paginate(client: InferenceComponentClient, request: Any) -> AsyncItera
         if not token:
             return
         if token in seen:  # botocore's guard: a service repeating a token would loop forever
-            raise RuntimeError(f"{op.name} answered the same {op.paginator.output_token} twice")
+            from ic_sdk.errors import MalformedResponse
+
+            raise MalformedResponse(
+                f"{op.name} answered the same {op.paginator.output_token} twice",
+                operation=op.name,
+                retryable=False,
+            )
         seen.add(token)
         request = attrs.evolve(request, **{token_in: token})

@@ -157,7 +157,9 @@ async def _read_all(
         if not token or (most is not None and len(items) >= most):
             return items if most is None else items[:most]
         if token in seen:
-            raise MalformedResponse(f"{method} answered the same NextToken twice", operation=method)
+            raise MalformedResponse(
+                f"{method} answered the same NextToken twice", operation=method, retryable=False
+            )
         seen.add(token)
         request = {**wire, "NextToken": token}
 
