@@ -471,7 +471,9 @@ async def apply(
     )
 
 
-async def leftover_configs(client: ClientCore, endpoint_name: str, *, keep: str) -> list[str]:
+async def leftover_configs(
+    client: InferenceComponentClient, endpoint_name: str, *, keep: str
+) -> list[str]:
     """Configs ic_sdk derived from ``endpoint_name``
     (:func:`~ic_sdk.endpoints.derived_config_name`: the endpoint's own name or
     ``<name>-<8 hex>``) other than ``keep``: what an update left behind when nothing waited
@@ -482,15 +484,11 @@ async def leftover_configs(client: ClientCore, endpoint_name: str, *, keep: str)
     out: it may be that endpoint's own config (``ic_endpoint``'s default name).
     """
     request = models.ListEndpointConfigsInput(name_contains=endpoint_name[:54], max_results=100)
-    names: list[str] = []
-    while True:
-        page = await client._call(
-            "list_endpoint_configs", request, models.ListEndpointConfigsOutput
-        )
-        names.extend(c.endpoint_config_name for c in page.endpoint_configs or ())
-        if not page.next_token:
-            break
-        request = attrs.evolve(request, next_token=page.next_token)
+    names = [
+        c.endpoint_config_name
+        async for page in client.paginate(request)
+        for c in page.endpoint_configs or ()
+    ]
     found = []
     for name in sorted(set(names)):
         if name.lower() == keep.lower() or not derived_config_name(endpoint_name, name):
