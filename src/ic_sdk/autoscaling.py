@@ -26,6 +26,8 @@ Everything is validated before anything is sent (:class:`~ic_sdk.errors.Validati
 naming the argument and the rule), every call is idempotent (running :func:`autoscale`
 twice leaves one target, one set of policies, one alarm), and a call whose answer was
 lost is settled by describing what the service holds, not by the last HTTP answer.
+Every description reads all its pages (Application Auto Scaling answers 10 policies a
+page, CloudWatch 50 alarms), so a component with more than a page of either is seen whole.
 
 This module holds the calls (they send and reconcile through a :class:`Sender`); the
 names, requests, views and checks they use have no I/O and live in
