@@ -378,11 +378,16 @@ async def test_autoscaling_behind_respx_without_a_socket(clock: FakeClock) -> No
             assert await client.autoscaling("llm") is None
 
 
-async def test_a_left_behind_alarm_is_shown_and_removed(
-    client: InferenceComponentClient, component: str, cloudwatch: Any
-) -> None:
+async def all_alarms(cloudwatch: Any) -> list[str]:
+    pages = cloudwatch.get_paginator("describe_alarms").paginate()
+    return [a["AlarmName"] async for page in pages for a in page["MetricAlarms"]]
+
+
+async def alarm_on(cloudwatch: Any, name: str, component: str, *actions: str) -> None:
+    """A scale-from-zero-like alarm ``name`` on ``component``, invoking ``actions``."""
     await cloudwatch.put_metric_alarm(
-        AlarmName=alarm_name(component),
+        AlarmName=name,
+        AlarmActions=list(actions),
         MetricName="NoCapacityInvocationFailures",
         Namespace="AWS/SageMaker",
         Statistic="Maximum",
@@ -392,6 +397,12 @@ async def test_a_left_behind_alarm_is_shown_and_removed(
         Threshold=1.0,
         ComparisonOperator="GreaterThanOrEqualToThreshold",
     )
+
+
+async def test_a_left_behind_alarm_is_shown_and_removed(
+    client: InferenceComponentClient, component: str, cloudwatch: Any
+) -> None:
+    await alarm_on(cloudwatch, alarm_name(component), component)
     view = await client.autoscaling(component)
     assert view is not None
     assert not view.registered
@@ -425,26 +436,6 @@ async def test_concurrency_is_tracked_at_high_resolution(
 # follows NextToken, each page retried like any call.
 
 
-async def all_alarms(cloudwatch: Any) -> list[str]:
-    pages = cloudwatch.get_paginator("describe_alarms").paginate()
-    return [a["AlarmName"] async for page in pages for a in page["MetricAlarms"]]
-
-
-async def alarm_on(cloudwatch: Any, name: str, action: str, component: str) -> None:
-    await cloudwatch.put_metric_alarm(
-        AlarmName=name,
-        AlarmActions=[action],
-        MetricName="NoCapacityInvocationFailures",
-        Namespace="AWS/SageMaker",
-        Statistic="Maximum",
-        Dimensions=[{"Name": "InferenceComponentName", "Value": component}],
-        Period=30,
-        EvaluationPeriods=1,
-        Threshold=1.0,
-        ComparisonOperator="GreaterThanOrEqualToThreshold",
-    )
-
-
 async def alarms_on_zero_policy(
     client: InferenceComponentClient, cloudwatch: Any, component: str, count: int
 ) -> None:
@@ -452,7 +443,7 @@ async def alarms_on_zero_policy(
     view = await client.autoscale(component, min_copies=0, max_copies=3, target=TARGET)
     zero = next(p.arn for p in view.policies if p.name == ZERO_POLICY)
     for i in range(count):
-        await alarm_on(cloudwatch, f"also-{i:03}", zero, component)
+        await alarm_on(cloudwatch, f"also-{i:03}", component, zero)
 
 
 async def test_every_page_of_policies_is_read_and_their_alarms_removed(
@@ -470,7 +461,7 @@ async def test_every_page_of_policies_is_read_and_their_alarms_removed(
                 "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
             },
         )
-        await alarm_on(cloudwatch, f"extra-{i:02}-alarm", answer["PolicyARN"], component)
+        await alarm_on(cloudwatch, f"extra-{i:02}-alarm", component, answer["PolicyARN"])
     view = await client.autoscaling(component)
     assert view is not None
     assert sorted(p.name for p in view.policies) == sorted(
