@@ -170,3 +170,20 @@ def test_endpoint_ls(
     assert [(e["name"], e["status"]) for e in listed] == [("seeded", "InService")]
     assert cli(emu, "endpoint", "ls") == 0
     assert "seeded" in capsys.readouterr().out
+
+
+def test_endpoint_delete_wait_sends_one_delete(
+    emu: Emulator,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    create = ("endpoint", "create", "solo", "--instance-type", "ml.g5.12xlarge")
+    assert cli(emu, *create, "--role", ROLE_ARN, "--wait") == 0
+    capsys.readouterr()
+    deletes = emu.sm.faults.latency(0.0, operations="DeleteEndpoint")  # counts the calls
+    assert cli(emu, "--output", "json", "endpoint", "delete", "solo", "--wait") == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "deleted": "solo",
+        "waited": True,
+    }
+    assert deletes.fired == 1
+    assert cli(emu, "endpoint", "describe", "solo") != 0  # gone

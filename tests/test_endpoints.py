@@ -73,7 +73,7 @@ def test_ic_endpoint_reports_every_problem_at_once() -> None:
     assert ("EndpointConfigName", "pattern") in rules
     assert ("EndpointName", "pattern") in rules
     assert ("ProductionVariants[0].InitialInstanceCount", "min") in rules
-    assert ("ProductionVariants[0].ManagedInstanceScaling", "ic.endpoint.scaling_bounds") in rules
+    assert ("ProductionVariants[0].ManagedInstanceScaling", "ic.endpoint-scaling-bounds") in rules
 
 
 def test_ic_endpoint_count_must_sit_within_the_bounds() -> None:

@@ -171,9 +171,24 @@ class EndpointMethods(ClientCore):
         on_event: waiters.OnEvent | None = None,
     ) -> None:
         """:meth:`delete_endpoint`, then poll until the service no longer knows it."""
-        from ic_sdk import _deploy
 
         await self.delete_endpoint(name, missing_ok=missing_ok)
+        await self.wait_until_endpoint_deleted(
+            name, policy=policy, timeout_s=timeout_s, on_event=on_event
+        )
+
+    async def wait_until_endpoint_deleted(
+        self,
+        name: str,
+        *,
+        policy: waiters.WaitPolicy | None = None,
+        timeout_s: float | None = None,
+        on_event: waiters.OnEvent | None = None,
+    ) -> None:
+        """Poll until the service no longer knows endpoint ``name`` (at once if it never
+        did). Raises :class:`~ic_sdk.errors.EndpointFailed` if the delete fails."""
+        from ic_sdk import _deploy
+
         await _deploy.wait_endpoint(
             self, name, "deleted", policy=self._policy(policy, timeout_s), on_event=on_event
         )

@@ -87,7 +87,7 @@ def _plan_problems(
         problems.append(
             Problem(
                 path=f"{variant}.ManagedInstanceScaling",
-                rule="ic.endpoint.scaling_bounds",
+                rule="ic.endpoint-scaling-bounds",
                 message="give both min_instances and max_instances, or neither",
             )
         )
@@ -96,7 +96,7 @@ def _plan_problems(
             problems.append(
                 Problem(
                     path=f"{variant}.ManagedInstanceScaling.MinInstanceCount",
-                    rule="ic.endpoint.scaling_bounds",
+                    rule="ic.endpoint-scaling-bounds",
                     message=f"min_instances ({min_instances}) exceeds max_instances ({max_instances})",
                 )
             )
@@ -104,7 +104,7 @@ def _plan_problems(
             problems.append(
                 Problem(
                     path=f"{variant}.InitialInstanceCount",
-                    rule="ic.endpoint.scaling_bounds",
+                    rule="ic.endpoint-scaling-bounds",
                     message=(
                         f"instance_count ({instance_count}) must be within min_instances "
                         f"({min_instances}) and max_instances ({max_instances})"

@@ -341,8 +341,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
         reporter.step(f"{args.name}: deleting")
         if args.wait:
             with reporter.tracking() as tracker:
-                await client.delete_endpoint_and_wait(
-                    args.name, missing_ok=True, timeout_s=_timeout(args), on_event=tracker.on_event
+                await client.wait_until_endpoint_deleted(
+                    args.name, timeout_s=_timeout(args), on_event=tracker.on_event
                 )
         return {"deleted": args.name, "waited": bool(args.wait)}
 

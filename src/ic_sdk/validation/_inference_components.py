@@ -53,6 +53,10 @@ IC_RULES: Final[Mapping[str, str]] = {
     "ic.rolling-batch-copies": (
         "A COPY_COUNT batch is not larger than the CopyCount the same request sets."
     ),
+    "ic.endpoint-scaling-bounds": (
+        "An endpoint plan (ic_endpoint) gives both min_instances and max_instances or "
+        "neither, min_instances <= max_instances, and instance_count between them."
+    ),
 }
 
 # Rules see the request as either model instances or dicts (the same walk handles both),
