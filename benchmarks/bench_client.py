@@ -12,7 +12,8 @@ Client and emulator share this process's event loop, so every call is CPU work o
 process: times are CPU seconds of the process (``time.process_time``), which leave out
 what a loaded machine gives to other processes; wall-clock figures are in the notes.
 2. 10,000 concurrent describes through one client: errors (goal 0) and throughput, as a
-   ratio to the raw client doing the same (bursts interleaved, medians). Both use
+   ratio to the raw client doing the same (bursts interleaved; the median ratio of
+   adjacent pairs, since a 10-s burst window is noisy on a shared machine). Both use
    botocore's default pool of 10 connections. Target: >= 0.97x.
 3. What skipping botocore's second check of every request saves: the client's default
    (``parameter_validation=False``, ``ic_sdk.validate`` has already checked the
@@ -50,7 +51,7 @@ ROLE = "arn:aws:iam::123456789012:role/SageMaker"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
 CALLS = 4_000
 CONCURRENT = 10_000
-BURSTS = 7
+BURSTS = 9
 RAW = "raw aiobotocore"
 
 Call = Callable[[], Awaitable[Any]]
@@ -308,35 +309,41 @@ async def main() -> None:
                 note=how,
             )
 
+            # Bursts of 10,000 take ~10 s each, and on a shared machine one 10-s window runs
+            # up to ~20% faster than the next: each facade burst is compared with the raw
+            # burst beside it (order alternating), and the figure is the median of those
+            # paired ratios.
             rates: dict[str, list[float]] = {"raw": [], "facade": []}
             walls: dict[str, list[float]] = {"raw": [], "facade": []}
             errors = dict.fromkeys(rates, 0)
-            for i in range(BURSTS):  # interleaved, order alternating
+            for i in range(BURSTS):
                 sides = (("raw", raw_describe), ("facade", facade_describe))
                 for side, fn in sides if i % 2 == 0 else sides[::-1]:
                     rate, wall, failed = await burst(fn)
                     rates[side].append(rate)
                     walls[side].append(wall)
                     errors[side] += failed
-            raw_rate = statistics.median(rates["raw"])
-            facade_rate = statistics.median(rates["facade"])
+            paired = sorted(f / r for f, r in zip(rates["facade"], rates["raw"], strict=True))
+            quartiles = statistics.quantiles(paired, n=4)
             raw_wall = statistics.median(walls["raw"])
             facade_wall = statistics.median(walls["facade"])
             record(
                 BENCH,
                 "concurrent_describe",
                 f"{CONCURRENT:,} concurrent describes, one client: throughput",
-                facade_rate,
+                statistics.median(rates["facade"]),
                 "calls/s",
-                baseline=raw_rate,
+                baseline=statistics.median(rates["raw"]),
                 baseline_label=f"{RAW}, same",
+                ratio=statistics.median(paired),
                 target="ratio >= 0.97",
                 readme=f"{CONCURRENT:,} concurrent describes, one client (throughput)",
-                note=f"calls per CPU second, median of {BURSTS} interleaved bursts each "
-                f"(ranges {min(rates['facade']):.0f}-{max(rates['facade']):.0f} vs "
-                f"{min(rates['raw']):.0f}-{max(rates['raw']):.0f}: the collector's full "
-                f"passes make single bursts vary); wall: {facade_wall:.0f} vs {raw_wall:.0f} "
-                f"calls/s ({facade_wall / raw_wall:.3f}×)",
+                note=f"calls per CPU second; ratio: median over {BURSTS} pairs of adjacent "
+                f"bursts (order alternating) of facade / raw, interquartile range "
+                f"{quartiles[0]:.3f}-{quartiles[2]:.3f}; single bursts range "
+                f"{min(rates['facade']):.0f}-{max(rates['facade']):.0f} vs "
+                f"{min(rates['raw']):.0f}-{max(rates['raw']):.0f} calls/s; wall: "
+                f"{facade_wall:.0f} vs {raw_wall:.0f} calls/s",
             )
             record(
                 BENCH,
