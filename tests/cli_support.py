@@ -8,6 +8,7 @@ emulator's time on as it polls, and nothing sleeps on the wall clock.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 from collections.abc import Coroutine, Iterator
@@ -145,6 +146,17 @@ def emu(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
 
 def cli(emu: Emulator, *argv: str) -> int:
     return main(["--endpoint-url", emu.url, "--plain", *argv])
+
+
+def cli_json(emu: Emulator, capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    """``ic-sdk --output json ARGV``: asserts it exits 0 and returns what it printed."""
+    assert cli(emu, "--output", "json", *argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def steps(out: str) -> list[str]:
+    """The ``==> `` step lines of a command's output, without the marker."""
+    return [line[4:] for line in out.splitlines() if line.startswith("==> ")]
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:

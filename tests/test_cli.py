@@ -36,7 +36,9 @@ from tests.cli_support import (
     SPECS,
     Emulator,
     cli,
+    cli_json,
     no_traceback,
+    steps,
     write,
 )
 
@@ -47,9 +49,9 @@ def test_demo_runs_the_whole_flow(aws_env: None, capsys: pytest.CaptureFixture[s
     assert main(["demo", "--delay", "0", "--plain"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    steps = [line[4:] for line in out.splitlines() if line.startswith("==> ")]
-    assert steps[0].startswith("LocalSageMaker is serving on http://127.0.0.1:")
-    assert steps[1:] == [
+    shown = steps(out)
+    assert shown[0].startswith("LocalSageMaker is serving on http://127.0.0.1:")
+    assert shown[1:] == [
         "Checking a spec with mistakes (nothing is sent)",
         "Creating model llama-3-8b and endpoint config ic-sdk-demo-config",
         "Creating endpoint ic-sdk-demo",
@@ -309,8 +311,7 @@ def test_apply_creates_base_then_adapter_and_is_idempotent(
     assert emu.status("llama-base") == "InService"
     assert emu.status("llama-sql") == "InService"
 
-    assert cli(emu, "--output", "json", "apply", source, "--wait") == 0
-    results = json.loads(capsys.readouterr().out)
+    results = cli_json(emu, capsys, "apply", source, "--wait")
     assert [(r["name"], r["action"]) for r in results] == [
         ("llama-base", "unchanged"),
         ("llama-sql", "unchanged"),
@@ -334,8 +335,7 @@ def test_apply_updates_only_what_differs(
     )
     assert emu.status("llama-base") == "InService"  # nothing was sent
 
-    assert cli(emu, "--output", "json", "apply", source, "--wait") == 0
-    (result,) = json.loads(capsys.readouterr().out)
+    (result,) = cli_json(emu, capsys, "apply", source, "--wait")
     assert result == {
         "name": "llama-base",
         "action": "update",
@@ -446,8 +446,7 @@ def test_component_commands(
         ["llama-base", "InService", "shared-gpu"],
         ["llama-sql", "InService", "shared-gpu"],
     ]
-    assert cli(emu, "--output", "json", "ls", "--name-contains", "sql") == 0
-    (summary,) = json.loads(capsys.readouterr().out)
+    (summary,) = cli_json(emu, capsys, "ls", "--name-contains", "sql")
     assert summary["InferenceComponentName"] == "llama-sql"
 
     assert cli(emu, "describe", "llama-base") == 0
@@ -479,8 +478,7 @@ def test_component_commands(
     assert answer["input"] == {"inputs": "hi"}
     body = tmp_path / "body.json"
     body.write_text('{"inputs": "from a file"}')
-    assert cli(emu, "--output", "json", "invoke", "llama-sql", "--body-file", str(body)) == 0
-    document = json.loads(capsys.readouterr().out)
+    document = cli_json(emu, capsys, "invoke", "llama-sql", "--body-file", str(body))
     assert document["InvokedProductionVariant"] == "AllTraffic"
     assert document["Body"]["input"] == {"inputs": "from a file"}
     assert cli(emu, "invoke", "llama-sql", '"streamed"', "--stream") == 0
@@ -494,8 +492,7 @@ def test_component_commands(
 
     assert cli(emu, "delete", "llama-sql", "--wait") == 0
     assert re.search(r"✓ llama-sql +deleted", capsys.readouterr().out)
-    assert cli(emu, "--output", "json", "delete", "llama-base", "gone", "--missing-ok") == 0
-    assert json.loads(capsys.readouterr().out) == {
+    assert cli_json(emu, capsys, "delete", "llama-base", "gone", "--missing-ok") == {
         "deleted": ["llama-base"],
         "skipped": ["gone"],  # never existed: not reported as deleted
         "waited": False,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ic_sdk.cli import main
-from tests.cli_support import ADAPTER_YAML, BASE_YAML, ROLE_ARN, Emulator, cli, write
+from tests.cli_support import ADAPTER_YAML, BASE_YAML, ROLE_ARN, Emulator, cli, cli_json, write
 
 
 def test_endpoint_create_wait_describe(
@@ -37,8 +37,7 @@ def test_endpoint_create_wait_describe(
     )
     out = capsys.readouterr().out
     assert "shared-gpu: creating" in out
-    assert cli(emu, "--output", "json", "endpoint", "describe", "shared-gpu") == 0
-    desc = json.loads(capsys.readouterr().out)
+    desc = cli_json(emu, capsys, "endpoint", "describe", "shared-gpu")
     assert desc["status"] == "InService"
     assert desc["config"] == "shared-gpu"
     assert desc["variants"] == [
@@ -74,8 +73,7 @@ def test_teardown_from_the_command_line(
     assert cli(emu, "apply", write(tmp_path, "base.yaml", BASE_YAML), "--wait") == 0
     assert cli(emu, "apply", write(tmp_path, "adapter.yaml", ADAPTER_YAML), "--wait") == 0
     capsys.readouterr()
-    assert cli(emu, "--output", "json", "teardown", "shared-gpu", "--wait") == 0
-    steps = json.loads(capsys.readouterr().out)["steps"]
+    steps = cli_json(emu, capsys, "teardown", "shared-gpu", "--wait")["steps"]
     assert [(s["resource"], s["step"]) for s in steps] == [
         ("adapter", "deleting"),
         ("adapter", "deleted"),
@@ -102,19 +100,16 @@ def test_apply_a_stack_with_an_endpoint(
 ) -> None:
     assert cli(emu, "validate", str(STACK)) == 0
     assert capsys.readouterr().out.count(": OK") == 4
-    assert cli(emu, "--output", "json", "apply", str(STACK), "--dry-run") == 0
-    dry = json.loads(capsys.readouterr().out)
+    dry = cli_json(emu, capsys, "apply", str(STACK), "--dry-run")
     assert dry[0] == {"name": "shared-gpu", "kind": "endpoint", "action": "create"}
-    assert cli(emu, "--output", "json", "apply", str(STACK), "--wait") == 0
-    results = json.loads(capsys.readouterr().out)
+    results = cli_json(emu, capsys, "apply", str(STACK), "--wait")
     assert [(r["name"], r["action"], r["status"]) for r in results] == [
         ("shared-gpu", "create", "InService"),
         ("mistral-7b-base", "create", "InService"),
         ("mistral-7b-sql", "create", "InService"),
         ("mistral-7b-chat", "create", "InService"),
     ]
-    assert cli(emu, "--output", "json", "apply", str(STACK)) == 0
-    again = json.loads(capsys.readouterr().out)
+    again = cli_json(emu, capsys, "apply", str(STACK))
     assert {r["action"] for r in again} == {"unchanged"}
     assert cli(emu, "-q", "teardown", "shared-gpu") == 0
 
@@ -165,8 +160,7 @@ def test_endpoint_ls(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     emu.sm.add_endpoint("seeded")
-    assert cli(emu, "--output", "json", "endpoint", "ls") == 0
-    listed = json.loads(capsys.readouterr().out)
+    listed = cli_json(emu, capsys, "endpoint", "ls")
     assert [(e["name"], e["status"]) for e in listed] == [("seeded", "InService")]
     assert cli(emu, "endpoint", "ls") == 0
     assert "seeded" in capsys.readouterr().out
@@ -180,8 +174,7 @@ def test_endpoint_delete_wait_sends_one_delete(
     assert cli(emu, *create, "--role", ROLE_ARN, "--wait") == 0
     capsys.readouterr()
     deletes = emu.sm.faults.latency(0.0, operations="DeleteEndpoint")  # counts the calls
-    assert cli(emu, "--output", "json", "endpoint", "delete", "solo", "--wait") == 0
-    assert json.loads(capsys.readouterr().out) == {
+    assert cli_json(emu, capsys, "endpoint", "delete", "solo", "--wait") == {
         "deleted": "solo",
         "waited": True,
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_support import ROLE_ARN, Emulator, cli, no_traceback, write
+from tests.cli_support import ROLE_ARN, Emulator, cli, cli_json, no_traceback, write
 
 
 def endpoint_doc(count: int = 1, *, scaling: tuple[int, int] | None = None) -> str:
@@ -32,8 +32,7 @@ def configs(emu: Emulator) -> list[str]:
 
 
 def apply_json(emu: Emulator, capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict]:  # type: ignore[type-arg]
-    assert cli(emu, "--output", "json", "apply", *argv) == 0
-    results: list[dict] = json.loads(capsys.readouterr().out)  # type: ignore[type-arg]
+    results: list[dict] = cli_json(emu, capsys, "apply", *argv)  # type: ignore[type-arg]
     return results
 
 
@@ -101,8 +100,7 @@ def test_endpoint_update_changes_only_what_is_given(
     assert result["action"] == "update"
     assert result["changes"] == ["ProductionVariants[0].ManagedInstanceScaling"]
     assert result["status"] == "InService"
-    assert cli(emu, "--output", "json", "endpoint", "describe", "shared-gpu") == 0
-    variant = json.loads(capsys.readouterr().out)["variants"][0]
+    variant = cli_json(emu, capsys, "endpoint", "describe", "shared-gpu")["variants"][0]
     assert (variant["min_instances"], variant["max_instances"]) == (1, 4)
     assert variant["instances"] == 1  # the rest as it was
 

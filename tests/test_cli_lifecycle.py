@@ -21,14 +21,20 @@ from hypothesis import strategies as st
 
 from ic_sdk import models
 from ic_sdk.cli import main
-from tests.cli_support import ADAPTER_YAML, BASE_YAML, SECRET, Emulator, cli, no_traceback, write
+from tests.cli_support import (
+    ADAPTER_YAML,
+    BASE_YAML,
+    SECRET,
+    Emulator,
+    cli,
+    cli_json,
+    no_traceback,
+    steps,
+    write,
+)
 from tests.test_validation_never_raises import shaped
 
 STACK = BASE_YAML + "---\n" + ADAPTER_YAML
-
-
-def steps(out: str) -> list[str]:
-    return [line[4:] for line in out.splitlines() if line.startswith("==> ")]
 
 
 def exists(emu: Emulator, name: str) -> bool:
@@ -59,8 +65,7 @@ def test_apply_on_a_failed_component_fails_with_the_reason(
         assert "--recreate-failed" in captured.err
     assert emu.status("llama-base") == "Failed"  # nothing was sent
 
-    assert cli(emu, "--output", "json", "apply", source, "--wait", "--recreate-failed") == 0
-    (result,) = json.loads(capsys.readouterr().out)
+    (result,) = cli_json(emu, capsys, "apply", source, "--wait", "--recreate-failed")
     assert result == {
         "name": "llama-base",
         "action": "recreate",
@@ -104,8 +109,7 @@ def test_apply_waits_for_a_component_still_creating(
     assert cli(emu, "apply", source) == 0  # no --wait: says it is still creating
     assert steps(capsys.readouterr().out) == ["llama-base: unchanged, still Creating"]
 
-    assert cli(emu, "--output", "json", "apply", source, "--wait") == 0
-    (result,) = json.loads(capsys.readouterr().out)
+    (result,) = cli_json(emu, capsys, "apply", source, "--wait")
     assert result == {
         "name": "llama-base",
         "action": "unchanged",
@@ -163,8 +167,7 @@ def test_delete_without_wait_still_waits_for_adapters_before_the_base(
     emu.endpoint()
     assert cli(emu, "apply", write(tmp_path, "stack.yaml", STACK), "--wait") == 0
     capsys.readouterr()
-    assert cli(emu, "--output", "json", "delete", "llama-base", "llama-sql") == 0
-    assert json.loads(capsys.readouterr().out) == {
+    assert cli_json(emu, capsys, "delete", "llama-base", "llama-sql") == {
         "deleted": ["llama-sql", "llama-base"],
         "skipped": [],
         "waited": False,

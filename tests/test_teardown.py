@@ -17,7 +17,7 @@ from ic_sdk.autoscaling import scale_to_zero_problems
 from ic_sdk.client import InferenceComponentClient
 from ic_sdk.errors import ResourceNotFound
 from ic_sdk.serde import converter
-from tests.cli_support import ADAPTER_YAML, BASE_YAML, Emulator, cli, write
+from tests.cli_support import ADAPTER_YAML, BASE_YAML, Emulator, cli, steps, write
 from tests.client_support import ROLE, adapter, base
 
 PLAN = ic_sdk.ic_endpoint("ep", instance_type="ml.g5.12xlarge", execution_role_arn=ROLE)
@@ -114,7 +114,7 @@ def test_cli_delete_orders_adapters_described_as_a_list_first(
     capsys.readouterr()
     assert cli(emu, "delete", "llama-base", "llama-sql", "--wait") == 0
     out = capsys.readouterr().out
-    assert [line[4:] for line in out.splitlines() if line.startswith("==> ")] == [
+    assert steps(out) == [
         "llama-sql: deleting",
         "waiting until the adapters are gone before deleting their bases",
         "llama-base: deleting",
@@ -135,7 +135,7 @@ def test_cli_delete_removes_a_base_s_autoscaling_first(
     capsys.readouterr()
     assert cli(emu, "delete", "llama-base") == 0
     out = capsys.readouterr().out
-    assert [line[4:] for line in out.splitlines() if line.startswith("==> ")] == [
+    assert steps(out) == [
         "llama-base: autoscaling removed",
         "llama-base: deleting",
     ]
