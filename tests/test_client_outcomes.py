@@ -295,16 +295,23 @@ MALFORMED = {
 }
 
 
-@pytest.mark.parametrize("body", MALFORMED.values(), ids=list(MALFORMED))
-async def test_malformed_answers_are_service_errors_naming_the_operation(
-    sm: LocalSageMaker, clock: FakeClock, endpoint: str, body: bytes
-) -> None:
+async def malformed_describe(
+    sm: LocalSageMaker, clock: FakeClock, body: bytes
+) -> MalformedResponse:
+    """What describing a created ``base`` raises, once (no retry), when ``body`` answers."""
     async with facade(sm, clock, max_attempts=1) as client:
         await client.create_and_wait(base())
         sm.faults.malformed_answers(body, operations="DescribeInferenceComponent")
         with pytest.raises(MalformedResponse) as info:
             await client.describe("base")
-    error = info.value
+    return info.value
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=list(MALFORMED))
+async def test_malformed_answers_are_service_errors_naming_the_operation(
+    sm: LocalSageMaker, clock: FakeClock, endpoint: str, body: bytes
+) -> None:
+    error = await malformed_describe(sm, clock, body)
     assert error.operation == "DescribeInferenceComponent"
     assert "DescribeInferenceComponent" in str(error)
     assert "\n" not in str(error)
@@ -327,14 +334,10 @@ BROKEN_OBJECTS = {
 async def test_broken_json_objects_are_malformed(
     sm: LocalSageMaker, clock: FakeClock, endpoint: str, body: bytes
 ) -> None:
-    async with facade(sm, clock, max_attempts=1) as client:
-        await client.create_and_wait(base())
-        sm.faults.malformed_answers(body, operations="DescribeInferenceComponent")
-        with pytest.raises(MalformedResponse) as info:
-            await client.describe("base")
-    assert info.value.http_status == 200
-    assert info.value.operation == "DescribeInferenceComponent"
-    assert f"{len(body)} bytes" in str(info.value)
+    error = await malformed_describe(sm, clock, body)
+    assert error.http_status == 200
+    assert error.operation == "DescribeInferenceComponent"
+    assert f"{len(body)} bytes" in str(error)
 
 
 @pytest.mark.parametrize("body", [b"{}", b'{"SomethingNew": 1}', b' {"SomethingNew": 1} '])
