@@ -39,16 +39,18 @@ SESSION = AioSession()
 
 
 def facade(sm: LocalSageMaker, clock: FakeClock, **kwargs: Any) -> InferenceComponentClient:
-    """A client for ``sm`` on ``clock``: every retry (ic_sdk's own) sleeps on the FakeClock."""
+    """A client for ``sm`` on ``clock``: every retry (ic_sdk's own) sleeps on the FakeClock.
+
+    ``kwargs`` go to the client, and may replace the test credentials.
+    """
+    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
     return InferenceComponentClient(
         region="us-east-1",
         endpoint_url=sm.endpoint_url,
         runtime_endpoint_url=sm.runtime_endpoint_url,
         session=SESSION,
         clock=clock,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        **kwargs,
+        **{**credentials, **kwargs},
     )
 
 

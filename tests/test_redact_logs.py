@@ -11,15 +11,14 @@ import pytest
 import ic_sdk
 from ic_sdk import _redact
 from ic_sdk.builders import base_component, update_component
-from ic_sdk.client import InferenceComponentClient
 from ic_sdk.clock import FakeClock
 from ic_sdk.testing import LocalSageMaker
 from tests.client_support import (
     IMAGE,
     SECRET,
-    SESSION,
     VARIANT,
     adapter,
+    facade,
     make_endpoint,
     raw_client,
 )
@@ -82,15 +81,8 @@ async def test_a_full_flow_at_debug_logs_no_secret(everything: Everything) -> No
         sm.faults.throttle(times=1, operations="CreateInferenceComponent")
         sm.faults.lose_answers("UpdateInferenceComponent", times=1)
         before = len(everything.texts)  # the raw client above is not ic_sdk's business
-        async with InferenceComponentClient(
-            region="us-east-1",
-            endpoint_url=sm.endpoint_url,
-            runtime_endpoint_url=sm.runtime_endpoint_url,
-            session=SESSION,
-            clock=clock,
-            aws_access_key_id="testing",
-            aws_secret_access_key=SECRET_KEY,
-            aws_session_token=TOKEN,
+        async with facade(
+            sm, clock, aws_secret_access_key=SECRET_KEY, aws_session_token=TOKEN
         ) as client:
             spec = base_component(
                 name="base",
