@@ -374,17 +374,10 @@ def cmd_teardown(args: argparse.Namespace) -> int:
 def split_endpoints(docs: list[SpecDocument]) -> tuple[list[SpecDocument], list[SpecDocument]]:
     """(endpoint documents, the others) of a stack; endpoint problems raise ``CliError``."""
     from ic_sdk.cli._endpoint_doc import endpoint_problems, is_endpoint
-    from ic_sdk.cli._output import CliError
-    from ic_sdk.cli._specs import format_problem
+    from ic_sdk.cli._specs import format_problem, nothing_sent
 
     endpoints = [doc for doc in docs if is_endpoint(doc.data)]
-    messages = [format_problem(doc, p) for doc in endpoints for p in endpoint_problems(doc.data)]
-    if messages:
-        count = len(messages)
-        raise CliError(
-            f"the spec has {count} problem{'s' if count != 1 else ''}; nothing was sent\n"
-            + "\n".join(f"  {m}" for m in messages)
-        )
+    nothing_sent([format_problem(doc, p) for doc in endpoints for p in endpoint_problems(doc.data)])
     return endpoints, [doc for doc in docs if not is_endpoint(doc.data)]
 
 

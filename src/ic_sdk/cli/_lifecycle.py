@@ -90,20 +90,16 @@ def _spec_copies(doc: SpecDocument) -> int | None:
 
 
 def _check_specs(docs: list[SpecDocument]) -> None:
-    from ic_sdk.cli._specs import format_problem
+    from ic_sdk.cli._specs import format_problem, nothing_sent
     from ic_sdk.validation import errors_only
 
-    messages = [
-        format_problem(doc, p)
-        for doc in docs
-        for p in _by_line(doc, errors_only(_problems(doc, ())))
-    ]
-    if messages:
-        count = len(messages)
-        raise CliError(
-            f"the spec has {count} problem{'s' if count != 1 else ''}; nothing was sent\n"
-            + "\n".join(f"  {m}" for m in messages)
-        )
+    nothing_sent(
+        [
+            format_problem(doc, p)
+            for doc in docs
+            for p in _by_line(doc, errors_only(_problems(doc, ())))
+        ]
+    )
     names = [doc.name for doc in docs]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

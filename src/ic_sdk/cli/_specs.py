@@ -28,7 +28,14 @@ from ic_sdk.cli._output import CliError
 if TYPE_CHECKING:
     from ic_sdk.validation import Problem
 
-__all__ = ["SpecDocument", "format_problem", "load_specs", "parse_path", "schema_path"]
+__all__ = [
+    "SpecDocument",
+    "format_problem",
+    "load_specs",
+    "nothing_sent",
+    "parse_path",
+    "schema_path",
+]
 
 _SEGMENT = re.compile(r'\.?([^.\[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 
@@ -117,6 +124,16 @@ def format_problem(doc: SpecDocument, problem: Problem) -> str:
         where += f" (document {doc.index})"
     tail = " (warning)" if problem.severity == "warning" else ""
     return f"{where}: {problem.path or '<request>'}: {problem.message} [{problem.rule}]{tail}"
+
+
+def nothing_sent(messages: Sequence[str]) -> None:
+    """Raise the one error of a spec with problems (``messages``, one a line); none: return."""
+    if messages:
+        count = len(messages)
+        raise CliError(
+            f"the spec has {count} problem{'s' if count != 1 else ''}; nothing was sent\n"
+            + "\n".join(f"  {m}" for m in messages)
+        )
 
 
 def _read(source: str) -> str:
