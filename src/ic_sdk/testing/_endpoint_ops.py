@@ -179,9 +179,7 @@ def delete_endpoint(state: EmulatorState, body: Wire) -> Wire:
     endpoint = state.endpoint(body["EndpointName"])
     if endpoint.status is Status.DELETING:
         raise invalid(f'Cannot delete endpoint "{endpoint.arn}": it is already being deleted.')
-    hosted = sorted(
-        (c for c in state.components.values() if c.endpoint is endpoint), key=lambda c: c.name
-    )
+    hosted = state.hosted(endpoint)
     if hosted:
         listing = ", ".join(f"{c.name} ({c.status})" for c in hosted)
         raise invalid(

@@ -68,15 +68,9 @@ def _ensure_updatable(endpoint: Endpoint) -> None:
         raise invalid(f'Cannot update in-progress endpoint "{endpoint.arn}".')
 
 
-def _hosted(state: EmulatorState, endpoint: Endpoint) -> list[Component]:
-    return sorted(
-        (c for c in state.components.values() if c.endpoint is endpoint), key=lambda c: c.name
-    )
-
-
 def _ensure_hosts(state: EmulatorState, endpoint: Endpoint, config: EndpointConfig) -> None:
     """Refuse ``config`` unless it can host every component ``endpoint`` runs now."""
-    hosted = _hosted(state, endpoint)
+    hosted = state.hosted(endpoint)
     if not hosted:
         return
     if not config.hosts_components:
@@ -179,7 +173,7 @@ def update_endpoint_weights_and_capacities(state: EmulatorState, body: Wire) -> 
             capacities[entry["VariantName"]] = int(entry["DesiredInstanceCount"])
         if entry.get("DesiredWeight") is not None:
             weights[entry["VariantName"]] = float(entry["DesiredWeight"])
-    hosted = _hosted(state, endpoint)
+    hosted = state.hosted(endpoint)
     for name in {c.variant for c in hosted}:
         variant = next(v for v in endpoint.config.variants if v["VariantName"] == name)
         if name in capacities:

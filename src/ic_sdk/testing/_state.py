@@ -209,6 +209,12 @@ class EmulatorState:
             raise invalid(f'Could not find endpoint "{self.arn("endpoint", name)}".')
         return endpoint
 
+    def hosted(self, endpoint: Endpoint) -> list[Component]:
+        """The inference components on ``endpoint``, by name."""
+        return sorted(
+            (c for c in self.components.values() if c.endpoint is endpoint), key=lambda c: c.name
+        )
+
     def component(self, name: str) -> Component:
         component = self.components.get(name.lower())
         if component is None:
