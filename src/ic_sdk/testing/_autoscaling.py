@@ -42,7 +42,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable
-from typing import Final, Protocol, TypeVar
+from typing import Final, Protocol
 
 import attrs
 
@@ -70,8 +70,6 @@ __all__ = [
     "Components",
     "resource_id",
 ]
-
-_T = TypeVar("_T")
 
 SERVICE_NAMESPACE: Final = "sagemaker"
 COPY_DIMENSION: Final = "sagemaker:inference-component:DesiredCopyCount"
@@ -338,8 +336,8 @@ class ApplicationAutoScaling:
         dimension = body.get("ScalableDimension")
         if dimension and dimension != COPY_DIMENSION:
             found = []
-        return _page(
-            "DescribeScalableTargets", found, body, "ScalableTargets", self._describe_target
+        return _PAGING["DescribeScalableTargets"].answer(
+            found, body, "ScalableTargets", self._describe_target
         )
 
     def _describe_target(self, t: Target) -> Wire:
@@ -480,8 +478,8 @@ class ApplicationAutoScaling:
             found = [p for p in found if p.name in body["PolicyNames"]]
         if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
             found = []
-        return _page(
-            "DescribeScalingPolicies", found, body, "ScalingPolicies", self._describe_policy
+        return _PAGING["DescribeScalingPolicies"].answer(
+            found, body, "ScalingPolicies", self._describe_policy
         )
 
     def _describe_policy(self, p: Policy) -> Wire:
@@ -522,8 +520,7 @@ class ApplicationAutoScaling:
             found = [a for a in found if a.resource_id == body["ResourceId"]]
         if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
             found = []
-        return _page(
-            "DescribeScalingActivities",
+        return _PAGING["DescribeScalingActivities"].answer(
             found,
             body,
             "ScalingActivities",
@@ -601,14 +598,3 @@ class ApplicationAutoScaling:
             return False
         self._pending.append(activity)
         return True
-
-
-def _page(
-    operation: str, items: list[_T], body: Wire, key: str, describe: Callable[[_T], Wire]
-) -> Wire:
-    """One page of ``items`` under ``key``, described, with the ``NextToken`` of the next."""
-    shown, token = _PAGING[operation].page(items, body)
-    out: Wire = {key: [describe(item) for item in shown]}
-    if token is not None:
-        out["NextToken"] = token
-    return out

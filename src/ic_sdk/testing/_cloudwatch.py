@@ -449,11 +449,8 @@ class CloudWatch:
         if action:
             found = [a for a in found if any(x.startswith(action) for x in a.alarm_actions)]
         found.sort(key=lambda a: a.name)
-        shown, token = _ALARM_PAGING.page(found, body)
-        out: Wire = {"MetricAlarms": [self._described(a) for a in shown], "CompositeAlarms": []}
-        if token is not None:
-            out["NextToken"] = token
-        return out
+        out = _ALARM_PAGING.answer(found, body, "MetricAlarms", self._described)
+        return {**out, "CompositeAlarms": []}
 
     def _described(self, alarm: Alarm) -> Wire:
         out = alarm.describe()

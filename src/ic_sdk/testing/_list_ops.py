@@ -96,11 +96,7 @@ def _listed(
     ordered = sorted(
         found, key=order, reverse=(body.get("SortOrder") or "Descending") == "Descending"
     )
-    shown, token = sagemaker_paging(operation).page(ordered, body)
-    out: Wire = {result_key: [summary(r) for r in shown]}
-    if token is not None:
-        out["NextToken"] = token
-    return out
+    return sagemaker_paging(operation).answer(ordered, body, result_key, summary)
 
 
 def _kept(

@@ -67,6 +67,21 @@ class Paging:
         end = offset + limit
         return items[offset:end], (self._token(end, scope) if end < len(items) else None)
 
+    def answer(
+        self,
+        items: Sequence[_T],
+        body: Mapping[str, Any],
+        key: str,
+        describe: Callable[[_T], Any],
+    ) -> dict[str, Any]:
+        """The response for the page ``body`` asks for: its ``items``, described, under
+        ``key``, and the token of the next page (when there is one)."""
+        shown, token = self.page(items, body)
+        out: dict[str, Any] = {key: [describe(item) for item in shown]}
+        if token is not None:
+            out[self.token_field] = token
+        return out
+
     def _limit(self, raw: object) -> int:
         if raw is None:
             return self.default

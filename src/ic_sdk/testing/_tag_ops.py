@@ -35,13 +35,9 @@ def list_tags(state: EmulatorState, body: Wire) -> Wire:
     arn = body["ResourceArn"]
     _ensure_resource(state, arn)
     # The model's MaxResults is at least 50, and a resource has at most 50 tags.
-    tags, token = sagemaker_paging("ListTags", default=50, maximum=None).page(
-        state.tags.get(arn, []), body
+    return sagemaker_paging("ListTags", default=50, maximum=None).answer(
+        state.tags.get(arn, []), body, "Tags", dict
     )
-    out: Wire = {"Tags": list(tags)}
-    if token is not None:
-        out["NextToken"] = token
-    return out
 
 
 def add_tags(state: EmulatorState, body: Wire) -> Wire:
