@@ -47,7 +47,7 @@ from typing import Final, Protocol
 import attrs
 
 from ic_sdk.testing._cloudwatch import CloudWatch
-from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
+from ic_sdk.testing._cloudwatch_emitter import DIMENSION, NAMESPACE
 from ic_sdk.testing._paging import Paging
 from ic_sdk.testing._resources import ServiceFault, Wire, invalid, stamp
 from ic_sdk.testing._scaling_policies import (
@@ -233,12 +233,15 @@ class ApplicationAutoScaling:
     # -- request checks ------------------------------------------------------------------
 
     @staticmethod
-    def _scope(body: Wire, *, resource: bool = True) -> str | None:
+    def _namespace(body: Wire) -> None:
         namespace = body.get("ServiceNamespace")
         if namespace != SERVICE_NAMESPACE:
             raise invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
-        if not resource:
-            return None
+
+    @classmethod
+    def _resource(cls, body: Wire) -> str:
+        """The request's resource ID, once its namespace, ID and dimension are ones emulated."""
+        cls._namespace(body)
         rid = body.get("ResourceId")
         dimension = body.get("ScalableDimension")
         if not isinstance(rid, str) or not rid.startswith(_RESOURCE_PREFIX):
@@ -268,8 +271,7 @@ class ApplicationAutoScaling:
     # -- scalable targets ----------------------------------------------------------------
 
     def register_scalable_target(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         component = rid.removeprefix(_RESOURCE_PREFIX)
         existing = self._targets.get(rid)
         state = self.components.copies(component)
@@ -330,7 +332,7 @@ class ApplicationAutoScaling:
         return {"ScalableTargetARN": target.arn}
 
     def describe_scalable_targets(self, body: Wire, now: float) -> Wire:
-        self._scope(body, resource=False)
+        self._namespace(body)
         wanted = body.get("ResourceIds")
         found = [t for t in self._targets.values() if not wanted or t.resource_id in wanted]
         dimension = body.get("ScalableDimension")
@@ -358,8 +360,7 @@ class ApplicationAutoScaling:
         }
 
     def deregister_scalable_target(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         if rid not in self._targets:
             raise _not_found(f"No scalable target found for {self._where(rid)}")
         for policy in [p for p in self._policies.values() if p.resource_id == rid]:
@@ -370,8 +371,7 @@ class ApplicationAutoScaling:
     # -- policies -------------------------------------------------------------------------
 
     def put_scaling_policy(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         name = body.get("PolicyName")
         if not name:
             raise invalid("PolicyName is required.")
@@ -446,7 +446,7 @@ class ApplicationAutoScaling:
                     ),
                     "Namespace": NAMESPACE,
                     "MetricName": rule.metric,
-                    "Dimensions": [{"Name": "InferenceComponentName", "Value": target.component}],
+                    "Dimensions": [{"Name": DIMENSION, "Value": target.component}],
                     "Statistic": rule.statistic,
                     "Period": period,
                     "EvaluationPeriods": points,
@@ -470,7 +470,7 @@ class ApplicationAutoScaling:
         self._policy_by_arn.pop(policy.arn, None)
 
     def describe_scaling_policies(self, body: Wire, now: float) -> Wire:
-        self._scope(body, resource=False)
+        self._namespace(body)
         found = list(self._policies.values())
         if body.get("ResourceId"):
             found = [p for p in found if p.resource_id == body["ResourceId"]]
@@ -502,8 +502,7 @@ class ApplicationAutoScaling:
         return entry
 
     def delete_scaling_policy(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         policy = self._policies.get((rid, str(body.get("PolicyName"))))
         if policy is None:
             raise _not_found(
@@ -514,7 +513,7 @@ class ApplicationAutoScaling:
         return {}
 
     def describe_scaling_activities(self, body: Wire, now: float) -> Wire:
-        self._scope(body, resource=False)
+        self._namespace(body)
         found = list(reversed(self._activities))
         if body.get("ResourceId"):
             found = [a for a in found if a.resource_id == body["ResourceId"]]
