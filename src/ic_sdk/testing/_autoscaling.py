@@ -363,10 +363,14 @@ class ApplicationAutoScaling:
         rid = self._resource(body)
         if rid not in self._targets:
             raise _not_found(f"No scalable target found for {self._where(rid)}")
+        self._drop_target(rid)
+        return {}
+
+    def _drop_target(self, rid: str) -> None:
+        """The target of ``rid`` goes, with its policies (and their alarms)."""
         for policy in [p for p in self._policies.values() if p.resource_id == rid]:
             self._drop_policy(policy)
-        del self._targets[rid]
-        return {}
+        self._targets.pop(rid, None)
 
     # -- policies -------------------------------------------------------------------------
 
@@ -549,10 +553,7 @@ class ApplicationAutoScaling:
 
     def forget(self, component: str) -> None:
         """The component was deleted: its target and policies go with it."""
-        rid = resource_id(component)
-        for policy in [p for p in self._policies.values() if p.resource_id == rid]:
-            self._drop_policy(policy)
-        self._targets.pop(rid, None)
+        self._drop_target(resource_id(component))
 
     def _alarm_action(self, arn: str, alarm_name: str, value: float | None) -> None:
         policy = self._policy_by_arn.get(arn)
