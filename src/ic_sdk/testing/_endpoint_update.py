@@ -129,29 +129,17 @@ def update_endpoint(state: EmulatorState, body: Wire) -> Wire:
     _ensure_updatable(endpoint)
     ensure_instance_types(config)
     _ensure_hosts(state, endpoint, config)
-    failure = state.faults.take_update_failure(endpoint.name)
-    endpoint.status = Status.UPDATING
-    # The reason of an earlier failed update disappears once a new update is applied
-    # (aws-controllers-k8s/sagemaker-controller#7).
-    endpoint.failure_reason = None
-    endpoint.pending = config
-    endpoint.pending_since = endpoint.modified = state.wall()
-
     retain = bool(body.get("RetainAllVariantProperties"))
 
-    def finish() -> None:
-        endpoint.modified = state.wall()
-        endpoint.status = Status.IN_SERVICE
-        endpoint.pending = endpoint.pending_since = None
-        if failure is not None:
-            endpoint.failure_reason = failure  # rolled back: the previous config stays
-            return
+    def apply() -> None:
         endpoint.config = config
         if not retain:  # the new config's counts and weights apply (API reference)
             endpoint.capacities.clear()
             endpoint.weights.clear()
 
-    state.later(state.delays.endpoint_update, endpoint, finish)
+    _start_update(state, endpoint, apply=apply, undo=lambda: None)
+    endpoint.pending = config
+    endpoint.pending_since = endpoint.modified
     return {"EndpointArn": endpoint.arn}
 
 
@@ -179,27 +167,49 @@ def update_endpoint_weights_and_capacities(state: EmulatorState, body: Wire) -> 
         if name in capacities:
             variant = {**variant, "InitialInstanceCount": capacities[name]}
         _ensure_room(endpoint, endpoint.config, variant, [c for c in hosted if c.variant == name])
-    failure = state.faults.take_update_failure(endpoint.name)
     before = {
         v["VariantName"]: int(endpoint.effective(v).get("InitialInstanceCount") or 1)
         for v in endpoint.config.variants
     }
     previous = (dict(endpoint.capacities), dict(endpoint.weights))
+
+    def undo() -> None:  # rolled back to the previous counts and weights
+        endpoint.capacities, endpoint.weights = previous
+
+    _start_update(state, endpoint, apply=lambda: None, undo=undo)
     endpoint.capacities, endpoint.weights, endpoint.settling = capacities, weights, before
+    return {"EndpointArn": endpoint.arn}
+
+
+def _start_update(
+    state: EmulatorState,
+    endpoint: Endpoint,
+    *,
+    apply: Callable[[], None],
+    undo: Callable[[], None],
+) -> None:
+    """``endpoint`` is ``Updating`` until the update delay has passed, then ``InService``:
+    ``apply`` has taken effect, or (an injected failure) ``undo`` rolled the update back
+    and the failure is its ``FailureReason``."""
+    failure = state.faults.take_update_failure(endpoint.name)
     endpoint.status = Status.UPDATING
+    # The reason of an earlier failed update disappears once a new update is applied
+    # (aws-controllers-k8s/sagemaker-controller#7).
     endpoint.failure_reason = None
     endpoint.modified = state.wall()
 
     def finish() -> None:
         endpoint.modified = state.wall()
         endpoint.status = Status.IN_SERVICE
+        endpoint.pending = endpoint.pending_since = None
         endpoint.settling = {}
-        if failure is not None:  # rolled back to the previous counts and weights
-            endpoint.capacities, endpoint.weights = previous
+        if failure is None:
+            apply()
+        else:
+            undo()
             endpoint.failure_reason = failure
 
     state.later(state.delays.endpoint_update, endpoint, finish)
-    return {"EndpointArn": endpoint.arn}
 
 
 def pending_summary(endpoint: Endpoint) -> Wire | None:
