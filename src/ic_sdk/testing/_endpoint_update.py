@@ -50,10 +50,14 @@ def ensure_instance_types(config: EndpointConfig) -> None:
     if config.hosts_components:
         missing = [v["VariantName"] for v in config.variants if not v.get("InstanceType")]
         if missing:
-            raise invalid(
-                "An endpoint for inference components needs an InstanceType on every "
-                f"production variant; missing on: {', '.join(missing)}."
-            )
+            raise _no_instance_type(missing)
+
+
+def _no_instance_type(variants: list[str]) -> ServiceFault:
+    return invalid(
+        "An endpoint for inference components needs an InstanceType on every "
+        f"production variant; missing on: {', '.join(variants)}."
+    )
 
 
 def _ensure_updatable(endpoint: Endpoint) -> None:
@@ -75,11 +79,8 @@ def _ensure_hosts(state: EmulatorState, endpoint: Endpoint, config: EndpointConf
         return
     if not config.hosts_components:
         raise invalid(IC_NOT_SUPPORTED_MESSAGE)
-    by_variant: dict[str, list[Component]] = {}
-    for component in hosted:
-        by_variant.setdefault(component.variant, []).append(component)
-    for variant_name, components in sorted(by_variant.items()):
-        variant = next((v for v in config.variants if v.get("VariantName") == variant_name), None)
+    for variant_name, components in _by_variant(hosted):
+        variant = config.variant(variant_name)
         if variant is None:
             names = ", ".join(c.name for c in components)
             raise invalid(
@@ -89,15 +90,20 @@ def _ensure_hosts(state: EmulatorState, endpoint: Endpoint, config: EndpointConf
         _ensure_room(endpoint, config, variant, components)
 
 
+def _by_variant(hosted: list[Component]) -> list[tuple[str, list[Component]]]:
+    """``hosted`` grouped by the variant each runs on, by variant name."""
+    groups: dict[str, list[Component]] = {}
+    for component in hosted:
+        groups.setdefault(component.variant, []).append(component)
+    return sorted(groups.items())
+
+
 def _ensure_room(
     endpoint: Endpoint, config: EndpointConfig, variant: Wire, components: list[Component]
 ) -> None:
     instance_type = variant.get("InstanceType")
     if not instance_type:
-        raise invalid(
-            "An endpoint for inference components needs an InstanceType on every "
-            f"production variant; missing on: {variant.get('VariantName')}."
-        )
+        raise _no_instance_type([str(variant.get("VariantName"))])
     for component in components:
         if component.specifications is not None and all(
             e.get("InstanceType") != instance_type for e in component.specifications
@@ -161,12 +167,11 @@ def update_endpoint_weights_and_capacities(state: EmulatorState, body: Wire) -> 
             capacities[entry["VariantName"]] = int(entry["DesiredInstanceCount"])
         if entry.get("DesiredWeight") is not None:
             weights[entry["VariantName"]] = float(entry["DesiredWeight"])
-    hosted = state.hosted(endpoint)
-    for name in {c.variant for c in hosted}:
-        variant = next(v for v in endpoint.config.variants if v["VariantName"] == name)
+    for name, components in _by_variant(state.hosted(endpoint)):
+        variant = endpoint.config.variant(name) or {}
         if name in capacities:
             variant = {**variant, "InitialInstanceCount": capacities[name]}
-        _ensure_room(endpoint, endpoint.config, variant, [c for c in hosted if c.variant == name])
+        _ensure_room(endpoint, endpoint.config, variant, components)
     before = {
         v["VariantName"]: int(endpoint.effective(v).get("InitialInstanceCount") or 1)
         for v in endpoint.config.variants
