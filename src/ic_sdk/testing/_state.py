@@ -181,6 +181,14 @@ class EmulatorState:
             f"arn:{self.partition}:sagemaker:{self.region}:{self.account_id}:{kind}/{name.lower()}"
         )
 
+    def claim(self, table: Mapping[str, object], kind: str, name: str, label: str) -> str:
+        """The ARN a new ``kind`` named ``name`` gets, refused when ``table`` already has
+        the name (names ignore case)."""
+        arn = self.arn(kind, name)
+        if name.lower() in table:
+            raise invalid(f'Cannot create already existing {label} "{arn}".')
+        return arn
+
     def set_tags(self, arn: str, tags: Iterable[Wire] | None) -> None:
         merged = {t["Key"]: t for t in self.tags.get(arn, [])}
         merged.update({t["Key"]: dict(t) for t in tags or ()})
