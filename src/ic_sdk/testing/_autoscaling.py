@@ -226,10 +226,6 @@ class ApplicationAutoScaling:
     def _epoch(self) -> float:
         return self.cloudwatch.epoch
 
-    @property
-    def has_targets(self) -> bool:
-        return bool(self._targets)
-
     # -- request checks ------------------------------------------------------------------
 
     @staticmethod

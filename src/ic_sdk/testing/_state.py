@@ -303,6 +303,3 @@ class Accounts:
                 alarms=self.alarms,
             )
         return state
-
-    def for_access_key(self, access_key: str, region: str) -> EmulatorState:
-        return self.state(self.account_of(access_key), region)
