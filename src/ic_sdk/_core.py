@@ -134,22 +134,26 @@ class ClientCore:
         return client
 
     async def _sagemaker(self) -> Any:
-        if self._closed:
-            raise self._closed_error("SageMaker call")
-        if self._sm is None:
-            async with self._lock:
-                if self._sm is None:
-                    self._sm = await self._open("sagemaker", self._endpoint_url)
-        return self._sm
+        return await self._opened("_sm", "sagemaker", self._endpoint_url, "SageMaker call")
 
     async def _runtime(self) -> Any:
+        return await self._opened(
+            "_rt", "sagemaker-runtime", self._runtime_endpoint_url, "runtime call"
+        )
+
+    async def _opened(self, attr: str, service: str, endpoint_url: str | None, what: str) -> Any:
+        """The client kept in ``self.<attr>`` (``_sm``, ``_rt``), opened on first use.
+        :meth:`_send` reads those attributes itself and comes here only when one is unset."""
         if self._closed:
-            raise self._closed_error("runtime call")
-        if self._rt is None:
+            raise self._closed_error(what)
+        client = getattr(self, attr)
+        if client is None:
             async with self._lock:
-                if self._rt is None:
-                    self._rt = await self._open("sagemaker-runtime", self._runtime_endpoint_url)
-        return self._rt
+                client = getattr(self, attr)
+                if client is None:
+                    client = await self._open(service, endpoint_url)
+                    setattr(self, attr, client)
+        return client
 
     async def _other(self, service: str) -> Any:
         """The ``application-autoscaling`` or ``cloudwatch`` client (autoscaling): the same
