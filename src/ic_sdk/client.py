@@ -55,7 +55,7 @@ from ic_sdk.serde import converter
 from ic_sdk.validation import errors_only
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
     from datetime import datetime
     from types import TracebackType
 
@@ -406,15 +406,40 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
         name = request.inference_component_name
         before = await self.describe(name)
         await self.update(request)
-        wire = converter.unstructure(request)
-        desc = await self._wait_for(
-            name,
+        return await self._wait_shows(
+            before,
+            request,
+            reconcile.update_applied,
             "in_service",
             policy=policy,
             timeout_s=timeout_s,
             on_event=on_event,
+        )
+
+    async def _wait_shows(
+        self,
+        before: models.DescribeInferenceComponentOutput,
+        request: Any,
+        applied: Callable[[Mapping[str, Any], Mapping[str, Any]], bool],
+        until: waiters.Until,
+        *,
+        copies: int | None = None,
+        policy: waiters.WaitPolicy | None,
+        timeout_s: float | None,
+        on_event: waiters.OnEvent | None,
+    ) -> models.DescribeInferenceComponentOutput:
+        """Wait until ``until`` on a description newer than ``before`` that shows
+        ``request`` (``applied`` on the wire forms); a new failure fails the wait."""
+        wire = converter.unstructure(request)
+        desc = await self._wait_for(
+            before.inference_component_name,
+            until,
+            copies=copies,
+            policy=policy,
+            timeout_s=timeout_s,
+            on_event=on_event,
             changed_since=before.last_modified_time,
-            expect=lambda d: reconcile.update_applied(wire, converter.unstructure(d)),
+            expect=lambda d: applied(wire, converter.unstructure(d)),
             previous_failure=before.failure_reason,
         )
         assert desc is not None  # only "deleted" waits end without a description
@@ -464,20 +489,16 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
         """
         before = await self.describe(name)
         await self.scale(name, copies)
-        wire = converter.unstructure(self._scale_request(name, copies))
-        desc = await self._wait_for(
-            name,
+        return await self._wait_shows(
+            before,
+            self._scale_request(name, copies),
+            reconcile.scale_applied,
             "scaled",
             copies=copies,
             policy=policy,
             timeout_s=timeout_s,
             on_event=on_event,
-            changed_since=before.last_modified_time,
-            expect=lambda d: reconcile.scale_applied(wire, converter.unstructure(d)),
-            previous_failure=before.failure_reason,
         )
-        assert desc is not None  # a successful scaled wait always ends on a description
-        return desc
 
     async def delete(self, name: str, *, missing_ok: bool = False) -> None:
         """DeleteInferenceComponent, retried and reconciled.
