@@ -38,7 +38,7 @@ from ic_sdk import _redact, models, reconcile, retry, waiters
 from ic_sdk._autoscaling_methods import AutoscalingMethods
 from ic_sdk._bulk import CreateResult, partial_results
 from ic_sdk._bulk import create_many as _create_many
-from ic_sdk._core import raise_problems
+from ic_sdk._core import raise_errors, raise_problems
 from ic_sdk._endpoint_methods import EndpointMethods
 from ic_sdk._invoke import Body, invoke_raw, payload_chunks
 from ic_sdk._transport import ClosingClock, RetryMode
@@ -48,14 +48,12 @@ from ic_sdk.errors import (
     IcSdkError,
     ResourceNotFound,
     ServiceValidationError,
-    ValidationError,
 )
 from ic_sdk.models import runtime as rt
 from ic_sdk.serde import converter
-from ic_sdk.validation import errors_only
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
+    from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
     from datetime import datetime
     from types import TracebackType
 
@@ -71,11 +69,6 @@ _T = TypeVar("_T")
 
 #: Marker in the ValidationException the service answers when an IC is already being deleted.
 _DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
-
-
-def _raise_problems(problems: Sequence[Problem], operation: str) -> None:
-    if problems := errors_only(problems):  # warnings (unknown enum values) are sent
-        raise ValidationError(problems, operation=operation)
 
 
 class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethods):
@@ -318,7 +311,7 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
             from ic_sdk.preflight import NOTICE_RULES
 
             problems = await self.preflight(request)
-            _raise_problems(
+            raise_errors(
                 [p for p in problems if p.rule not in NOTICE_RULES], "CreateInferenceComponent"
             )
 
