@@ -202,12 +202,9 @@ def _counts(errors: int, warnings: int) -> str:
 async def _describe_or_none(
     client: InferenceComponentClient, name: str
 ) -> models.DescribeInferenceComponentOutput | None:
-    from ic_sdk.errors import ResourceNotFound
+    from ic_sdk.reconcile import _or_none
 
-    try:
-        return await client.describe(name)
-    except ResourceNotFound:
-        return None
+    return await _or_none(client.describe(name))
 
 
 # --------------------------------------------------------------------------- ls / describe
