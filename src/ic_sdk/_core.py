@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack
 from datetime import datetime
 from typing import Any, TypeVar
@@ -29,7 +29,7 @@ from ic_sdk._transport import (
 from ic_sdk.clock import Clock
 from ic_sdk.errors import ClientClosed, IcSdkError, MalformedResponse, ValidationError
 from ic_sdk.serde import structure_fn, unstructure_fn
-from ic_sdk.validation import errors_only, validate
+from ic_sdk.validation import Problem, errors_only, validate
 
 __all__ = ["ClientCore"]
 
@@ -53,10 +53,16 @@ def operation_of(request: object) -> str:
 
 def raise_problems(request: object, operation: str | None = None) -> None:
     """Raise :class:`~ic_sdk.errors.ValidationError` if ``validate(request)`` finds problems."""
-    # Warnings (e.g. an enum value the pinned botocore does not know yet) are sent.
     problems = validate(request)
-    if problems and (problems := errors_only(problems)):
-        raise ValidationError(problems, operation=operation or operation_of(request))
+    if problems:
+        raise_errors(problems, operation or operation_of(request))
+
+
+def raise_errors(problems: Sequence[Problem], operation: str) -> None:
+    """Raise :class:`~ic_sdk.errors.ValidationError` for the errors among ``problems``."""
+    # Warnings (e.g. an enum value the pinned botocore does not know yet) are sent.
+    if problems := errors_only(problems):
+        raise ValidationError(problems, operation=operation)
 
 
 class ClientCore:
@@ -134,22 +140,26 @@ class ClientCore:
         return client
 
     async def _sagemaker(self) -> Any:
-        if self._closed:
-            raise self._closed_error("SageMaker call")
-        if self._sm is None:
-            async with self._lock:
-                if self._sm is None:
-                    self._sm = await self._open("sagemaker", self._endpoint_url)
-        return self._sm
+        return await self._opened("_sm", "sagemaker", self._endpoint_url, "SageMaker call")
 
     async def _runtime(self) -> Any:
+        return await self._opened(
+            "_rt", "sagemaker-runtime", self._runtime_endpoint_url, "runtime call"
+        )
+
+    async def _opened(self, attr: str, service: str, endpoint_url: str | None, what: str) -> Any:
+        """The client kept in ``self.<attr>`` (``_sm``, ``_rt``), opened on first use.
+        :meth:`_send` reads those attributes itself and comes here only when one is unset."""
         if self._closed:
-            raise self._closed_error("runtime call")
-        if self._rt is None:
+            raise self._closed_error(what)
+        client = getattr(self, attr)
+        if client is None:
             async with self._lock:
-                if self._rt is None:
-                    self._rt = await self._open("sagemaker-runtime", self._runtime_endpoint_url)
-        return self._rt
+                client = getattr(self, attr)
+                if client is None:
+                    client = await self._open(service, endpoint_url)
+                    setattr(self, attr, client)
+        return client
 
     async def _other(self, service: str) -> Any:
         """The ``application-autoscaling`` or ``cloudwatch`` client (autoscaling): the same

@@ -329,11 +329,15 @@ async def diff_from(
     )
 
 
+def _to_create(plan: EndpointPlan) -> EndpointChange:
+    return EndpointChange(name=plan.name, action="create", config_name=plan.config_name)
+
+
 async def diff(client: ClientCore, plan: EndpointPlan) -> EndpointChange:
     """What :func:`apply` would do: create, update (and which members differ) or nothing."""
     current = await _or_none(describe_endpoint(client, plan.name))
     if current is None:
-        return EndpointChange(name=plan.name, action="create", config_name=plan.config_name)
+        return _to_create(plan)
     return await diff_from(client, plan, current)
 
 
@@ -394,12 +398,13 @@ def _failed(current: models.DescribeEndpointOutput, name: str) -> EndpointFailed
 async def _settled(
     client: ClientCore,
     plan: EndpointPlan,
+    current: models.DescribeEndpointOutput,
     *,
     policy: waiters.WaitPolicy,
     on_event: waiters.OnEvent | None,
 ) -> models.DescribeEndpointOutput:
-    """The endpoint, once it is in a state an update can start from (``InService``)."""
-    current = await describe_endpoint(client, plan.name)
+    """The endpoint described as ``current``, once it is in a state an update can start
+    from (``InService``)."""
     if str(current.endpoint_status) in _TRANSITIONAL:
         current = await wait_in_service(client, plan.name, policy=policy, on_event=on_event)
     if str(current.endpoint_status) in ("Failed", "UpdateRollbackFailed"):
@@ -414,13 +419,17 @@ async def update_and_wait(
     policy: waiters.WaitPolicy,
     on_event: waiters.OnEvent | None,
     preflight: bool = True,
+    current: models.DescribeEndpointOutput | None = None,
 ) -> EndpointChange:
     """Update endpoint ``plan.name`` to match ``plan`` and wait until it runs it.
 
     Waits out a change in progress first; an endpoint that already matches is left as
     it is (``unchanged``). ``ResourceNotFound`` when the endpoint does not exist.
+    ``current``: the endpoint's description when the caller has just read it.
     """
-    current = await _settled(client, plan, policy=policy, on_event=on_event)
+    if current is None:
+        current = await describe_endpoint(client, plan.name)
+    current = await _settled(client, plan, current, policy=policy, on_event=on_event)
     change = await diff_from(client, plan, current)
     if change.action == "unchanged":
         return change
@@ -460,14 +469,15 @@ async def apply(
     preflight: bool = True,
 ) -> EndpointChange:
     """Create the endpoint, update it to match ``plan``, or leave it; then wait until it is
-    ``InService`` on the plan's config."""
-    change = await diff(client, plan)
-    if change.action == "create":
+    ``InService`` on the plan's config. The endpoint is described once: the update
+    path starts from that description (no second describe, no second diff)."""
+    current = await _or_none(describe_endpoint(client, plan.name))
+    if current is None:
         await create(client, plan)
         desc = await wait_in_service(client, plan.name, policy=policy, on_event=on_event)
-        return attrs.evolve(change, description=desc)
+        return attrs.evolve(_to_create(plan), description=desc)
     return await update_and_wait(
-        client, plan, policy=policy, on_event=on_event, preflight=preflight
+        client, plan, policy=policy, on_event=on_event, preflight=preflight, current=current
     )
 
 

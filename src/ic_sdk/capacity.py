@@ -290,26 +290,16 @@ def place(
     fleet passes over while they still have room for a smaller one.
     """
     order: list[Fleet] = []
-    for fleet in sorted(
-        (f for f in placed if f.copies > 0), key=lambda f: f.requirement._key(), reverse=True
-    ):
+    for fleet in _decreasing(placed):
         if order and order[-1].requirement == fleet.requirement:
             order[-1] = Fleet(fleet.requirement, order[-1].copies + fleet.copies)
         else:
             order.append(fleet)
     if copies > 0:
         order.append(Fleet(requirement, copies))
-    # smallest[k]: per resource, the least fleet k or any after it needs.
-    smallest: list[Requirement] = []
-    for fleet in reversed(order):
-        smallest.append(_least(smallest[-1], fleet.requirement) if smallest else fleet.requirement)
-    smallest.reverse()
-    instances = _Instances(instance, instance_count)
-    fitted = 0
-    for fleet, least in zip(order, smallest, strict=True):
-        fitted = instances.place(fleet.requirement, fleet.copies, least)
+    fitted = _first_fit(instance, instance_count, order)
     return Placement(
-        fitted=fitted if copies > 0 else 0,
+        fitted=fitted[-1] if copies > 0 else 0,
         fits_one=requirement.fits_on(instance),
         beside=sum(f.copies for f in placed),
     )
@@ -335,11 +325,28 @@ def unplaced(instance: InstanceSpec, instance_count: int, fleets: Sequence[Fleet
     components on it hold now (LocalSageMaker's UpdateEndpoint and the client's check
     before it).
     """
-    order = sorted(
+    order = _decreasing(fleets)
+    fitted = _first_fit(instance, instance_count, order)
+    return sum(fleet.copies - placed for fleet, placed in zip(order, fitted, strict=True))
+
+
+def _decreasing(fleets: Sequence[Fleet]) -> list[Fleet]:
+    """The fleets that hold copies, largest requirement first (first-fit decreasing)."""
+    return sorted(
         (f for f in fleets if f.copies > 0), key=lambda f: f.requirement._key(), reverse=True
     )
-    missing = 0
-    for i, fleet in enumerate(order):
-        fitted = place(instance, instance_count, order[:i], fleet.requirement, fleet.copies).fitted
-        missing += fleet.copies - fitted
-    return missing
+
+
+def _first_fit(instance: InstanceSpec, instance_count: int, order: Sequence[Fleet]) -> list[int]:
+    """Place the fleets in ``order`` first fit on ``instance_count`` instances of
+    ``instance``; how many copies of each found room."""
+    # smallest[k]: per resource, the least fleet k or any after it needs.
+    smallest: list[Requirement] = []
+    for fleet in reversed(order):
+        smallest.append(_least(smallest[-1], fleet.requirement) if smallest else fleet.requirement)
+    smallest.reverse()
+    instances = _Instances(instance, instance_count)
+    return [
+        instances.place(fleet.requirement, fleet.copies, least)
+        for fleet, least in zip(order, smallest, strict=True)
+    ]

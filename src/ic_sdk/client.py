@@ -38,7 +38,7 @@ from ic_sdk import _redact, models, reconcile, retry, waiters
 from ic_sdk._autoscaling_methods import AutoscalingMethods
 from ic_sdk._bulk import CreateResult, partial_results
 from ic_sdk._bulk import create_many as _create_many
-from ic_sdk._core import raise_problems
+from ic_sdk._core import raise_errors
 from ic_sdk._endpoint_methods import EndpointMethods
 from ic_sdk._invoke import Body, invoke_raw, payload_chunks
 from ic_sdk._transport import ClosingClock, RetryMode
@@ -48,14 +48,12 @@ from ic_sdk.errors import (
     IcSdkError,
     ResourceNotFound,
     ServiceValidationError,
-    ValidationError,
 )
 from ic_sdk.models import runtime as rt
 from ic_sdk.serde import converter
-from ic_sdk.validation import errors_only
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
     from datetime import datetime
     from types import TracebackType
 
@@ -71,11 +69,6 @@ _T = TypeVar("_T")
 
 #: Marker in the ValidationException the service answers when an IC is already being deleted.
 _DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
-
-
-def _raise_problems(problems: Sequence[Problem], operation: str) -> None:
-    if problems := errors_only(problems):  # warnings (unknown enum values) are sent
-        raise ValidationError(problems, operation=operation)
 
 
 class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethods):
@@ -318,7 +311,7 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
             from ic_sdk.preflight import NOTICE_RULES
 
             problems = await self.preflight(request)
-            _raise_problems(
+            raise_errors(
                 [p for p in problems if p.rule not in NOTICE_RULES], "CreateInferenceComponent"
             )
 
@@ -406,15 +399,40 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
         name = request.inference_component_name
         before = await self.describe(name)
         await self.update(request)
-        wire = converter.unstructure(request)
-        desc = await self._wait_for(
-            name,
+        return await self._wait_shows(
+            before,
+            request,
+            reconcile.update_applied,
             "in_service",
             policy=policy,
             timeout_s=timeout_s,
             on_event=on_event,
+        )
+
+    async def _wait_shows(
+        self,
+        before: models.DescribeInferenceComponentOutput,
+        request: Any,
+        applied: Callable[[Mapping[str, Any], Mapping[str, Any]], bool],
+        until: waiters.Until,
+        *,
+        copies: int | None = None,
+        policy: waiters.WaitPolicy | None,
+        timeout_s: float | None,
+        on_event: waiters.OnEvent | None,
+    ) -> models.DescribeInferenceComponentOutput:
+        """Wait until ``until`` on a description newer than ``before`` that shows
+        ``request`` (``applied`` on the wire forms); a new failure fails the wait."""
+        wire = converter.unstructure(request)
+        desc = await self._wait_for(
+            before.inference_component_name,
+            until,
+            copies=copies,
+            policy=policy,
+            timeout_s=timeout_s,
+            on_event=on_event,
             changed_since=before.last_modified_time,
-            expect=lambda d: reconcile.update_applied(wire, converter.unstructure(d)),
+            expect=lambda d: applied(wire, converter.unstructure(d)),
             previous_failure=before.failure_reason,
         )
         assert desc is not None  # only "deleted" waits end without a description
@@ -464,20 +482,16 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
         """
         before = await self.describe(name)
         await self.scale(name, copies)
-        wire = converter.unstructure(self._scale_request(name, copies))
-        desc = await self._wait_for(
-            name,
+        return await self._wait_shows(
+            before,
+            self._scale_request(name, copies),
+            reconcile.scale_applied,
             "scaled",
             copies=copies,
             policy=policy,
             timeout_s=timeout_s,
             on_event=on_event,
-            changed_since=before.last_modified_time,
-            expect=lambda d: reconcile.scale_applied(wire, converter.unstructure(d)),
-            previous_failure=before.failure_reason,
         )
-        assert desc is not None  # a successful scaled wait always ends on a description
-        return desc
 
     async def delete(self, name: str, *, missing_ok: bool = False) -> None:
         """DeleteInferenceComponent, retried and reconciled.
@@ -489,25 +503,13 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
         """
         self._endpoints.pop(name, None)
         request = models.DeleteInferenceComponentInput(inference_component_name=name)
-        raise_problems(request)
-        wire = converter.unstructure(request)
 
-        async def attempt() -> bool:
-            await self._send("delete_inference_component", wire)
-            return True
-
-        async def settle(error: IcSdkError) -> bool | None:
-            return True if await reconcile.deleted(self.describe, name, error) else None
+        async def settle(error: IcSdkError) -> dict[str, Any] | None:
+            return {} if await reconcile.deleted(self.describe, name, error) else None
 
         try:
-            await retry.run(
-                "DeleteInferenceComponent",
-                attempt,
-                policy=self._retry_policy,
-                clock=self._clock,
-                rng=self._rng,
-                reconcile=settle,
-            )
+            # DeleteInferenceComponent answers nothing: an empty dict stands for its answer.
+            await self._mutate("delete_inference_component", request, dict, reconcile=settle)
         except ResourceNotFound:
             if not missing_ok:
                 raise

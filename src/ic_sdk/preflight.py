@@ -42,8 +42,8 @@ from ic_sdk.capacity import (
     requirement_for,
     unplaced,
 )
-from ic_sdk.errors import ResourceNotFound
 from ic_sdk.instance_types import lookup
+from ic_sdk.reconcile import _or_none
 from ic_sdk.serde import converter
 from ic_sdk.validation import RULES, Problem, validate
 
@@ -96,10 +96,7 @@ async def _find(
     client: InferenceComponentClient, method: str, request: object, out: type[_T]
 ) -> _T | None:
     """Describe something; ``None`` when the service says it does not exist."""
-    try:
-        return await client._call(method, request, out)
-    except ResourceNotFound:
-        return None
+    return await _or_none(client._call(method, request, out))
 
 
 async def _describe_ic(

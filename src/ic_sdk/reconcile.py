@@ -241,35 +241,40 @@ def _wire(obj: Any) -> dict[str, Any]:
     return wire
 
 
+async def _applied_arn(
+    what: str,
+    describe: Describe,
+    request: Any,
+    applied: Callable[[Mapping[str, Any], Mapping[str, Any]], bool],
+    error: IcSdkError,
+) -> str | None:
+    """The component's ARN if its description shows ``request`` (``applied`` on the wire
+    forms), else ``None``."""
+    name = request.inference_component_name
+    found = await _or_none(describe(name))
+    if found is None or not applied(_wire(request), _wire(found)):
+        logger.debug("%s of %r not applied (%s)", what, name, type(error).__name__)
+        return None
+    # Typed as always present, but the service is the authority on its output.
+    arn: str | None = found.inference_component_arn
+    return arn
+
+
 async def created(
     describe: Describe, request: models.CreateInferenceComponentInput, error: IcSdkError
 ) -> models.CreateInferenceComponentOutput | None:
     """The create's output if the component exists as ``request`` asked, else ``None``."""
-    found = await _or_none(describe(request.inference_component_name))
-    if found is None or not create_applied(_wire(request), _wire(found)):
-        logger.debug(
-            "create of %r not applied (%s)", request.inference_component_name, type(error).__name__
-        )
-        return None
-    # Typed as always present, but the service is the authority on its output.
-    arn: str | None = found.inference_component_arn
-    if arn is None:
-        return None
-    return models.CreateInferenceComponentOutput(inference_component_arn=arn)
+    arn = await _applied_arn("create", describe, request, create_applied, error)
+    return (
+        None if arn is None else models.CreateInferenceComponentOutput(inference_component_arn=arn)
+    )
 
 
 async def updated(
     describe: Describe, request: models.UpdateInferenceComponentInput, error: IcSdkError
 ) -> models.UpdateInferenceComponentOutput | None:
     """The update's output if the component shows ``request``, else ``None``."""
-    found = await _or_none(describe(request.inference_component_name))
-    if found is None or not update_applied(_wire(request), _wire(found)):
-        logger.debug(
-            "update of %r not applied (%s)", request.inference_component_name, type(error).__name__
-        )
-        return None
-    # Typed as always present, but the service is the authority on its output.
-    arn: str | None = found.inference_component_arn
+    arn = await _applied_arn("update", describe, request, update_applied, error)
     return (
         None if arn is None else models.UpdateInferenceComponentOutput(inference_component_arn=arn)
     )
@@ -281,14 +286,7 @@ async def scaled(
     error: IcSdkError,
 ) -> models.UpdateInferenceComponentRuntimeConfigOutput | None:
     """The scale's output if the component shows the requested copies, else ``None``."""
-    found = await _or_none(describe(request.inference_component_name))
-    if found is None or not scale_applied(_wire(request), _wire(found)):
-        logger.debug(
-            "scale of %r not applied (%s)", request.inference_component_name, type(error).__name__
-        )
-        return None
-    # Typed as always present, but the service is the authority on its output.
-    arn: str | None = found.inference_component_arn
+    arn = await _applied_arn("scale", describe, request, scale_applied, error)
     if arn is None:
         return None
     return models.UpdateInferenceComponentRuntimeConfigOutput(inference_component_arn=arn)

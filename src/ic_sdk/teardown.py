@@ -34,7 +34,8 @@ import attrs
 
 from ic_sdk import _deploy, waiters
 from ic_sdk._adapters import adapters_first
-from ic_sdk.errors import IcSdkError, ResourceNotFound
+from ic_sdk.errors import IcSdkError
+from ic_sdk.reconcile import _or_none
 
 if TYPE_CHECKING:
     from ic_sdk import models
@@ -79,10 +80,9 @@ async def _components(
     """The descriptions of the components currently on the endpoint, by name."""
     found: list[models.DescribeInferenceComponentOutput] = []
     async for summary in client.list(endpoint_name_equals=endpoint_name):
-        try:
-            found.append(await client.describe(summary.inference_component_name))
-        except ResourceNotFound:
-            continue  # gone between the listing and now
+        desc = await _or_none(client.describe(summary.inference_component_name))
+        if desc is not None:  # else gone between the listing and now
+            found.append(desc)
     return sorted(found, key=lambda desc: desc.inference_component_name)
 
 
@@ -196,9 +196,8 @@ async def teardown(
             f"{max_rounds} teardown rounds (is something creating them?)"
         )
 
-    try:
-        desc = await _deploy.describe_endpoint(client, endpoint_name)
-    except ResourceNotFound:
+    desc = await _or_none(_deploy.describe_endpoint(client, endpoint_name))
+    if desc is None:
         await _emit(
             on_event, TeardownEvent(step="already_gone", resource="endpoint", name=endpoint_name)
         )
@@ -236,9 +235,7 @@ async def teardown(
         await _emit(
             on_event, TeardownEvent(step="deleted", resource="endpoint_config", name=leftover)
         )
-    try:
-        await _deploy.describe_config(client, config)
-    except ResourceNotFound:
+    if await _or_none(_deploy.describe_config(client, config)) is None:
         await _emit(
             on_event, TeardownEvent(step="already_gone", resource="endpoint_config", name=config)
         )

@@ -42,12 +42,12 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable
-from typing import Final, Protocol, TypeVar
+from typing import Final, Protocol
 
 import attrs
 
 from ic_sdk.testing._cloudwatch import CloudWatch
-from ic_sdk.testing._cloudwatch_emitter import NAMESPACE
+from ic_sdk.testing._cloudwatch_emitter import DIMENSION, NAMESPACE
 from ic_sdk.testing._paging import Paging
 from ic_sdk.testing._resources import ServiceFault, Wire, invalid, stamp
 from ic_sdk.testing._scaling_policies import (
@@ -70,8 +70,6 @@ __all__ = [
     "Components",
     "resource_id",
 ]
-
-_T = TypeVar("_T")
 
 SERVICE_NAMESPACE: Final = "sagemaker"
 COPY_DIMENSION: Final = "sagemaker:inference-component:DesiredCopyCount"
@@ -228,19 +226,18 @@ class ApplicationAutoScaling:
     def _epoch(self) -> float:
         return self.cloudwatch.epoch
 
-    @property
-    def has_targets(self) -> bool:
-        return bool(self._targets)
-
     # -- request checks ------------------------------------------------------------------
 
     @staticmethod
-    def _scope(body: Wire, *, resource: bool = True) -> str | None:
+    def _namespace(body: Wire) -> None:
         namespace = body.get("ServiceNamespace")
         if namespace != SERVICE_NAMESPACE:
             raise invalid(f"Only the sagemaker service namespace is emulated, not {namespace!r}.")
-        if not resource:
-            return None
+
+    @classmethod
+    def _resource(cls, body: Wire) -> str:
+        """The request's resource ID, once its namespace, ID and dimension are ones emulated."""
+        cls._namespace(body)
         rid = body.get("ResourceId")
         dimension = body.get("ScalableDimension")
         if not isinstance(rid, str) or not rid.startswith(_RESOURCE_PREFIX):
@@ -270,8 +267,7 @@ class ApplicationAutoScaling:
     # -- scalable targets ----------------------------------------------------------------
 
     def register_scalable_target(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         component = rid.removeprefix(_RESOURCE_PREFIX)
         existing = self._targets.get(rid)
         state = self.components.copies(component)
@@ -332,14 +328,14 @@ class ApplicationAutoScaling:
         return {"ScalableTargetARN": target.arn}
 
     def describe_scalable_targets(self, body: Wire, now: float) -> Wire:
-        self._scope(body, resource=False)
+        self._namespace(body)
         wanted = body.get("ResourceIds")
         found = [t for t in self._targets.values() if not wanted or t.resource_id in wanted]
         dimension = body.get("ScalableDimension")
         if dimension and dimension != COPY_DIMENSION:
             found = []
-        return _page(
-            "DescribeScalableTargets", found, body, "ScalableTargets", self._describe_target
+        return _PAGING["DescribeScalableTargets"].answer(
+            found, body, "ScalableTargets", self._describe_target
         )
 
     def _describe_target(self, t: Target) -> Wire:
@@ -360,20 +356,22 @@ class ApplicationAutoScaling:
         }
 
     def deregister_scalable_target(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         if rid not in self._targets:
             raise _not_found(f"No scalable target found for {self._where(rid)}")
+        self._drop_target(rid)
+        return {}
+
+    def _drop_target(self, rid: str) -> None:
+        """The target of ``rid`` goes, with its policies (and their alarms)."""
         for policy in [p for p in self._policies.values() if p.resource_id == rid]:
             self._drop_policy(policy)
-        del self._targets[rid]
-        return {}
+        self._targets.pop(rid, None)
 
     # -- policies -------------------------------------------------------------------------
 
     def put_scaling_policy(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         name = body.get("PolicyName")
         if not name:
             raise invalid("PolicyName is required.")
@@ -448,7 +446,7 @@ class ApplicationAutoScaling:
                     ),
                     "Namespace": NAMESPACE,
                     "MetricName": rule.metric,
-                    "Dimensions": [{"Name": "InferenceComponentName", "Value": target.component}],
+                    "Dimensions": [{"Name": DIMENSION, "Value": target.component}],
                     "Statistic": rule.statistic,
                     "Period": period,
                     "EvaluationPeriods": points,
@@ -472,7 +470,7 @@ class ApplicationAutoScaling:
         self._policy_by_arn.pop(policy.arn, None)
 
     def describe_scaling_policies(self, body: Wire, now: float) -> Wire:
-        self._scope(body, resource=False)
+        self._namespace(body)
         found = list(self._policies.values())
         if body.get("ResourceId"):
             found = [p for p in found if p.resource_id == body["ResourceId"]]
@@ -480,8 +478,8 @@ class ApplicationAutoScaling:
             found = [p for p in found if p.name in body["PolicyNames"]]
         if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
             found = []
-        return _page(
-            "DescribeScalingPolicies", found, body, "ScalingPolicies", self._describe_policy
+        return _PAGING["DescribeScalingPolicies"].answer(
+            found, body, "ScalingPolicies", self._describe_policy
         )
 
     def _describe_policy(self, p: Policy) -> Wire:
@@ -504,8 +502,7 @@ class ApplicationAutoScaling:
         return entry
 
     def delete_scaling_policy(self, body: Wire, now: float) -> Wire:
-        rid = self._scope(body)
-        assert rid is not None
+        rid = self._resource(body)
         policy = self._policies.get((rid, str(body.get("PolicyName"))))
         if policy is None:
             raise _not_found(
@@ -516,14 +513,13 @@ class ApplicationAutoScaling:
         return {}
 
     def describe_scaling_activities(self, body: Wire, now: float) -> Wire:
-        self._scope(body, resource=False)
+        self._namespace(body)
         found = list(reversed(self._activities))
         if body.get("ResourceId"):
             found = [a for a in found if a.resource_id == body["ResourceId"]]
         if body.get("ScalableDimension") and body["ScalableDimension"] != COPY_DIMENSION:
             found = []
-        return _page(
-            "DescribeScalingActivities",
+        return _PAGING["DescribeScalingActivities"].answer(
             found,
             body,
             "ScalingActivities",
@@ -553,10 +549,7 @@ class ApplicationAutoScaling:
 
     def forget(self, component: str) -> None:
         """The component was deleted: its target and policies go with it."""
-        rid = resource_id(component)
-        for policy in [p for p in self._policies.values() if p.resource_id == rid]:
-            self._drop_policy(policy)
-        self._targets.pop(rid, None)
+        self._drop_target(resource_id(component))
 
     def _alarm_action(self, arn: str, alarm_name: str, value: float | None) -> None:
         policy = self._policy_by_arn.get(arn)
@@ -601,14 +594,3 @@ class ApplicationAutoScaling:
             return False
         self._pending.append(activity)
         return True
-
-
-def _page(
-    operation: str, items: list[_T], body: Wire, key: str, describe: Callable[[_T], Wire]
-) -> Wire:
-    """One page of ``items`` under ``key``, described, with the ``NextToken`` of the next."""
-    shown, token = _PAGING[operation].page(items, body)
-    out: Wire = {key: [describe(item) for item in shown]}
-    if token is not None:
-        out["NextToken"] = token
-    return out

@@ -26,7 +26,7 @@ import attrs
 from ic_sdk.testing._autoscaling import ApplicationAutoScaling
 from ic_sdk.testing._cloudwatch import RESOLUTION, AlarmListener, CloudWatch
 from ic_sdk.testing._cloudwatch_emitter import ComponentMetrics
-from ic_sdk.testing._resources import NO_CAPACITY_MESSAGE, ServiceFault
+from ic_sdk.testing._resources import NO_CAPACITY_MESSAGE, ServiceFault, Status
 
 if TYPE_CHECKING:
     from ic_sdk.testing._state import Accounts, EmulatorState
@@ -62,7 +62,7 @@ def component_copies(state: EmulatorState, name: str) -> tuple[int, int, bool] |
     component = state.components.get(name.lower())
     if component is None or component.base is not None:
         return None
-    return component.desired, component.current, str(component.status) == "InService"
+    return component.desired, component.current, component.status is Status.IN_SERVICE
 
 
 class _Components:
@@ -81,30 +81,20 @@ class _Components:
         )
 
     def scale_to_zero_problem(self, name: str) -> str | None:
-        component = self._state.call("DescribeInferenceComponent", {"InferenceComponentName": name})
-        endpoint = self._state.call("DescribeEndpoint", {"EndpointName": component["EndpointName"]})
-        where = f"endpoint {endpoint['EndpointName']}"
-        if endpoint.get("EndpointStatus") != "InService":
+        component = self._state.component(name)
+        endpoint = component.endpoint
+        where = f"endpoint {endpoint.name}"
+        if endpoint.status is not Status.IN_SERVICE:
             return (
                 f"Cannot scale inference component {name} to zero: {where} is "
-                f"{endpoint.get('EndpointStatus')}, not InService."
+                f"{endpoint.status}, not InService."
             )
-        config = self._state.call(
-            "DescribeEndpointConfig", {"EndpointConfigName": endpoint["EndpointConfigName"]}
-        )
-        variant: dict[str, Any] = next(
-            (
-                v
-                for v in config.get("ProductionVariants") or []
-                if v.get("VariantName") == component["VariantName"]
-            ),
-            {},
-        )
+        variant = endpoint.config.variant(component.variant) or {}
         scaling = variant.get("ManagedInstanceScaling") or {}
         if scaling.get("Status") != "ENABLED" or scaling.get("MinInstanceCount") != 0:
             return (
                 f"Cannot scale inference component {name} to zero: variant "
-                f"{component['VariantName']} of {where} needs ManagedInstanceScaling with "
+                f"{component.variant} of {where} needs ManagedInstanceScaling with "
                 "Status ENABLED and MinInstanceCount 0."
             )
         return None

@@ -176,8 +176,11 @@ class Alarm:
     def _history(self) -> deque[tuple[float, float | None]]:
         return deque(maxlen=self.evaluation_periods)
 
-    def describe(self) -> Wire:
+    def describe(self, epoch: float) -> Wire:
+        """DescribeAlarms' entry (``epoch``: the emulator clock's start, in epoch seconds;
+        ``state_updated`` is on that clock)."""
         namespace, metric, dimensions = self.key
+        updated = stamp(epoch + self.state_updated)
         out: Wire = {
             "AlarmName": self.name,
             "AlarmArn": self.arn,
@@ -188,8 +191,8 @@ class Alarm:
             "InsufficientDataActions": list(self.insufficient_data_actions),
             "StateValue": self.state,
             "StateReason": self.reason,
-            "StateUpdatedTimestamp": stamp(self.state_updated),
-            "StateTransitionedTimestamp": stamp(self.state_updated),
+            "StateUpdatedTimestamp": updated,
+            "StateTransitionedTimestamp": updated,
             "MetricName": metric,
             "Namespace": namespace,
             "Statistic": self.statistic,
@@ -353,13 +356,12 @@ class CloudWatch:
             if changed or arn.startswith(_AUTOSCALING_ACTION):
                 self.action_sink(arn, alarm.name, alarm.last_value)
 
-    def _transition(self, alarm: Alarm, state: str, reason: str, now: float) -> bool:
+    def _transition(self, alarm: Alarm, state: str, reason: str, now: float) -> None:
         if state == alarm.state:
-            return False
+            return
         old, alarm.state, alarm.reason, alarm.state_updated = alarm.state, state, reason, now
         for listener in list(self._listeners):
             listener(alarm.name, old, state)
-        return True
 
     # -- operations --------------------------------------------------------------------
 
@@ -449,17 +451,8 @@ class CloudWatch:
         if action:
             found = [a for a in found if any(x.startswith(action) for x in a.alarm_actions)]
         found.sort(key=lambda a: a.name)
-        shown, token = _ALARM_PAGING.page(found, body)
-        out: Wire = {"MetricAlarms": [self._described(a) for a in shown], "CompositeAlarms": []}
-        if token is not None:
-            out["NextToken"] = token
-        return out
-
-    def _described(self, alarm: Alarm) -> Wire:
-        out = alarm.describe()
-        for key in ("StateUpdatedTimestamp", "StateTransitionedTimestamp"):
-            out[key] = stamp(self._wall(alarm.state_updated))
-        return out
+        out = _ALARM_PAGING.answer(found, body, "MetricAlarms", lambda a: a.describe(self.epoch))
+        return {**out, "CompositeAlarms": []}
 
     def delete_alarms(self, body: Wire, now: float) -> Wire:
         names = [str(n) for n in _alarm_names(body)]

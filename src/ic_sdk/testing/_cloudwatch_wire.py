@@ -38,9 +38,6 @@ Call = Callable[[str, dict[str, Any]], dict[str, Any]]
 _CW_PREFIX: Final = "GraniteServiceVersion20100801."
 _CBOR_PATH: Final = re.compile(r"^/service/GraniteServiceVersion20100801/operation/(?P<op>\w+)$")
 _XMLNS: Final = "http://monitoring.amazonaws.com/doc/2010-08-01/"
-_CLIENT_CODES: Final = frozenset(
-    {"ValidationError", "MissingParameter", "ResourceNotFound", "InvalidParameterValue"}
-)
 
 
 @attrs.frozen

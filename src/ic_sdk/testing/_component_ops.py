@@ -68,9 +68,7 @@ def _adapter_base(state: EmulatorState, endpoint: Endpoint, base_name: str) -> C
 
 def create_inference_component(state: EmulatorState, body: Wire) -> Wire:
     name = body["InferenceComponentName"]
-    arn = state.arn("inference-component", name)
-    if name.lower() in state.components:
-        raise invalid(f'Cannot create already existing inference component "{arn}".')
+    arn = state.claim(state.components, "inference-component", name, "inference component")
     endpoint = state.endpoint(body["EndpointName"])
     if not endpoint.config.hosts_components:
         raise invalid(IC_NOT_SUPPORTED_MESSAGE)

@@ -29,7 +29,7 @@ _Kept = TypeVar("_Kept", Model, EndpointConfig)
 
 def create_model(state: EmulatorState, body: Wire) -> Wire:
     name = body["ModelName"]
-    arn = _claim(state, state.models, "model", name, "model")
+    arn = state.claim(state.models, "model", name, "model")
     if not body.get("PrimaryContainer") and not body.get("Containers"):
         raise invalid("Either PrimaryContainer or Containers must be specified.")
     _keep(state, state.models, Model, name, arn, body)
@@ -49,7 +49,7 @@ def delete_model(state: EmulatorState, body: Wire) -> Wire:
 
 def create_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
     name = body["EndpointConfigName"]
-    arn = _claim(state, state.configs, "endpoint-config", name, "endpoint configuration")
+    arn = state.claim(state.configs, "endpoint-config", name, "endpoint configuration")
     variants = body.get("ProductionVariants") or []
     names = [v.get("VariantName", "") for v in variants]
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -81,14 +81,6 @@ def delete_endpoint_config(state: EmulatorState, body: Wire) -> Wire:
 # -- shared by models and endpoint configs (both keep their create request) -------------
 
 
-def _claim(state: EmulatorState, table: dict[str, _Kept], kind: str, name: str, label: str) -> str:
-    """The ARN ``name`` gets, refused when ``table`` already has it (names ignore case)."""
-    arn = state.arn(kind, name)
-    if name.lower() in table:
-        raise invalid(f'Cannot create already existing {label} "{arn}".')
-    return arn
-
-
 def _keep(
     state: EmulatorState,
     table: dict[str, _Kept],
@@ -116,9 +108,7 @@ def _delete(state: EmulatorState, table: dict[str, _Kept], resource: _Kept) -> W
 
 def create_endpoint(state: EmulatorState, body: Wire) -> Wire:
     name = body["EndpointName"]
-    arn = state.arn("endpoint", name)
-    if name.lower() in state.endpoints:
-        raise invalid(f'Cannot create already existing endpoint "{arn}".')
+    arn = state.claim(state.endpoints, "endpoint", name, "endpoint")
     config = state.config(body["EndpointConfigName"])
     _endpoint_update.ensure_instance_types(config)
     now = state.wall()
@@ -179,9 +169,7 @@ def delete_endpoint(state: EmulatorState, body: Wire) -> Wire:
     endpoint = state.endpoint(body["EndpointName"])
     if endpoint.status is Status.DELETING:
         raise invalid(f'Cannot delete endpoint "{endpoint.arn}": it is already being deleted.')
-    hosted = sorted(
-        (c for c in state.components.values() if c.endpoint is endpoint), key=lambda c: c.name
-    )
+    hosted = state.hosted(endpoint)
     if hosted:
         listing = ", ".join(f"{c.name} ({c.status})" for c in hosted)
         raise invalid(

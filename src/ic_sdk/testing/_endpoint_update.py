@@ -50,10 +50,14 @@ def ensure_instance_types(config: EndpointConfig) -> None:
     if config.hosts_components:
         missing = [v["VariantName"] for v in config.variants if not v.get("InstanceType")]
         if missing:
-            raise invalid(
-                "An endpoint for inference components needs an InstanceType on every "
-                f"production variant; missing on: {', '.join(missing)}."
-            )
+            raise _no_instance_type(missing)
+
+
+def _no_instance_type(variants: list[str]) -> ServiceFault:
+    return invalid(
+        "An endpoint for inference components needs an InstanceType on every "
+        f"production variant; missing on: {', '.join(variants)}."
+    )
 
 
 def _ensure_updatable(endpoint: Endpoint) -> None:
@@ -68,24 +72,15 @@ def _ensure_updatable(endpoint: Endpoint) -> None:
         raise invalid(f'Cannot update in-progress endpoint "{endpoint.arn}".')
 
 
-def _hosted(state: EmulatorState, endpoint: Endpoint) -> list[Component]:
-    return sorted(
-        (c for c in state.components.values() if c.endpoint is endpoint), key=lambda c: c.name
-    )
-
-
 def _ensure_hosts(state: EmulatorState, endpoint: Endpoint, config: EndpointConfig) -> None:
     """Refuse ``config`` unless it can host every component ``endpoint`` runs now."""
-    hosted = _hosted(state, endpoint)
+    hosted = state.hosted(endpoint)
     if not hosted:
         return
     if not config.hosts_components:
         raise invalid(IC_NOT_SUPPORTED_MESSAGE)
-    by_variant: dict[str, list[Component]] = {}
-    for component in hosted:
-        by_variant.setdefault(component.variant, []).append(component)
-    for variant_name, components in sorted(by_variant.items()):
-        variant = next((v for v in config.variants if v.get("VariantName") == variant_name), None)
+    for variant_name, components in _by_variant(hosted):
+        variant = config.variant(variant_name)
         if variant is None:
             names = ", ".join(c.name for c in components)
             raise invalid(
@@ -95,15 +90,20 @@ def _ensure_hosts(state: EmulatorState, endpoint: Endpoint, config: EndpointConf
         _ensure_room(endpoint, config, variant, components)
 
 
+def _by_variant(hosted: list[Component]) -> list[tuple[str, list[Component]]]:
+    """``hosted`` grouped by the variant each runs on, by variant name."""
+    groups: dict[str, list[Component]] = {}
+    for component in hosted:
+        groups.setdefault(component.variant, []).append(component)
+    return sorted(groups.items())
+
+
 def _ensure_room(
     endpoint: Endpoint, config: EndpointConfig, variant: Wire, components: list[Component]
 ) -> None:
     instance_type = variant.get("InstanceType")
     if not instance_type:
-        raise invalid(
-            "An endpoint for inference components needs an InstanceType on every "
-            f"production variant; missing on: {variant.get('VariantName')}."
-        )
+        raise _no_instance_type([str(variant.get("VariantName"))])
     for component in components:
         if component.specifications is not None and all(
             e.get("InstanceType") != instance_type for e in component.specifications
@@ -135,29 +135,17 @@ def update_endpoint(state: EmulatorState, body: Wire) -> Wire:
     _ensure_updatable(endpoint)
     ensure_instance_types(config)
     _ensure_hosts(state, endpoint, config)
-    failure = state.faults.take_update_failure(endpoint.name)
-    endpoint.status = Status.UPDATING
-    # The reason of an earlier failed update disappears once a new update is applied
-    # (aws-controllers-k8s/sagemaker-controller#7).
-    endpoint.failure_reason = None
-    endpoint.pending = config
-    endpoint.pending_since = endpoint.modified = state.wall()
-
     retain = bool(body.get("RetainAllVariantProperties"))
 
-    def finish() -> None:
-        endpoint.modified = state.wall()
-        endpoint.status = Status.IN_SERVICE
-        endpoint.pending = endpoint.pending_since = None
-        if failure is not None:
-            endpoint.failure_reason = failure  # rolled back: the previous config stays
-            return
+    def apply() -> None:
         endpoint.config = config
         if not retain:  # the new config's counts and weights apply (API reference)
             endpoint.capacities.clear()
             endpoint.weights.clear()
 
-    state.later(state.delays.endpoint_update, endpoint, finish)
+    _start_update(state, endpoint, apply=apply, undo=lambda: None)
+    endpoint.pending = config
+    endpoint.pending_since = endpoint.modified
     return {"EndpointArn": endpoint.arn}
 
 
@@ -179,33 +167,54 @@ def update_endpoint_weights_and_capacities(state: EmulatorState, body: Wire) -> 
             capacities[entry["VariantName"]] = int(entry["DesiredInstanceCount"])
         if entry.get("DesiredWeight") is not None:
             weights[entry["VariantName"]] = float(entry["DesiredWeight"])
-    hosted = _hosted(state, endpoint)
-    for name in {c.variant for c in hosted}:
-        variant = next(v for v in endpoint.config.variants if v["VariantName"] == name)
+    for name, components in _by_variant(state.hosted(endpoint)):
+        variant = endpoint.config.variant(name) or {}
         if name in capacities:
             variant = {**variant, "InitialInstanceCount": capacities[name]}
-        _ensure_room(endpoint, endpoint.config, variant, [c for c in hosted if c.variant == name])
-    failure = state.faults.take_update_failure(endpoint.name)
+        _ensure_room(endpoint, endpoint.config, variant, components)
     before = {
         v["VariantName"]: int(endpoint.effective(v).get("InitialInstanceCount") or 1)
         for v in endpoint.config.variants
     }
     previous = (dict(endpoint.capacities), dict(endpoint.weights))
+
+    def undo() -> None:  # rolled back to the previous counts and weights
+        endpoint.capacities, endpoint.weights = previous
+
+    _start_update(state, endpoint, apply=lambda: None, undo=undo)
     endpoint.capacities, endpoint.weights, endpoint.settling = capacities, weights, before
+    return {"EndpointArn": endpoint.arn}
+
+
+def _start_update(
+    state: EmulatorState,
+    endpoint: Endpoint,
+    *,
+    apply: Callable[[], None],
+    undo: Callable[[], None],
+) -> None:
+    """``endpoint`` is ``Updating`` until the update delay has passed, then ``InService``:
+    ``apply`` has taken effect, or (an injected failure) ``undo`` rolled the update back
+    and the failure is its ``FailureReason``."""
+    failure = state.faults.take_update_failure(endpoint.name)
     endpoint.status = Status.UPDATING
+    # The reason of an earlier failed update disappears once a new update is applied
+    # (aws-controllers-k8s/sagemaker-controller#7).
     endpoint.failure_reason = None
     endpoint.modified = state.wall()
 
     def finish() -> None:
         endpoint.modified = state.wall()
         endpoint.status = Status.IN_SERVICE
+        endpoint.pending = endpoint.pending_since = None
         endpoint.settling = {}
-        if failure is not None:  # rolled back to the previous counts and weights
-            endpoint.capacities, endpoint.weights = previous
+        if failure is None:
+            apply()
+        else:
+            undo()
             endpoint.failure_reason = failure
 
     state.later(state.delays.endpoint_update, endpoint, finish)
-    return {"EndpointArn": endpoint.arn}
 
 
 def pending_summary(endpoint: Endpoint) -> Wire | None:

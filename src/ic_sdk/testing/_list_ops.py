@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ic_sdk.testing._paging import Paging
-from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
+from ic_sdk.testing._paging import sagemaker_paging
+from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire
 
 if TYPE_CHECKING:
     from ic_sdk.testing._state import EmulatorState
 
-__all__ = ["FILTERS", "OPERATIONS", "sagemaker_paging"]
+__all__ = ["FILTERS", "OPERATIONS"]
 
 _R = TypeVar("_R", bound=Model | EndpointConfig | Endpoint | Component)
 
@@ -40,17 +40,6 @@ FILTERS: Final[Mapping[str, frozenset[str]]] = {
     | _MODIFIED
     | {"StatusEquals", "EndpointNameEquals", "VariantNameEquals"},
 }
-
-
-def sagemaker_paging(operation: str, *, default: int = 10, maximum: int | None = 100) -> Paging:
-    """How a SageMaker listing pages (a bad token or size: ``ValidationException``)."""
-    return Paging(
-        operation=operation,
-        default=default,
-        maximum=maximum,
-        bad_token=lambda: invalid("The NextToken is invalid."),
-        bad_limit=invalid,
-    )
 
 
 #: A time bound's prefix (``CreationTime``) and what it reads of a resource.
@@ -96,11 +85,7 @@ def _listed(
     ordered = sorted(
         found, key=order, reverse=(body.get("SortOrder") or "Descending") == "Descending"
     )
-    shown, token = sagemaker_paging(operation).page(ordered, body)
-    out: Wire = {result_key: [summary(r) for r in shown]}
-    if token is not None:
-        out["NextToken"] = token
-    return out
+    return sagemaker_paging(operation).answer(ordered, body, result_key, summary)
 
 
 def _kept(

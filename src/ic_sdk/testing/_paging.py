@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -27,9 +28,9 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from ic_sdk.testing._resources import ServiceFault
+from ic_sdk.testing._resources import ServiceFault, invalid
 
-__all__ = ["Paging"]
+__all__ = ["Paging", "sagemaker_paging"]
 
 _T = TypeVar("_T")
 
@@ -66,6 +67,21 @@ class Paging:
         limit = self._limit(body.get(self.limit_field))
         end = offset + limit
         return items[offset:end], (self._token(end, scope) if end < len(items) else None)
+
+    def answer(
+        self,
+        items: Sequence[_T],
+        body: Mapping[str, Any],
+        key: str,
+        describe: Callable[[_T], Any],
+    ) -> dict[str, Any]:
+        """The response for the page ``body`` asks for: its ``items``, described, under
+        ``key``, and the token of the next page (when there is one)."""
+        shown, token = self.page(items, body)
+        out: dict[str, Any] = {key: [describe(item) for item in shown]}
+        if token is not None:
+            out[self.token_field] = token
+        return out
 
     def _limit(self, raw: object) -> int:
         if raw is None:
@@ -106,3 +122,16 @@ class Paging:
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise self.bad_token() from None
         return int(offset)
+
+
+@functools.cache
+def sagemaker_paging(operation: str, *, default: int = 10, maximum: int | None = 100) -> Paging:
+    """How a SageMaker listing pages (a bad token or size: ``ValidationException``); one
+    :class:`Paging` per operation, made on its first request."""
+    return Paging(
+        operation=operation,
+        default=default,
+        maximum=maximum,
+        bad_token=lambda: invalid("The NextToken is invalid."),
+        bad_limit=invalid,
+    )

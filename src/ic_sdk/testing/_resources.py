@@ -121,6 +121,10 @@ class EndpointConfig:
     def variants(self) -> list[Wire]:
         return list(self.request.get("ProductionVariants") or [])
 
+    def variant(self, name: str) -> Wire | None:
+        """The production variant named ``name`` (``None``: there is none)."""
+        return next((v for v in self.variants if v.get("VariantName") == name), None)
+
     @property
     def hosts_components(self) -> bool:
         """An IC endpoint: an execution role, and no variant names a model."""
@@ -162,7 +166,7 @@ class Endpoint:
         return out
 
     def variant(self, name: str) -> Wire | None:
-        found = next((v for v in self.config.variants if v.get("VariantName") == name), None)
+        found = self.config.variant(name)
         return None if found is None else self.effective(found)
 
 

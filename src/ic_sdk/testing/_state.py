@@ -181,6 +181,14 @@ class EmulatorState:
             f"arn:{self.partition}:sagemaker:{self.region}:{self.account_id}:{kind}/{name.lower()}"
         )
 
+    def claim(self, table: Mapping[str, object], kind: str, name: str, label: str) -> str:
+        """The ARN a new ``kind`` named ``name`` gets, refused when ``table`` already has
+        the name (names ignore case)."""
+        arn = self.arn(kind, name)
+        if name.lower() in table:
+            raise invalid(f'Cannot create already existing {label} "{arn}".')
+        return arn
+
     def set_tags(self, arn: str, tags: Iterable[Wire] | None) -> None:
         merged = {t["Key"]: t for t in self.tags.get(arn, [])}
         merged.update({t["Key"]: dict(t) for t in tags or ()})
@@ -208,6 +216,12 @@ class EmulatorState:
         if endpoint is None:
             raise invalid(f'Could not find endpoint "{self.arn("endpoint", name)}".')
         return endpoint
+
+    def hosted(self, endpoint: Endpoint) -> list[Component]:
+        """The inference components on ``endpoint``, by name."""
+        return sorted(
+            (c for c in self.components.values() if c.endpoint is endpoint), key=lambda c: c.name
+        )
 
     def component(self, name: str) -> Component:
         component = self.components.get(name.lower())
@@ -289,6 +303,3 @@ class Accounts:
                 alarms=self.alarms,
             )
         return state
-
-    def for_access_key(self, access_key: str, region: str) -> EmulatorState:
-        return self.state(self.account_of(access_key), region)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Final
 
-from ic_sdk.testing._list_ops import sagemaker_paging
+from ic_sdk.testing._paging import sagemaker_paging
 from ic_sdk.testing._resources import Component, Endpoint, EndpointConfig, Model, Wire, invalid
 
 if TYPE_CHECKING:
@@ -19,15 +18,25 @@ FILTERS: Final[Mapping[str, frozenset[str]]] = {
     "ListTags": frozenset({"ResourceArn", "MaxResults", "NextToken"}),
 }
 
+_Resource = Model | EndpointConfig | Endpoint | Component
+
+
+#: Each taggable resource's table, by the kind its ARN names.
+_TABLES: Final[Mapping[str, Callable[[EmulatorState], Mapping[str, _Resource]]]] = {
+    "model": lambda state: state.models,
+    "endpoint-config": lambda state: state.configs,
+    "endpoint": lambda state: state.endpoints,
+    "inference-component": lambda state: state.components,
+}
+
 
 def _ensure_resource(state: EmulatorState, arn: str) -> None:
-    resources: Iterable[Model | EndpointConfig | Endpoint | Component] = itertools.chain(
-        state.models.values(),
-        state.configs.values(),
-        state.endpoints.values(),
-        state.components.values(),
-    )
-    if not any(resource.arn == arn for resource in resources):
+    """Refuse ``arn`` unless it is one of the resources here (found by its kind and name,
+    the table's key, rather than by scanning every resource)."""
+    kind, _, name = arn.rpartition(":")[2].partition("/")
+    table = _TABLES.get(kind)
+    resource = None if table is None else table(state).get(name)
+    if resource is None or resource.arn != arn:
         raise invalid(f"Could not find resource {arn}.")
 
 
@@ -35,13 +44,9 @@ def list_tags(state: EmulatorState, body: Wire) -> Wire:
     arn = body["ResourceArn"]
     _ensure_resource(state, arn)
     # The model's MaxResults is at least 50, and a resource has at most 50 tags.
-    tags, token = sagemaker_paging("ListTags", default=50, maximum=None).page(
-        state.tags.get(arn, []), body
+    return sagemaker_paging("ListTags", default=50, maximum=None).answer(
+        state.tags.get(arn, []), body, "Tags", dict
     )
-    out: Wire = {"Tags": list(tags)}
-    if token is not None:
-        out["NextToken"] = token
-    return out
 
 
 def add_tags(state: EmulatorState, body: Wire) -> Wire:
