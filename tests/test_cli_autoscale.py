@@ -176,3 +176,18 @@ def test_spec_file_schema_accepts_autoscaling_and_nothing_unknown() -> None:
     document["Autoscaling"]["Speed"] = 3
     assert list(validator.iter_errors(document))
     assert main(["schema"]) == 0
+
+
+def test_cli_choices_and_defaults_are_the_sdks() -> None:
+    """The CLI repeats these (importing the SDK module would slow every command's start-up):
+    they must not drift from ``autoscale()`` and ``_autoscaling_plan.METRICS``."""
+    import inspect
+
+    from ic_sdk import _autoscaling_plan, autoscaling
+    from ic_sdk.cli import _autoscale
+
+    assert set(_autoscale._METRICS) == set(_autoscaling_plan.METRICS)
+    params = inspect.signature(autoscaling.autoscale).parameters
+    for key, (name, default) in _autoscale._FIELDS.items():
+        if default is not None:
+            assert params[name].default == default, key

@@ -66,7 +66,8 @@ def drop_botocore_retries(client: Any) -> bool:
     answer only to say "no", and ic_sdk's retry layer is the one that retries.
     Whether it was dropped; a client configured to retry on its own keeps it.
 
-    Measured: ~2% of a describe against LocalSageMaker (``benchmarks/bench_client.py``).
+    What that saves is part of the ``describe`` figures of ``benchmarks/bench_client.py``
+    (``docs/benchmarks.md``).
     """
     retries = client.meta.config.retries or {}
     if retries.get("mode") == "adaptive" or retries.get("total_max_attempts") != 1:
