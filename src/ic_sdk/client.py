@@ -38,7 +38,7 @@ from ic_sdk import _redact, models, reconcile, retry, waiters
 from ic_sdk._autoscaling_methods import AutoscalingMethods
 from ic_sdk._bulk import CreateResult, partial_results
 from ic_sdk._bulk import create_many as _create_many
-from ic_sdk._core import raise_errors
+from ic_sdk._core import raise_errors, raise_problems
 from ic_sdk._endpoint_methods import EndpointMethods
 from ic_sdk._invoke import Body, invoke_raw, payload_chunks
 from ic_sdk._transport import ClosingClock, RetryMode
@@ -503,13 +503,25 @@ class InferenceComponentClient(WaiterMethods, EndpointMethods, AutoscalingMethod
         """
         self._endpoints.pop(name, None)
         request = models.DeleteInferenceComponentInput(inference_component_name=name)
+        raise_problems(request)
+        wire = converter.unstructure(request)
 
-        async def settle(error: IcSdkError) -> dict[str, Any] | None:
-            return {} if await reconcile.deleted(self.describe, name, error) else None
+        async def attempt() -> bool:
+            await self._send("delete_inference_component", wire)
+            return True
+
+        async def settle(error: IcSdkError) -> bool | None:
+            return True if await reconcile.deleted(self.describe, name, error) else None
 
         try:
-            # DeleteInferenceComponent answers nothing: an empty dict stands for its answer.
-            await self._mutate("delete_inference_component", request, dict, reconcile=settle)
+            await retry.run(
+                "DeleteInferenceComponent",
+                attempt,
+                policy=self._retry_policy,
+                clock=self._clock,
+                rng=self._rng,
+                reconcile=settle,
+            )
         except ResourceNotFound:
             if not missing_ok:
                 raise
