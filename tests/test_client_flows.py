@@ -431,3 +431,12 @@ def test_policy_shorthands() -> None:
     assert client._policy(None, None).timeout == 50
     assert client._policy(None, 7).timeout == 7
     assert client._policy(WaitPolicy(timeout=9), None).timeout == 9
+
+
+async def test_a_clean_delete_is_sent_once(
+    sm: LocalSageMaker, client: InferenceComponentClient, clock: FakeClock, endpoint: str
+) -> None:
+    await client.create_and_wait(base(copies=1))
+    deletes = sm.faults.latency(0.0, operations="DeleteInferenceComponent")  # counts calls
+    await client.delete_and_wait("base")
+    assert deletes.fired == 1
